@@ -1,0 +1,48 @@
+package dev.fastnet.metrics;
+
+/**
+ * Receives per-request measurements from fastnet's server and client. Counters and gauges are
+ * read from the stats objects instead; this SPI covers what needs a call per event. Called on
+ * event-loop threads: implementations must be fast and must not block.
+ *
+ * @since 0.1.0
+ */
+public interface FastnetMetricsRecorder {
+
+	/** Status reported for a successful request. */
+	int STATUS_OK = 0;
+
+	/** Status reported for a one-way message that was handled. */
+	int STATUS_ONEWAY = 1;
+
+	/** Status reported when the peer was gone before the answer could be written. */
+	int STATUS_CLIENT_GONE = 2;
+
+	/** Route tag used for routes that are not registered, keeping tag cardinality bounded. */
+	String UNKNOWN_ROUTE = "UNKNOWN";
+
+	/** A recorder that does nothing. */
+	FastnetMetricsRecorder NONE = new FastnetMetricsRecorder() {
+	};
+
+	/**
+	 * A server finished a request.
+	 * @param route the registered route, or {@link #UNKNOWN_ROUTE}
+	 * @param status {@link #STATUS_OK}, {@link #STATUS_ONEWAY}, {@link #STATUS_CLIENT_GONE} or
+	 * the ERROR status sent
+	 * @param durationNanos time from decoding the request to writing the answer
+	 */
+	default void serverRequest(String route, int status, long durationNanos) {
+	}
+
+	/**
+	 * A client finished a request.
+	 * @param route the route
+	 * @param status {@link #STATUS_OK} or the ERROR status received; timeouts and closed
+	 * connections report 408 and 503
+	 * @param durationNanos time from sending to completion
+	 */
+	default void clientRequest(String route, int status, long durationNanos) {
+	}
+
+}

@@ -1,0 +1,140 @@
+package dev.fastnet.protocol;
+
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.EncoderException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Encodes {@link Frame}s. Small payloads are copied behind the header into one buffer; larger
+ * ones are not copied but sent after the header as one composite buffer. Ownership of a written
+ * frame passes to the encoder, which releases it in every case. Stateless and sharable.
+ *
+ * @since 0.1.0
+ */
+@Sharable
+public class FrameEncoder extends ChannelOutboundHandlerAdapter {
+
+	/** Payloads up to this size are copied: one small copy beats a composite buffer. */
+	static final int COPY_THRESHOLD = 1024;
+
+	private final @Nullable LongAdder bytesWritten;
+
+	/**
+	 * Create an encoder.
+	 */
+	public FrameEncoder() {
+		this(null);
+	}
+
+	/**
+	 * Create an encoder that counts the bytes it encodes.
+	 * @param bytesWritten counter of encoded bytes, or {@code null}
+	 */
+	public FrameEncoder(@Nullable LongAdder bytesWritten) {
+		this.bytesWritten = bytesWritten;
+	}
+
+	@Override
+	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+		if (!(msg instanceof Frame frame)) {
+			ctx.write(msg, promise);
+			return;
+		}
+		ByteBuf encoded;
+		try {
+			encoded = encode(ctx.alloc(), frame);
+		}
+		catch (RuntimeException ex) {
+			promise.setFailure((ex instanceof EncoderException) ? ex : new EncoderException(ex));
+			return;
+		}
+		finally {
+			frame.release();
+		}
+		if (this.bytesWritten != null) {
+			this.bytesWritten.add(encoded.readableBytes());
+		}
+		ctx.write(encoded, promise);
+	}
+
+	/**
+	 * Encode a frame. The frame keeps its payload: the caller still releases the frame.
+	 * @param alloc the allocator
+	 * @param frame the frame
+	 * @return the encoded bytes; the caller owns them
+	 */
+	public static ByteBuf encode(ByteBufAllocator alloc, Frame frame) {
+		String route = frame.route();
+		int routeLength = route.isEmpty() ? 0 : ByteBufUtil.utf8Bytes(route);
+		Map<String, String> headers = frame.headers();
+		int headersBlock = headers.isEmpty() ? 0 : headersBlockSize(headers);
+		ByteBuf payload = frame.payload();
+		int payloadLength = payload.readableBytes();
+		long length = (long) FrameFormat.HEADER_LENGTH + routeLength + (headers.isEmpty() ? 0 : 2 + headersBlock)
+				+ payloadLength;
+		if (length > Integer.MAX_VALUE) {
+			throw new EncoderException("Frame length " + length + " exceeds maximum " + Integer.MAX_VALUE);
+		}
+		int prefixLength = (int) (FrameFormat.LENGTH_FIELD_SIZE + length - payloadLength);
+		boolean copy = payloadLength <= COPY_THRESHOLD;
+		ByteBuf out = alloc.buffer(copy ? prefixLength + payloadLength : prefixLength);
+		out.writeInt((int) length);
+		out.writeByte(FrameFormat.VERSION);
+		out.writeByte(frame.type().code());
+		out.writeByte(headers.isEmpty() ? 0 : FrameFormat.FLAG_HEADERS);
+		out.writeInt(frame.id());
+		out.writeByte(routeLength);
+		if (routeLength > 0) {
+			ByteBufUtil.reserveAndWriteUtf8(out, route, routeLength);
+		}
+		if (!headers.isEmpty()) {
+			out.writeShort(headersBlock);
+			for (Map.Entry<String, String> header : headers.entrySet()) {
+				String key = header.getKey();
+				String value = header.getValue();
+				out.writeByte(ByteBufUtil.utf8Bytes(key));
+				ByteBufUtil.writeUtf8(out, key);
+				out.writeShort(ByteBufUtil.utf8Bytes(value));
+				ByteBufUtil.writeUtf8(out, value);
+			}
+		}
+		if (copy) {
+			out.writeBytes(payload, payload.readerIndex(), payloadLength);
+			return out;
+		}
+		CompositeByteBuf composite = alloc.compositeBuffer(2);
+		composite.addComponents(true, out, payload.retainedSlice());
+		return composite;
+	}
+
+	private static int headersBlockSize(Map<String, String> headers) {
+		int size = 0;
+		for (Map.Entry<String, String> header : headers.entrySet()) {
+			int keyLength = ByteBufUtil.utf8Bytes(header.getKey());
+			int valueLength = ByteBufUtil.utf8Bytes(header.getValue());
+			if (keyLength > 255) {
+				throw new EncoderException("Header key must be at most 255 UTF-8 bytes: " + header.getKey());
+			}
+			if (valueLength > 0xFFFF) {
+				throw new EncoderException("Header value must be at most 65535 UTF-8 bytes: " + valueLength);
+			}
+			size += 1 + keyLength + 2 + valueLength;
+		}
+		if (size > FrameFormat.MAX_HEADERS_BLOCK) {
+			throw new EncoderException(
+					"Headers block of " + size + " bytes exceeds maximum " + FrameFormat.MAX_HEADERS_BLOCK);
+		}
+		return size;
+	}
+
+}

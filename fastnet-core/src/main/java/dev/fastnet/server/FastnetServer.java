@@ -1,0 +1,437 @@
+package dev.fastnet.server;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.fastnet.dispatch.Routes;
+import dev.fastnet.metrics.FastnetMetricsRecorder;
+import dev.fastnet.session.Session;
+import dev.fastnet.session.SessionListener;
+import dev.fastnet.transport.FastnetPipeline;
+import dev.fastnet.transport.Transport;
+import dev.fastnet.worker.WorkerPool;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A fastnet TCP server: accepts connections, decodes frames, dispatches requests to the
+ * handlers of its {@link Routes} and answers them. Each server owns its event loops and worker
+ * pool and releases them when stopped.
+ *
+ * <pre>{@code
+ * FastnetServer server = FastnetServer.builder(ServerConfig.builder().port(7000).build())
+ *     .routes(Routes.builder().route("echo", Execution.EVENT_LOOP, (request) -> request.payload()).build())
+ *     .build()
+ *     .start();
+ * // ...
+ * server.stop(Duration.ofSeconds(30));
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class FastnetServer implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(FastnetServer.class);
+
+	private final ServerConfig config;
+
+	private final Routes routes;
+
+	private final List<SessionListener> listeners;
+
+	private final Transport transport;
+
+	private final WorkerPool workers;
+
+	private final ServerStats stats;
+
+	private final RequestDispatcher dispatcher;
+
+	private final ChannelGroup channels = new DefaultChannelGroup("fastnet", ImmediateEventExecutor.INSTANCE);
+
+	private final Object lifecycleMonitor = new Object();
+
+	private final AtomicBoolean finishing = new AtomicBoolean();
+
+	private volatile State state = State.NEW;
+
+	private @Nullable EventLoopGroup bossGroup;
+
+	private @Nullable EventLoopGroup ioGroup;
+
+	private @Nullable Channel serverChannel;
+
+	private volatile @Nullable InetSocketAddress boundAddress;
+
+	private @Nullable CompletableFuture<GracefulShutdownResult> shutdownFuture;
+
+	private FastnetServer(Builder builder) {
+		this.config = builder.config;
+		this.routes = builder.routes;
+		this.listeners = List.copyOf(builder.listeners);
+		this.transport = builder.config.transport().resolve();
+		this.workers = new WorkerPool(builder.config.workers());
+		this.stats = new ServerStats(this.workers);
+		this.dispatcher = new RequestDispatcher(this.routes, this.config, this.workers, this.stats, builder.recorder);
+	}
+
+	/**
+	 * Return a builder for a server with the given configuration.
+	 * @param config the configuration
+	 * @return a new builder
+	 */
+	public static Builder builder(ServerConfig config) {
+		return new Builder(config);
+	}
+
+	/**
+	 * Create a server that is not started yet.
+	 * @param config the configuration
+	 * @param routes the routes
+	 * @return the server
+	 */
+	public static FastnetServer create(ServerConfig config, Routes routes) {
+		return builder(config).routes(routes).build();
+	}
+
+	/**
+	 * Bind and start accepting connections.
+	 * @return this server
+	 * @throws PortInUseException when the port is taken
+	 * @throws IllegalStateException when the server was already started
+	 */
+	public FastnetServer start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state != State.NEW) {
+				throw new IllegalStateException("Server was already started: " + this.state);
+			}
+			this.state = State.STARTING;
+		}
+		EventLoopGroup boss = this.transport.newEventLoopGroup(1, "fastnet-server-boss", false);
+		EventLoopGroup io = this.transport.newEventLoopGroup(this.config.ioThreads(), "fastnet-server-io", false);
+		this.bossGroup = boss;
+		this.ioGroup = io;
+		ServerChannelInitializer initializer = new ServerChannelInitializer(this.config, this.dispatcher,
+				this.listeners, this.stats);
+		ConnectionLimitHandler limiter = new ConnectionLimitHandler(this.config.maxConnections(), this.stats);
+		ServerBootstrap bootstrap = new ServerBootstrap().group(boss, io)
+			.channel(this.transport.serverChannelClass())
+			.option(ChannelOption.SO_BACKLOG, this.config.backlog())
+			.option(ChannelOption.SO_REUSEADDR, true)
+			.handler(new ChannelInitializer<Channel>() {
+				@Override
+				protected void initChannel(Channel channel) {
+					channel.pipeline().addLast(FastnetPipeline.CONNECTION_LIMIT, limiter);
+				}
+			})
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childOption(ChannelOption.SO_KEEPALIVE, true)
+			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+					this.config.writeBufferLowWaterMark(), this.config.writeBufferHighWaterMark()))
+			.childHandler(new ChannelInitializer<Channel>() {
+				@Override
+				protected void initChannel(Channel channel) {
+					FastnetServer.this.channels.add(channel);
+					channel.pipeline().addLast(initializer);
+				}
+			});
+		ChannelFuture bind = bootstrap.bind(this.config.host(), this.config.port()).awaitUninterruptibly();
+		if (!bind.isSuccess()) {
+			shutdownGroups();
+			this.workers.shutdownNow(Duration.ofSeconds(1));
+			this.state = State.STOPPED;
+			Throwable cause = bind.cause();
+			if (cause instanceof BindException || (cause != null && cause.getCause() instanceof BindException)
+					|| (cause != null && String.valueOf(cause.getMessage()).contains("Address already in use"))) {
+				throw new PortInUseException(this.config.port(), cause);
+			}
+			throw new IllegalStateException(
+					"fastnet server failed to bind " + this.config.host() + ":" + this.config.port(), cause);
+		}
+		this.serverChannel = bind.channel();
+		this.boundAddress = (InetSocketAddress) bind.channel().localAddress();
+		this.state = State.RUNNING;
+		logger.info("fastnet server started on " + this.boundAddress + " (" + this.transport.name().toLowerCase()
+				+ ", " + this.routes.all().size() + " routes)");
+		return this;
+	}
+
+	/**
+	 * Stop gracefully: stop accepting, send GOAWAY on every connection, answer requests that
+	 * arrive from now on with ERROR 503, let requests in flight finish within the grace period,
+	 * then close everything. Idempotent and safe to call concurrently: every call returns the
+	 * same future.
+	 * @param grace how long requests in flight may take
+	 * @return completes when the server is fully stopped
+	 */
+	public CompletableFuture<GracefulShutdownResult> shutdownGracefully(Duration grace) {
+		Objects.requireNonNull(grace, "grace");
+		CompletableFuture<GracefulShutdownResult> future;
+		synchronized (this.lifecycleMonitor) {
+			if (this.shutdownFuture != null) {
+				return this.shutdownFuture;
+			}
+			future = new CompletableFuture<>();
+			this.shutdownFuture = future;
+			if (this.state != State.RUNNING) {
+				this.state = State.STOPPED;
+				this.workers.shutdownNow(Duration.ofSeconds(1));
+				future.complete(GracefulShutdownResult.IDLE);
+				return future;
+			}
+			this.state = State.DRAINING;
+		}
+		logger.info("Commencing graceful shutdown of fastnet server on " + this.boundAddress + ", waiting up to "
+				+ grace.toMillis() + " ms for " + this.dispatcher.inFlight() + " requests in flight");
+		Channel serverChannel = this.serverChannel;
+		if (serverChannel != null) {
+			serverChannel.close().awaitUninterruptibly();
+		}
+		boolean idle = this.dispatcher.startDraining(() -> finish(GracefulShutdownResult.IDLE, future));
+		if (idle) {
+			finish(GracefulShutdownResult.IDLE, future);
+		}
+		else {
+			EventLoopGroup boss = this.bossGroup;
+			if (boss != null) {
+				boss.schedule(() -> finish(GracefulShutdownResult.REQUESTS_ACTIVE, future), grace.toNanos(),
+						TimeUnit.NANOSECONDS);
+			}
+		}
+		return future;
+	}
+
+	/**
+	 * Stop gracefully and wait until stopped.
+	 * @param grace how long requests in flight may take
+	 * @return how the stop ended
+	 */
+	public GracefulShutdownResult stop(Duration grace) {
+		return shutdownGracefully(grace).join();
+	}
+
+	/**
+	 * Stop at once: requests in flight are abandoned.
+	 */
+	@Override
+	public void close() {
+		stop(Duration.ZERO);
+	}
+
+	private void finish(GracefulShutdownResult result, CompletableFuture<GracefulShutdownResult> future) {
+		if (!this.finishing.compareAndSet(false, true)) {
+			return;
+		}
+		// Closing and joining threads blocks; never do it on an event loop
+		Thread thread = new Thread(() -> {
+			try {
+				this.channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+				for (Runnable dropped : this.workers.shutdownNow(Duration.ofSeconds(5))) {
+					if (dropped instanceof InboundRequest request) {
+						request.abandon();
+					}
+				}
+				shutdownGroups();
+				this.state = State.STOPPED;
+				logger.info("fastnet server on " + this.boundAddress + " stopped (" + result + ")");
+				future.complete(result);
+			}
+			catch (Throwable ex) {
+				this.state = State.STOPPED;
+				future.completeExceptionally(ex);
+			}
+		}, "fastnet-shutdown");
+		thread.setDaemon(false);
+		thread.start();
+	}
+
+	private void shutdownGroups() {
+		List<Future<?>> terminations = new ArrayList<>(2);
+		for (EventLoopGroup group : new EventLoopGroup[] { this.bossGroup, this.ioGroup }) {
+			if (group != null) {
+				terminations.add(group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+			}
+		}
+		for (Future<?> termination : terminations) {
+			termination.awaitUninterruptibly(5, TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * Return the port the server is bound to.
+	 * @return the bound port
+	 * @throws IllegalStateException when not bound
+	 */
+	public int port() {
+		return address().getPort();
+	}
+
+	/**
+	 * Return the address the server is bound to.
+	 * @return the bound address
+	 * @throws IllegalStateException when not bound
+	 */
+	public InetSocketAddress address() {
+		InetSocketAddress address = this.boundAddress;
+		if (address == null) {
+			throw new IllegalStateException("Server is not bound");
+		}
+		return address;
+	}
+
+	/**
+	 * Return the lifecycle state.
+	 * @return the state
+	 */
+	public State state() {
+		return this.state;
+	}
+
+	/**
+	 * Return the transport in use.
+	 * @return {@link Transport#EPOLL} or {@link Transport#NIO}
+	 */
+	public Transport transport() {
+		return this.transport;
+	}
+
+	/**
+	 * Return the live figures.
+	 * @return the stats
+	 */
+	public ServerStats stats() {
+		return this.stats;
+	}
+
+	/**
+	 * Return the configuration.
+	 * @return the configuration
+	 */
+	public ServerConfig config() {
+		return this.config;
+	}
+
+	/**
+	 * Return the routes.
+	 * @return the routes
+	 */
+	public Routes routes() {
+		return this.routes;
+	}
+
+	/**
+	 * Return the open sessions.
+	 * @return a live, unmodifiable view
+	 */
+	public Collection<? extends Session> sessions() {
+		return this.dispatcher.sessions();
+	}
+
+	/**
+	 * Return the number of requests admitted and not yet answered.
+	 * @return requests in flight
+	 */
+	public int inFlight() {
+		return this.dispatcher.inFlight();
+	}
+
+	/**
+	 * Lifecycle states of a server.
+	 */
+	public enum State {
+
+		/** Created, not started. */
+		NEW,
+
+		/** Binding. */
+		STARTING,
+
+		/** Accepting and serving. */
+		RUNNING,
+
+		/** Stopped accepting; finishing requests in flight. */
+		DRAINING,
+
+		/** Stopped; every resource released. */
+		STOPPED
+
+	}
+
+	/**
+	 * Builds a {@link FastnetServer}.
+	 */
+	public static final class Builder {
+
+		private final ServerConfig config;
+
+		private Routes routes = Routes.builder().build();
+
+		private final List<SessionListener> listeners = new ArrayList<>();
+
+		private FastnetMetricsRecorder recorder = FastnetMetricsRecorder.NONE;
+
+		private Builder(ServerConfig config) {
+			this.config = Objects.requireNonNull(config, "config");
+		}
+
+		/**
+		 * Set the routes.
+		 * @param routes the routes
+		 * @return this builder
+		 */
+		public Builder routes(Routes routes) {
+			this.routes = Objects.requireNonNull(routes, "routes");
+			return this;
+		}
+
+		/**
+		 * Add a session listener.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder sessionListener(SessionListener listener) {
+			this.listeners.add(Objects.requireNonNull(listener, "listener"));
+			return this;
+		}
+
+		/**
+		 * Set the metrics recorder.
+		 * @param recorder the recorder
+		 * @return this builder
+		 */
+		public Builder metricsRecorder(FastnetMetricsRecorder recorder) {
+			this.recorder = Objects.requireNonNull(recorder, "recorder");
+			return this;
+		}
+
+		/**
+		 * Build the server; it is started by {@link FastnetServer#start()}.
+		 * @return the server
+		 */
+		public FastnetServer build() {
+			return new FastnetServer(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,310 @@
+package dev.fastnet.server;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import dev.fastnet.FastnetException;
+import dev.fastnet.Status;
+import dev.fastnet.dispatch.RequestContext;
+import dev.fastnet.dispatch.Route;
+import dev.fastnet.internal.Payloads;
+import dev.fastnet.metrics.FastnetMetricsRecorder;
+import dev.fastnet.protocol.Frame;
+import dev.fastnet.protocol.FrameType;
+import dev.fastnet.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One admitted request, from admission to its single answer. Exactly one of the handler's
+ * result, the request timeout and the deadline check completes it; whichever loses is
+ * discarded and its buffers released.
+ */
+final class InboundRequest implements Runnable, RequestContext {
+
+	private static final Log logger = LogFactory.getLog(InboundRequest.class);
+
+	static final long NO_DEADLINE = Long.MAX_VALUE;
+
+	private static final int PENDING = 0;
+
+	private static final int RUNNING = 1;
+
+	private static final int DONE = 2;
+
+	private static final AtomicIntegerFieldUpdater<InboundRequest> STATE = AtomicIntegerFieldUpdater
+		.newUpdater(InboundRequest.class, "state");
+
+	private final ServerConnection connection;
+
+	private final Frame frame;
+
+	private final Route route;
+
+	private final RequestDispatcher dispatcher;
+
+	private final long startNanos;
+
+	private final long deadlineNanos;
+
+	private volatile int state = PENDING;
+
+	private @Nullable Thread runner;
+
+	private boolean timedOut;
+
+	private volatile @Nullable ScheduledFuture<?> timeout;
+
+	InboundRequest(ServerConnection connection, Frame frame, Route route, RequestDispatcher dispatcher,
+			long startNanos, long deadlineNanos) {
+		this.connection = connection;
+		this.frame = frame;
+		this.route = route;
+		this.dispatcher = dispatcher;
+		this.startNanos = startNanos;
+		this.deadlineNanos = deadlineNanos;
+	}
+
+	void scheduleTimeout(long timeoutNanos) {
+		if (this.state != DONE) {
+			this.timeout = this.connection.eventLoop().schedule(this::onTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void run() {
+		if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
+			// Timed out while queued, or abandoned
+			this.frame.release();
+			return;
+		}
+		if (this.deadlineNanos != NO_DEADLINE && System.nanoTime() - this.deadlineNanos >= 0) {
+			this.frame.release();
+			completeWithError(Status.DEADLINE_EXPIRED.code(), "Deadline expired before the handler started");
+			return;
+		}
+		synchronized (this) {
+			this.runner = Thread.currentThread();
+		}
+		Object result = null;
+		Throwable failure = null;
+		try {
+			result = this.route.handler().handle(this);
+		}
+		catch (Throwable ex) {
+			failure = ex;
+		}
+		finally {
+			synchronized (this) {
+				this.runner = null;
+				if (this.timedOut) {
+					// The timeout interrupted this thread; the interrupt must not hit the next task
+					Thread.interrupted();
+				}
+			}
+		}
+		if (result != this.frame.payload()) {
+			this.frame.release();
+		}
+		if (failure != null) {
+			completeExceptionally(failure);
+		}
+		else if (result instanceof CompletionStage<?> stage) {
+			stage.whenComplete((value, ex) -> {
+				if (ex != null) {
+					completeExceptionally(ex);
+				}
+				else {
+					complete(value);
+				}
+			});
+		}
+		else {
+			complete(result);
+		}
+	}
+
+	/**
+	 * Refuse a request that could not be admitted to a worker.
+	 */
+	void reject(Status status, String message) {
+		if (STATE.compareAndSet(this, PENDING, DONE)) {
+			this.frame.release();
+			finishWithError(status.code(), message);
+		}
+	}
+
+	/**
+	 * Release a request that was queued when its pool shut down.
+	 */
+	void abandon() {
+		// Never run: the frame is still ours even when the timeout already answered
+		boolean pending = STATE.compareAndSet(this, PENDING, DONE);
+		this.frame.release();
+		if (pending) {
+			cancelTimeout();
+			this.connection.finish(null, this.route.name(), FastnetMetricsRecorder.STATUS_CLIENT_GONE, this.startNanos);
+		}
+	}
+
+	private void onTimeout() {
+		int current;
+		do {
+			current = this.state;
+			if (current == DONE) {
+				return;
+			}
+		}
+		while (!STATE.compareAndSet(this, current, DONE));
+		if (current == RUNNING) {
+			synchronized (this) {
+				this.timedOut = true;
+				Thread runner = this.runner;
+				if (runner != null) {
+					runner.interrupt();
+				}
+			}
+		}
+		// A request that times out while still queued keeps its frame until a worker drops it
+		finishWithError(Status.TIMEOUT.code(), "Request timed out after "
+				+ TimeUnit.NANOSECONDS.toMillis(this.dispatcher.requestTimeoutNanos()) + " ms");
+	}
+
+	private void complete(@Nullable Object value) {
+		if (!STATE.compareAndSet(this, RUNNING, DONE)) {
+			Payloads.release(value);
+			this.dispatcher.lateResult();
+			return;
+		}
+		cancelTimeout();
+		if (isOneway()) {
+			Payloads.release(value);
+			this.connection.finish(null, this.route.name(), FastnetMetricsRecorder.STATUS_ONEWAY, this.startNanos);
+			return;
+		}
+		ByteBuf payload;
+		try {
+			payload = Payloads.toByteBuf(alloc(), value);
+		}
+		catch (IllegalArgumentException ex) {
+			Payloads.release(value);
+			logger.warn("Handler of route '" + this.route.name() + "' returned an unsupported value", ex);
+			finishWithError(Status.INTERNAL.code(), ex.getMessage());
+			return;
+		}
+		this.connection.finish(Frame.response(this.frame.id(), payload), this.route.name(),
+				FastnetMetricsRecorder.STATUS_OK, this.startNanos);
+	}
+
+	private void completeExceptionally(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		int status;
+		String message;
+		if (cause instanceof FastnetException fastnet) {
+			status = fastnet.status();
+			message = fastnet.getMessage();
+		}
+		else {
+			status = Status.INTERNAL.code();
+			message = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+			this.dispatcher.handlerFailed(this.route.name(), cause);
+		}
+		completeWithError(status, message);
+	}
+
+	private void completeWithError(int status, @Nullable String message) {
+		if (!STATE.compareAndSet(this, RUNNING, DONE)) {
+			this.dispatcher.lateResult();
+			return;
+		}
+		cancelTimeout();
+		finishWithError(status, message);
+	}
+
+	private void finishWithError(int status, @Nullable String message) {
+		Frame answer = isOneway() ? null : Frame.error(alloc(), this.frame.id(), status, message);
+		this.connection.finish(answer, this.route.name(), status, this.startNanos);
+	}
+
+	private void cancelTimeout() {
+		ScheduledFuture<?> timeout = this.timeout;
+		if (timeout != null) {
+			timeout.cancel(false);
+		}
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	@Override
+	public Session session() {
+		return this.connection;
+	}
+
+	@Override
+	public FrameType type() {
+		return this.frame.type();
+	}
+
+	@Override
+	public int id() {
+		return this.frame.id();
+	}
+
+	@Override
+	public String route() {
+		return this.route.name();
+	}
+
+	@Override
+	public Map<String, String> headers() {
+		return this.frame.headers();
+	}
+
+	@Override
+	public ByteBuf payload() {
+		return this.frame.payload();
+	}
+
+	@Override
+	public byte[] payloadBytes() {
+		return ByteBufUtil.getBytes(this.frame.payload());
+	}
+
+	@Override
+	public String payloadString() {
+		return this.frame.payload().toString(StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public ByteBufAllocator alloc() {
+		return this.connection.channel().alloc();
+	}
+
+	@Override
+	public long remainingNanos() {
+		return (this.deadlineNanos != NO_DEADLINE) ? this.deadlineNanos - System.nanoTime() : Long.MAX_VALUE;
+	}
+
+	@Override
+	public String toString() {
+		return "Request[" + this.frame.type() + " id=" + this.frame.id() + " route='" + this.route.name() + "']";
+	}
+
+}

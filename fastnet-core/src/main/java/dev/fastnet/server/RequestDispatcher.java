@@ -1,0 +1,234 @@
+package dev.fastnet.server;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.fastnet.Status;
+import dev.fastnet.dispatch.Execution;
+import dev.fastnet.dispatch.Route;
+import dev.fastnet.dispatch.Routes;
+import dev.fastnet.metrics.FastnetMetricsRecorder;
+import dev.fastnet.protocol.Frame;
+import dev.fastnet.protocol.FrameFormat;
+import dev.fastnet.protocol.FrameType;
+import dev.fastnet.protocol.ProtocolException;
+import dev.fastnet.session.Session;
+import dev.fastnet.worker.WorkerPool;
+import io.netty.channel.Channel;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Admits requests: looks up the route, checks draining and deadlines, hands the request to where
+ * its handler runs, and keeps the count of requests in flight that a graceful stop waits for.
+ */
+final class RequestDispatcher {
+
+	private static final Log logger = LogFactory.getLog(RequestDispatcher.class);
+
+	private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
+
+	private final Routes routes;
+
+	private final WorkerPool workers;
+
+	private final ServerStats stats;
+
+	private final FastnetMetricsRecorder recorder;
+
+	private final Execution defaultExecution;
+
+	private final long requestTimeoutNanos;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final Map<Long, ServerConnection> connections = new ConcurrentHashMap<>();
+
+	private final AtomicLong lastProtocolWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+
+	private final AtomicLong lastHandlerWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+
+	private volatile boolean draining;
+
+	private volatile Runnable onDrained = () -> {
+	};
+
+	RequestDispatcher(Routes routes, ServerConfig config, WorkerPool workers, ServerStats stats,
+			FastnetMetricsRecorder recorder) {
+		this.routes = routes;
+		this.workers = workers;
+		this.stats = stats;
+		this.recorder = recorder;
+		this.requestTimeoutNanos = config.requestTimeout().toNanos();
+		this.defaultExecution = config.defaultExecution();
+		boolean usesVirtual = config.defaultExecution() == Execution.VIRTUAL
+				|| routes.all().stream().anyMatch((route) -> route.execution() == Execution.VIRTUAL);
+		if (usesVirtual && !workers.supportsVirtualThreads()) {
+			logger.warn("Virtual threads need Java 21 or later; handlers configured for VIRTUAL execution run on "
+					+ "the platform worker pool");
+		}
+	}
+
+	void dispatch(ServerConnection connection, Frame frame) {
+		long now = System.nanoTime();
+		boolean oneway = frame.type() == FrameType.ONEWAY;
+		if (this.draining) {
+			refuse(connection, frame, FastnetMetricsRecorder.UNKNOWN_ROUTE, Status.UNAVAILABLE,
+					"Server is shutting down", now);
+			return;
+		}
+		Route route = this.routes.get(frame.route());
+		if (route == null) {
+			refuse(connection, frame, FastnetMetricsRecorder.UNKNOWN_ROUTE, Status.NOT_FOUND,
+					"No handler for route '" + frame.route() + "'", now);
+			return;
+		}
+		long deadline = InboundRequest.NO_DEADLINE;
+		if (!frame.headers().isEmpty()) {
+			String timeout = frame.headers().get(FrameFormat.HEADER_TIMEOUT_MS);
+			if (timeout != null) {
+				long millis = parseMillis(timeout);
+				if (millis < 0) {
+					refuse(connection, frame, route.name(), Status.BAD_REQUEST,
+							"Invalid " + FrameFormat.HEADER_TIMEOUT_MS + " header: " + timeout, now);
+					return;
+				}
+				deadline = now + Math.min(millis, Long.MAX_VALUE / 2_000_000L) * 1_000_000L;
+			}
+		}
+		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline);
+		connection.requestAdmitted();
+		Execution execution = (route.execution() != null) ? route.execution() : this.defaultExecution;
+		if (!oneway && this.requestTimeoutNanos > 0 && execution != Execution.EVENT_LOOP) {
+			request.scheduleTimeout(this.requestTimeoutNanos);
+		}
+		switch (execution) {
+			case EVENT_LOOP -> request.run();
+			case PLATFORM -> {
+				if (!this.workers.tryExecute(request)) {
+					request.reject(Status.UNAVAILABLE, "Server is overloaded: worker queue is full");
+				}
+			}
+			case VIRTUAL -> {
+				if (!this.workers.tryExecuteVirtual(request)) {
+					request.reject(Status.UNAVAILABLE, "Server is overloaded: virtual thread limit reached");
+				}
+			}
+		}
+	}
+
+	private void refuse(ServerConnection connection, Frame frame, String route, Status status, String message,
+			long startNanos) {
+		boolean oneway = frame.type() == FrameType.ONEWAY;
+		int id = frame.id();
+		frame.release();
+		if (!oneway) {
+			connection.write(Frame.error(connection.channel().alloc(), id, status.code(), message));
+		}
+		this.stats.error(status.code());
+		this.recorder.serverRequest(route, status.code(), System.nanoTime() - startNanos);
+	}
+
+	private static long parseMillis(String text) {
+		if (text.isEmpty() || text.length() > 18) {
+			return -1;
+		}
+		long value = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			value = value * 10 + (c - '0');
+		}
+		return value;
+	}
+
+	void requestAdmitted() {
+		this.inFlight.incrementAndGet();
+	}
+
+	void requestFinished(String route, int status, long startNanos) {
+		switch (status) {
+			case FastnetMetricsRecorder.STATUS_OK -> this.stats.requestsOk.increment();
+			case FastnetMetricsRecorder.STATUS_ONEWAY -> this.stats.onewayHandled.increment();
+			case FastnetMetricsRecorder.STATUS_CLIENT_GONE -> this.stats.clientGone.increment();
+			default -> this.stats.error(status);
+		}
+		this.recorder.serverRequest(route, status, System.nanoTime() - startNanos);
+		if (this.inFlight.decrementAndGet() == 0 && this.draining) {
+			this.onDrained.run();
+		}
+	}
+
+	void lateResult() {
+		this.stats.lateResults.increment();
+	}
+
+	void handlerFailed(String route, Throwable failure) {
+		if (shouldLog(this.lastHandlerWarning)) {
+			logger.warn("Handler of route '" + route + "' failed: " + failure, logger.isDebugEnabled() ? failure : null);
+		}
+	}
+
+	void protocolError(Channel channel, ProtocolException ex) {
+		this.stats.invalidFrame(ex.violation());
+		if (shouldLog(this.lastProtocolWarning)) {
+			logger.warn("Closing connection " + channel.remoteAddress() + ": protocol violation ("
+					+ ex.violation().tag() + "): " + ex.getMessage());
+		}
+	}
+
+	private static boolean shouldLog(AtomicLong last) {
+		long now = System.nanoTime();
+		long previous = last.get();
+		return now - previous >= LOG_INTERVAL_NANOS && last.compareAndSet(previous, now);
+	}
+
+	void idleClosed() {
+		this.stats.connectionsIdleClosed.increment();
+	}
+
+	void connectionOpened(ServerConnection connection) {
+		this.connections.put(connection.id(), connection);
+	}
+
+	void connectionClosed(ServerConnection connection) {
+		this.connections.remove(connection.id());
+	}
+
+	Collection<? extends Session> sessions() {
+		return Collections.unmodifiableCollection(this.connections.values());
+	}
+
+	boolean isDraining() {
+		return this.draining;
+	}
+
+	/**
+	 * Start draining: new requests are refused, every connection gets GOAWAY.
+	 * @param onDrained run once no request is in flight any more
+	 * @return whether nothing is in flight already
+	 */
+	boolean startDraining(Runnable onDrained) {
+		this.onDrained = onDrained;
+		this.draining = true;
+		for (ServerConnection connection : this.connections.values()) {
+			connection.sendGoAway();
+		}
+		return this.inFlight.get() == 0;
+	}
+
+	int inFlight() {
+		return this.inFlight.get();
+	}
+
+	long requestTimeoutNanos() {
+		return this.requestTimeoutNanos;
+	}
+
+}

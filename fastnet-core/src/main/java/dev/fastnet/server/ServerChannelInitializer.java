@@ -1,0 +1,55 @@
+package dev.fastnet.server;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.fastnet.protocol.FrameDecoder;
+import dev.fastnet.protocol.FrameEncoder;
+import dev.fastnet.session.SessionListener;
+import dev.fastnet.transport.FastnetPipeline;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+
+/**
+ * Builds the pipeline of every accepted connection.
+ */
+final class ServerChannelInitializer extends ChannelInitializer<Channel> {
+
+	private final ServerConfig config;
+
+	private final RequestDispatcher dispatcher;
+
+	private final List<SessionListener> listeners;
+
+	private final FrameEncoder encoder;
+
+	private final AtomicLong sessionIds = new AtomicLong();
+
+	private final ServerStats stats;
+
+	ServerChannelInitializer(ServerConfig config, RequestDispatcher dispatcher, List<SessionListener> listeners,
+			ServerStats stats) {
+		this.config = config;
+		this.dispatcher = dispatcher;
+		this.listeners = listeners;
+		this.stats = stats;
+		this.encoder = new FrameEncoder(stats.bytesWritten);
+	}
+
+	@Override
+	protected void initChannel(Channel channel) {
+		ChannelPipeline pipeline = channel.pipeline();
+		long idleNanos = this.config.idleTimeout().toNanos();
+		if (idleNanos > 0) {
+			pipeline.addLast(FastnetPipeline.IDLE, new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
+		}
+		pipeline.addLast(FastnetPipeline.FRAME_DECODER, new FrameDecoder(this.config.maxFrameSize(), this.stats.bytesRead));
+		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, this.encoder);
+		pipeline.addLast(FastnetPipeline.HANDLER,
+				new ServerConnection(this.sessionIds.incrementAndGet(), this.dispatcher, this.listeners));
+	}
+
+}

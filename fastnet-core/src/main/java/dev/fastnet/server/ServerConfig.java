@@ -1,0 +1,275 @@
+package dev.fastnet.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.fastnet.dispatch.Execution;
+import dev.fastnet.protocol.FrameFormat;
+import dev.fastnet.transport.Transport;
+import dev.fastnet.worker.WorkerPoolOptions;
+
+/**
+ * Immutable configuration of a {@link FastnetServer}, validated once when built.
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).build();
+ * }</pre>
+ *
+ * @param host address to bind, an IPv4 or IPv6 literal or a host name; default {@code 0.0.0.0}
+ * @param port port to bind, 0 for an ephemeral port; default 7000
+ * @param ioThreads event-loop threads, 0 for Netty's default (twice the cores); default 0
+ * @param maxFrameSize largest accepted length field, in bytes; default 1 MiB
+ * @param maxConnections connections served at once; further ones are closed at accept; default
+ * 10000
+ * @param idleTimeout a connection without traffic for this long is closed, zero for never;
+ * default 5 minutes
+ * @param requestTimeout a request not answered within this is answered ERROR 408, zero for
+ * never; default 30 seconds
+ * @param workers sizing of the worker pool
+ * @param defaultExecution where handlers run unless their route says otherwise; default
+ * {@link Execution#PLATFORM}
+ * @param shutdownGrace how long a graceful stop waits for requests in flight; default 30
+ * seconds
+ * @param transport the Netty transport; default {@link Transport#AUTO}
+ * @param writeBufferLowWaterMark outbound bytes below which a paused connection reads again;
+ * default 32 KiB
+ * @param writeBufferHighWaterMark outbound bytes above which a connection stops reading; default
+ * 64 KiB
+ * @param backlog accept queue length; default 1024
+ * @since 0.1.0
+ */
+public record ServerConfig(String host, int port, int ioThreads, int maxFrameSize, int maxConnections,
+		Duration idleTimeout, Duration requestTimeout, WorkerPoolOptions workers, Execution defaultExecution,
+		Duration shutdownGrace, Transport transport, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
+		int backlog) {
+
+	/** Default port: 7000. */
+	public static final int DEFAULT_PORT = 7000;
+
+	/** Default maximum number of connections: 10000. */
+	public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+	/** Default idle timeout: 5 minutes. */
+	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+	/** Default request timeout: 30 seconds. */
+	public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Default shutdown grace: 30 seconds. */
+	public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
+	/**
+	 * Validate the configuration.
+	 */
+	public ServerConfig {
+		Objects.requireNonNull(host, "host");
+		Objects.requireNonNull(idleTimeout, "idleTimeout");
+		Objects.requireNonNull(requestTimeout, "requestTimeout");
+		Objects.requireNonNull(workers, "workers");
+		Objects.requireNonNull(defaultExecution, "defaultExecution");
+		Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+		Objects.requireNonNull(transport, "transport");
+		if (port < 0 || port > 65535) {
+			throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+		}
+		if (ioThreads < 0) {
+			throw new IllegalArgumentException("ioThreads must be at least 0: " + ioThreads);
+		}
+		if (maxFrameSize < FrameFormat.HEADER_LENGTH) {
+			throw new IllegalArgumentException("maxFrameSize must be between " + FrameFormat.HEADER_LENGTH + " and "
+					+ Integer.MAX_VALUE + ": " + maxFrameSize);
+		}
+		if (maxConnections < 1) {
+			throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
+		}
+		requireNotNegative("idleTimeout", idleTimeout);
+		requireNotNegative("requestTimeout", requestTimeout);
+		requireNotNegative("shutdownGrace", shutdownGrace);
+		if (writeBufferLowWaterMark < 1 || writeBufferHighWaterMark < writeBufferLowWaterMark) {
+			throw new IllegalArgumentException("writeBufferLowWaterMark must be at least 1 and at most "
+					+ "writeBufferHighWaterMark: " + writeBufferLowWaterMark + " > " + writeBufferHighWaterMark);
+		}
+		if (backlog < 1) {
+			throw new IllegalArgumentException("backlog must be at least 1: " + backlog);
+		}
+	}
+
+	private static void requireNotNegative(String name, Duration value) {
+		if (value.isNegative()) {
+			throw new IllegalArgumentException(name + " must not be negative: " + value);
+		}
+	}
+
+	/**
+	 * Return a builder with the defaults.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Return the default configuration.
+	 * @return the defaults
+	 */
+	public static ServerConfig defaults() {
+		return builder().build();
+	}
+
+	/**
+	 * Return a builder initialised from this configuration.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.host = this.host;
+		builder.port = this.port;
+		builder.ioThreads = this.ioThreads;
+		builder.maxFrameSize = this.maxFrameSize;
+		builder.maxConnections = this.maxConnections;
+		builder.idleTimeout = this.idleTimeout;
+		builder.requestTimeout = this.requestTimeout;
+		builder.workers = this.workers;
+		builder.defaultExecution = this.defaultExecution;
+		builder.shutdownGrace = this.shutdownGrace;
+		builder.transport = this.transport;
+		builder.writeBufferLowWaterMark = this.writeBufferLowWaterMark;
+		builder.writeBufferHighWaterMark = this.writeBufferHighWaterMark;
+		builder.backlog = this.backlog;
+		return builder;
+	}
+
+	/**
+	 * Builds a {@link ServerConfig}; every value starts at its default.
+	 */
+	public static final class Builder {
+
+		private String host = "0.0.0.0";
+
+		private int port = DEFAULT_PORT;
+
+		private int ioThreads;
+
+		private int maxFrameSize = FrameFormat.DEFAULT_MAX_FRAME_SIZE;
+
+		private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+
+		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+		private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+
+		private WorkerPoolOptions workers = WorkerPoolOptions.defaults();
+
+		private Execution defaultExecution = Execution.PLATFORM;
+
+		private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+
+		private Transport transport = Transport.AUTO;
+
+		private int writeBufferLowWaterMark = 32 * 1024;
+
+		private int writeBufferHighWaterMark = 64 * 1024;
+
+		private int backlog = 1024;
+
+		private Builder() {
+		}
+
+		/** @param host the bind address @return this builder */
+		public Builder host(String host) {
+			this.host = host;
+			return this;
+		}
+
+		/** @param port the port, 0 for ephemeral @return this builder */
+		public Builder port(int port) {
+			this.port = port;
+			return this;
+		}
+
+		/** @param ioThreads event-loop threads, 0 for the default @return this builder */
+		public Builder ioThreads(int ioThreads) {
+			this.ioThreads = ioThreads;
+			return this;
+		}
+
+		/** @param maxFrameSize largest accepted length field in bytes @return this builder */
+		public Builder maxFrameSize(int maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+			return this;
+		}
+
+		/** @param maxConnections connections served at once @return this builder */
+		public Builder maxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/** @param idleTimeout idle time before close, zero for never @return this builder */
+		public Builder idleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		/** @param requestTimeout time before ERROR 408, zero for never @return this builder */
+		public Builder requestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+			return this;
+		}
+
+		/** @param workers worker pool sizing @return this builder */
+		public Builder workers(WorkerPoolOptions workers) {
+			this.workers = workers;
+			return this;
+		}
+
+		/** @param defaultExecution where handlers run by default @return this builder */
+		public Builder defaultExecution(Execution defaultExecution) {
+			this.defaultExecution = defaultExecution;
+			return this;
+		}
+
+		/** @param shutdownGrace graceful stop budget @return this builder */
+		public Builder shutdownGrace(Duration shutdownGrace) {
+			this.shutdownGrace = shutdownGrace;
+			return this;
+		}
+
+		/** @param transport the Netty transport @return this builder */
+		public Builder transport(Transport transport) {
+			this.transport = transport;
+			return this;
+		}
+
+		/**
+		 * Set the write-buffer water marks.
+		 * @param low bytes below which reading resumes
+		 * @param high bytes above which reading pauses
+		 * @return this builder
+		 */
+		public Builder writeBufferWaterMarks(int low, int high) {
+			this.writeBufferLowWaterMark = low;
+			this.writeBufferHighWaterMark = high;
+			return this;
+		}
+
+		/** @param backlog accept queue length @return this builder */
+		public Builder backlog(int backlog) {
+			this.backlog = backlog;
+			return this;
+		}
+
+		/**
+		 * Build and validate the configuration.
+		 * @return the configuration
+		 * @throws IllegalArgumentException naming the first invalid option
+		 */
+		public ServerConfig build() {
+			return new ServerConfig(this.host, this.port, this.ioThreads, this.maxFrameSize, this.maxConnections,
+					this.idleTimeout, this.requestTimeout, this.workers, this.defaultExecution, this.shutdownGrace,
+					this.transport, this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, this.backlog);
+		}
+
+	}
+
+}

@@ -1,0 +1,399 @@
+package dev.fastnet.server;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+
+import dev.fastnet.metrics.FastnetMetricsRecorder;
+import dev.fastnet.protocol.Frame;
+import dev.fastnet.protocol.FrameTooLargeException;
+import dev.fastnet.protocol.FrameType;
+import dev.fastnet.protocol.ProtocolException;
+import dev.fastnet.protocol.ProtocolViolation;
+import dev.fastnet.session.Session;
+import dev.fastnet.session.SessionListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The last handler of a server connection: turns frames into dispatches, writes answers on the
+ * event loop and flushes them in batches, and is the connection's {@link Session}.
+ * <p>
+ * Fields without synchronisation are touched only on the connection's event loop.
+ */
+final class ServerConnection extends ChannelInboundHandlerAdapter implements Session {
+
+	private static final Log logger = LogFactory.getLog(ServerConnection.class);
+
+	private final long id;
+
+	private final RequestDispatcher dispatcher;
+
+	private final List<SessionListener> listeners;
+
+	private final Runnable flushTask = this::flushNow;
+
+	private @Nullable ChannelHandlerContext ctx;
+
+	private @Nullable Channel channel;
+
+	private volatile @Nullable Map<String, Object> attributes;
+
+	private int inFlight;
+
+	private boolean reading;
+
+	private boolean flushNeeded;
+
+	private boolean flushScheduled;
+
+	private boolean goAwaySent;
+
+	ServerConnection(long id, RequestDispatcher dispatcher, List<SessionListener> listeners) {
+		this.id = id;
+		this.dispatcher = dispatcher;
+		this.listeners = listeners;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.ctx = ctx;
+		this.channel = ctx.channel();
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) {
+		this.dispatcher.connectionOpened(this);
+		for (SessionListener listener : this.listeners) {
+			safely(() -> listener.onOpen(this));
+		}
+		if (this.dispatcher.isDraining()) {
+			sendGoAway();
+		}
+		ctx.fireChannelActive();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		this.dispatcher.connectionClosed(this);
+		for (SessionListener listener : this.listeners) {
+			safely(() -> listener.onClose(this));
+		}
+		ctx.fireChannelInactive();
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (!(msg instanceof Frame frame)) {
+			ctx.fireChannelRead(msg);
+			return;
+		}
+		this.reading = true;
+		switch (frame.type()) {
+			case REQUEST, ONEWAY -> this.dispatcher.dispatch(this, frame);
+			case PING -> {
+				frame.release();
+				write(Frame.control(FrameType.PONG));
+			}
+			case PONG -> frame.release();
+			default -> {
+				FrameType type = frame.type();
+				frame.release();
+				ctx.fireExceptionCaught(new ProtocolException(ProtocolViolation.UNEXPECTED_TYPE,
+						"A server does not accept " + type + " frames"));
+			}
+		}
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		this.reading = false;
+		if (this.flushNeeded) {
+			this.flushNeeded = false;
+			ctx.flush();
+		}
+		ctx.fireChannelReadComplete();
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+		// Stop reading requests from a peer that does not read its answers: outbound memory stays
+		// bounded by the high water mark plus the answers already in progress.
+		ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+		ctx.fireChannelWritabilityChanged();
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		if (evt instanceof IdleStateEvent) {
+			this.dispatcher.idleClosed();
+			for (SessionListener listener : this.listeners) {
+				safely(() -> listener.onIdle(this));
+			}
+			logger.debug("Closing idle connection " + ctx.channel().remoteAddress());
+			ctx.close();
+			return;
+		}
+		ctx.fireUserEventTriggered(evt);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		for (SessionListener listener : this.listeners) {
+			safely(() -> listener.onError(this, cause));
+		}
+		if (cause instanceof ProtocolException protocol) {
+			this.dispatcher.protocolError(ctx.channel(), protocol);
+			if (protocol instanceof FrameTooLargeException tooLarge && tooLarge.isIdKnown()) {
+				ctx.writeAndFlush(Frame.error(ctx.alloc(), tooLarge.id(), tooLarge.status(), tooLarge.getMessage()))
+					.addListener(ChannelFutureListener.CLOSE);
+			}
+			else {
+				ctx.close();
+			}
+			return;
+		}
+		if (cause instanceof IOException) {
+			// A peer that resets the connection is not worth a stack trace
+			logger.debug("Connection " + ctx.channel().remoteAddress() + " failed: " + cause);
+		}
+		else {
+			logger.warn("Closing connection " + ctx.channel().remoteAddress() + " after an unexpected error", cause);
+		}
+		ctx.close();
+	}
+
+	/**
+	 * Write a frame on the event loop; flushed at the end of the current read or by one flush
+	 * task for all answers queued meanwhile. Any thread.
+	 */
+	void write(Frame frame) {
+		EventLoop loop = eventLoop();
+		if (loop.inEventLoop()) {
+			write0(frame);
+		}
+		else {
+			try {
+				loop.execute(() -> write0(frame));
+			}
+			catch (RejectedExecutionException ex) {
+				frame.release();
+			}
+		}
+	}
+
+	/**
+	 * Answer an admitted request (or finish a one-way one when {@code answer} is null) and
+	 * account for it. Any thread.
+	 */
+	void finish(@Nullable Frame answer, String route, int status, long startNanos) {
+		EventLoop loop = eventLoop();
+		if (loop.inEventLoop()) {
+			finish0(answer, route, status, startNanos);
+			return;
+		}
+		try {
+			loop.execute(() -> finish0(answer, route, status, startNanos));
+		}
+		catch (RejectedExecutionException ex) {
+			// The server is gone; nobody can be answered any more
+			if (answer != null) {
+				answer.release();
+			}
+			this.dispatcher.requestFinished(route, FastnetMetricsRecorder.STATUS_CLIENT_GONE, startNanos);
+		}
+	}
+
+	void requestAdmitted() {
+		this.inFlight++;
+		this.dispatcher.requestAdmitted();
+	}
+
+	private void finish0(@Nullable Frame answer, String route, int status, long startNanos) {
+		this.inFlight--;
+		int recorded = status;
+		if (answer != null) {
+			if (channel().isActive()) {
+				write0(answer);
+			}
+			else {
+				answer.release();
+				recorded = FastnetMetricsRecorder.STATUS_CLIENT_GONE;
+			}
+		}
+		this.dispatcher.requestFinished(route, recorded, startNanos);
+	}
+
+	private void write0(Frame frame) {
+		ChannelHandlerContext ctx = context();
+		if (!ctx.channel().isActive()) {
+			frame.release();
+			return;
+		}
+		ctx.write(frame, ctx.voidPromise());
+		if (this.reading) {
+			this.flushNeeded = true;
+		}
+		else if (!this.flushScheduled) {
+			this.flushScheduled = true;
+			ctx.executor().execute(this.flushTask);
+		}
+	}
+
+	private void flushNow() {
+		this.flushScheduled = false;
+		context().flush();
+	}
+
+	void sendGoAway() {
+		EventLoop loop = eventLoop();
+		if (!loop.inEventLoop()) {
+			loop.execute(this::sendGoAway);
+			return;
+		}
+		if (!this.goAwaySent && channel().isActive()) {
+			this.goAwaySent = true;
+			context().writeAndFlush(Frame.control(FrameType.GOAWAY), context().voidPromise());
+		}
+	}
+
+	int inFlight() {
+		return this.inFlight;
+	}
+
+	EventLoop eventLoop() {
+		return channel().eventLoop();
+	}
+
+	Channel channel() {
+		Channel channel = this.channel;
+		if (channel == null) {
+			throw new IllegalStateException("Connection is not initialised");
+		}
+		return channel;
+	}
+
+	private ChannelHandlerContext context() {
+		ChannelHandlerContext ctx = this.ctx;
+		if (ctx == null) {
+			throw new IllegalStateException("Connection is not initialised");
+		}
+		return ctx;
+	}
+
+	private void safely(Runnable callback) {
+		try {
+			callback.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Session listener failed", ex);
+		}
+	}
+
+	@Override
+	public long id() {
+		return this.id;
+	}
+
+	@Override
+	public SocketAddress remoteAddress() {
+		return channel().remoteAddress();
+	}
+
+	@Override
+	public SocketAddress localAddress() {
+		return channel().localAddress();
+	}
+
+	@Override
+	public boolean isActive() {
+		return channel().isActive();
+	}
+
+	@Override
+	public @Nullable Object attribute(String name) {
+		Map<String, Object> attributes = this.attributes;
+		return (attributes != null) ? attributes.get(name) : null;
+	}
+
+	@Override
+	public void attribute(String name, @Nullable Object value) {
+		Map<String, Object> attributes = this.attributes;
+		if (attributes == null) {
+			synchronized (this) {
+				attributes = this.attributes;
+				if (attributes == null) {
+					attributes = new ConcurrentHashMap<>();
+					this.attributes = attributes;
+				}
+			}
+		}
+		if (value != null) {
+			attributes.put(name, value);
+		}
+		else {
+			attributes.remove(name);
+		}
+	}
+
+	@Override
+	public CompletableFuture<Void> push(String route, ByteBuf payload) {
+		CompletableFuture<Void> result = new CompletableFuture<>();
+		Frame frame;
+		try {
+			frame = Frame.push(route, payload);
+		}
+		catch (IllegalArgumentException ex) {
+			result.completeExceptionally(ex);
+			return result;
+		}
+		Channel channel = channel();
+		if (!channel.isActive()) {
+			frame.release();
+			result.completeExceptionally(new ClosedChannelException());
+			return result;
+		}
+		channel.writeAndFlush(frame).addListener((future) -> {
+			if (future.isSuccess()) {
+				result.complete(null);
+			}
+			else {
+				result.completeExceptionally(future.cause());
+			}
+		});
+		return result;
+	}
+
+	@Override
+	public CompletableFuture<Void> push(String route, byte[] payload) {
+		return push(route, Unpooled.wrappedBuffer(payload));
+	}
+
+	@Override
+	public CompletableFuture<Void> close() {
+		CompletableFuture<Void> result = new CompletableFuture<>();
+		channel().close().addListener((future) -> result.complete(null));
+		return result;
+	}
+
+	@Override
+	public String toString() {
+		Channel channel = this.channel;
+		return "Session[" + this.id + ((channel != null) ? " " + channel.remoteAddress() : "") + "]";
+	}
+
+}

@@ -1,0 +1,183 @@
+package dev.fastnet.server;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.fastnet.Status;
+import dev.fastnet.protocol.ProtocolViolation;
+import dev.fastnet.worker.WorkerPool;
+
+/**
+ * Live figures of one server, readable at any time without locks.
+ *
+ * @since 0.1.0
+ */
+public final class ServerStats {
+
+	final AtomicInteger connectionsOpen = new AtomicInteger();
+
+	final LongAdder connectionsAccepted = new LongAdder();
+
+	final LongAdder connectionsRejected = new LongAdder();
+
+	final LongAdder connectionsIdleClosed = new LongAdder();
+
+	final LongAdder bytesRead = new LongAdder();
+
+	final LongAdder bytesWritten = new LongAdder();
+
+	final LongAdder requestsOk = new LongAdder();
+
+	final LongAdder onewayHandled = new LongAdder();
+
+	final LongAdder applicationErrors = new LongAdder();
+
+	final LongAdder clientGone = new LongAdder();
+
+	final LongAdder lateResults = new LongAdder();
+
+	private final LongAdder[] errorsByStatus = newAdders(Status.values().length);
+
+	private final LongAdder[] invalidFrames = newAdders(ProtocolViolation.values().length);
+
+	private final WorkerPool workers;
+
+	ServerStats(WorkerPool workers) {
+		this.workers = workers;
+	}
+
+	private static LongAdder[] newAdders(int count) {
+		LongAdder[] adders = new LongAdder[count];
+		for (int i = 0; i < count; i++) {
+			adders[i] = new LongAdder();
+		}
+		return adders;
+	}
+
+	void error(int status) {
+		Status known = Status.of(status);
+		if (known != null) {
+			this.errorsByStatus[known.ordinal()].increment();
+		}
+		else {
+			this.applicationErrors.increment();
+		}
+	}
+
+	void invalidFrame(ProtocolViolation violation) {
+		this.invalidFrames[violation.ordinal()].increment();
+	}
+
+	/** @return connections open now */
+	public int connectionsOpen() {
+		return this.connectionsOpen.get();
+	}
+
+	/** @return connections accepted since start */
+	public long connectionsAccepted() {
+		return this.connectionsAccepted.sum();
+	}
+
+	/** @return connections closed at accept because the limit was reached */
+	public long connectionsRejected() {
+		return this.connectionsRejected.sum();
+	}
+
+	/** @return connections closed by the idle timeout */
+	public long connectionsIdleClosed() {
+		return this.connectionsIdleClosed.sum();
+	}
+
+	/** @return bytes of frames received */
+	public long bytesRead() {
+		return this.bytesRead.sum();
+	}
+
+	/** @return bytes of frames sent */
+	public long bytesWritten() {
+		return this.bytesWritten.sum();
+	}
+
+	/** @return requests answered with RESPONSE */
+	public long requestsOk() {
+		return this.requestsOk.sum();
+	}
+
+	/** @return one-way messages handled */
+	public long onewayHandled() {
+		return this.onewayHandled.sum();
+	}
+
+	/**
+	 * Return how many requests were answered with an ERROR of the given protocol status.
+	 * @param status the status
+	 * @return the count
+	 */
+	public long errors(Status status) {
+		return this.errorsByStatus[status.ordinal()].sum();
+	}
+
+	/** @return requests answered with an application-defined status */
+	public long applicationErrors() {
+		return this.applicationErrors.sum();
+	}
+
+	/** @return answers not written because the connection was already closed */
+	public long clientGone() {
+		return this.clientGone.sum();
+	}
+
+	/** @return handler results discarded because the request had already timed out */
+	public long lateResults() {
+		return this.lateResults.sum();
+	}
+
+	/**
+	 * Return how many connections were closed for the given protocol violation.
+	 * @param violation the violation
+	 * @return the count
+	 */
+	public long invalidFrames(ProtocolViolation violation) {
+		return this.invalidFrames[violation.ordinal()].sum();
+	}
+
+	/** @return every connection closed for a protocol violation */
+	public long invalidFrames() {
+		long total = 0;
+		for (LongAdder adder : this.invalidFrames) {
+			total += adder.sum();
+		}
+		return total;
+	}
+
+	/** @return tasks waiting for a platform worker */
+	public int workerQueueSize() {
+		return this.workers.queueSize();
+	}
+
+	/** @return capacity of the platform worker queue */
+	public int workerQueueCapacity() {
+		return this.workers.options().queueCapacity();
+	}
+
+	/** @return platform workers running a handler */
+	public int workersActive() {
+		return this.workers.activeWorkers();
+	}
+
+	/** @return handlers running on virtual threads */
+	public int virtualActive() {
+		return this.workers.activeVirtual();
+	}
+
+	/** @return requests refused by the platform pool */
+	public long workerRejected() {
+		return this.workers.platformRejected();
+	}
+
+	/** @return requests refused by the virtual-thread limit */
+	public long virtualRejected() {
+		return this.workers.virtualRejected();
+	}
+
+}

@@ -1,0 +1,29 @@
+package dev.fastnet.transport;
+
+/**
+ * Names of the handlers fastnet puts in a channel pipeline, for customizers that add their own
+ * handlers before or after them.
+ *
+ * @since 0.1.0
+ */
+public final class FastnetPipeline {
+
+	/** Closes connections without traffic. */
+	public static final String IDLE = "fastnet.idle";
+
+	/** Decodes frames. */
+	public static final String FRAME_DECODER = "fastnet.frameDecoder";
+
+	/** Encodes frames. */
+	public static final String FRAME_ENCODER = "fastnet.frameEncoder";
+
+	/** Dispatches requests (server) or completes them (client). */
+	public static final String HANDLER = "fastnet.handler";
+
+	/** Closes accepted connections beyond the server's limit. */
+	public static final String CONNECTION_LIMIT = "fastnet.connectionLimit";
+
+	private FastnetPipeline() {
+	}
+
+}
