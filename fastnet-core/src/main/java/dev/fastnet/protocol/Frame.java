@@ -1,6 +1,8 @@
 package dev.fastnet.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -58,7 +60,9 @@ public final class Frame implements ReferenceCounted {
 			throw new IllegalArgumentException(
 					"route must be at most " + FrameFormat.MAX_ROUTE_LENGTH + " UTF-8 bytes: " + route);
 		}
-		return new Frame(type, id, route, headers.isEmpty() ? Map.of() : Map.copyOf(headers), payload);
+		Map<String, String> copy = headers.isEmpty() ? Map.of()
+				: Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+		return new Frame(type, id, route, copy, payload);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.fastnet.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +174,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
 					in.toString(index, valueLength, StandardCharsets.UTF_8));
 			index += valueLength;
 		}
-		return headers;
+		return Collections.unmodifiableMap(headers);
 	}
 
 	private @Nullable Frame fail(ChannelHandlerContext ctx, ByteBuf in, ProtocolException ex) {

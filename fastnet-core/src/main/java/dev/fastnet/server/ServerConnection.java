@@ -113,7 +113,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 			default -> {
 				FrameType type = frame.type();
 				frame.release();
-				ctx.fireExceptionCaught(new ProtocolException(ProtocolViolation.UNEXPECTED_TYPE,
+				exceptionCaught(ctx, new ProtocolException(ProtocolViolation.UNEXPECTED_TYPE,
 						"A server does not accept " + type + " frames"));
 			}
 		}

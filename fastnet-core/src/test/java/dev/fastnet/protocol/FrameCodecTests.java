@@ -1,0 +1,231 @@
+package dev.fastnet.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.fastnet.test.RawClient;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link FrameDecoder} and {@link FrameEncoder}.
+ */
+class FrameCodecTests {
+
+	private final List<Throwable> errors = new ArrayList<>();
+
+	private EmbeddedChannel channel(int maxFrameSize) {
+		return new EmbeddedChannel(new FrameDecoder(maxFrameSize), new FrameEncoder(),
+				new ChannelInboundHandlerAdapter() {
+					@Override
+					public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+						FrameCodecTests.this.errors.add(cause);
+					}
+				});
+	}
+
+	@ParameterizedTest
+	@EnumSource(FrameType.class)
+	void everyFrameTypeRoundTripsWithoutHeaders(FrameType type) {
+		assertRoundTrip(type, Map.of(), "hello");
+	}
+
+	@ParameterizedTest
+	@EnumSource(FrameType.class)
+	void everyFrameTypeRoundTripsWithHeaders(FrameType type) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("timeout-ms", "250");
+		headers.put("tenant", "äöü-ünïcode");
+		headers.put("empty", "");
+		assertRoundTrip(type, headers, "");
+	}
+
+	@Test
+	void largePayloadRoundTripsWithoutCopyIntoOneBuffer() {
+		byte[] payload = new byte[64 * 1024];
+		for (int i = 0; i < payload.length; i++) {
+			payload[i] = (byte) i;
+		}
+		EmbeddedChannel channel = channel(1 << 20);
+		Frame frame = Frame.request(7, "big", Map.of(), Unpooled.wrappedBuffer(payload));
+		assertThat(channel.writeOutbound(frame)).isTrue();
+		ByteBuf encoded = channel.readOutbound();
+		assertThat(encoded.readableBytes()).isEqualTo(4 + 8 + 3 + payload.length);
+		channel.writeInbound(encoded);
+		Frame decoded = channel.readInbound();
+		assertThat(ByteBufUtil.getBytes(decoded.payload())).isEqualTo(payload);
+		decoded.release();
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	private void assertRoundTrip(FrameType type, Map<String, String> headers, String payload) {
+		EmbeddedChannel channel = channel(1 << 20);
+		int id = type.hasId() ? 0x7FFFABCD : 0;
+		String route = (type == FrameType.REQUEST || type == FrameType.ONEWAY || type == FrameType.PUSH) ? "user.get"
+				: "";
+		Frame frame = Frame.of(type, id, route, headers, Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8));
+		assertThat(channel.writeOutbound(frame)).isTrue();
+		ByteBuf encoded = channel.readOutbound();
+		// The encoder produces exactly what the protocol document describes
+		byte[] expected = RawClient.encode(type.code(), id, route, headers, payload.getBytes(StandardCharsets.UTF_8));
+		assertThat(ByteBufUtil.getBytes(encoded)).isEqualTo(expected);
+		// One byte at a time: the decoder must wait for the whole frame
+		for (int i = 0; i < encoded.readableBytes(); i++) {
+			channel.writeInbound(encoded.retainedSlice(i, 1));
+		}
+		encoded.release();
+		Frame decoded = channel.readInbound();
+		assertThat(decoded.type()).isEqualTo(type);
+		assertThat(decoded.id()).isEqualTo(id);
+		assertThat(decoded.route()).isEqualTo(route);
+		assertThat(decoded.headers()).isEqualTo(headers);
+		assertThat(decoded.payload().toString(StandardCharsets.UTF_8)).isEqualTo(payload);
+		decoded.release();
+		assertThat(this.errors).isEmpty();
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void manyFramesInOneBufferAreAllDecoded() {
+		EmbeddedChannel channel = channel(1 << 20);
+		ByteBuf all = Unpooled.buffer();
+		for (int i = 0; i < 100; i++) {
+			all.writeBytes(RawClient.encode(0, i, "r", Map.of(), ("p" + i).getBytes(StandardCharsets.UTF_8)));
+		}
+		channel.writeInbound(all);
+		for (int i = 0; i < 100; i++) {
+			Frame frame = channel.readInbound();
+			assertThat(frame.id()).isEqualTo(i);
+			assertThat(frame.payload().toString(StandardCharsets.UTF_8)).isEqualTo("p" + i);
+			frame.release();
+		}
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void lengthBelowEightIsRejected() {
+		assertViolation(new byte[] { 0, 0, 0, 7, 1, 0, 0, 0, 0, 0, 0 }, 1 << 20, ProtocolViolation.LENGTH_TOO_SMALL);
+	}
+
+	@Test
+	void oversizedFrameIsRejectedFromItsPrefixWithItsId() {
+		EmbeddedChannel channel = channel(1024);
+		// Only the prefix is sent: the decoder must not wait for (or buffer) the body
+		channel.writeInbound(Unpooled.wrappedBuffer(new byte[] { 0, 0, 0x10, 0, 1, 0, 0, 0, 0, 0, 42 }));
+		assertThat(this.errors).singleElement().isInstanceOfSatisfying(FrameTooLargeException.class, (ex) -> {
+			assertThat(ex.violation()).isEqualTo(ProtocolViolation.FRAME_TOO_LARGE);
+			assertThat(ex.isIdKnown()).isTrue();
+			assertThat(ex.id()).isEqualTo(42);
+			assertThat(ex.getMessage()).isEqualTo("Frame length 4096 exceeds maximum 1024");
+		});
+		// Whatever follows is discarded, never decoded
+		channel.writeInbound(Unpooled.wrappedBuffer(RawClient.encode(0, 1, "r", Map.of(), new byte[0])));
+		assertThat((Object) channel.readInbound()).isNull();
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void badVersionIsRejected() {
+		byte[] frame = RawClient.encode(0, 1, "r", Map.of(), new byte[0]);
+		frame[4] = 2;
+		assertViolation(frame, 1 << 20, ProtocolViolation.BAD_VERSION);
+	}
+
+	@Test
+	void unknownTypeIsRejected() {
+		byte[] frame = RawClient.encode(0, 1, "r", Map.of(), new byte[0]);
+		frame[5] = 8;
+		assertViolation(frame, 1 << 20, ProtocolViolation.UNKNOWN_TYPE);
+	}
+
+	@Test
+	void reservedFlagBitsAreRejected() {
+		byte[] frame = RawClient.encode(0, 1, "r", Map.of(), new byte[0]);
+		frame[6] = 2;
+		assertViolation(frame, 1 << 20, ProtocolViolation.RESERVED_FLAGS);
+	}
+
+	@Test
+	void routeThatIsNotUtf8IsRejected() {
+		byte[] frame = RawClient.encode(0, 1, "ab", Map.of(), new byte[0]);
+		frame[12] = (byte) 0xC3;
+		frame[13] = (byte) 0x28;
+		assertViolation(frame, 1 << 20, ProtocolViolation.INVALID_UTF8);
+	}
+
+	@Test
+	void headerThatIsNotUtf8IsRejected() {
+		byte[] frame = RawClient.encode(0, 1, "", Map.of("k", "v"), new byte[0]);
+		frame[frame.length - 1] = (byte) 0xFF;
+		assertViolation(frame, 1 << 20, ProtocolViolation.INVALID_UTF8);
+	}
+
+	@Test
+	void routeOverrunningTheFrameIsRejected() {
+		byte[] frame = RawClient.encode(0, 1, "abc", Map.of(), new byte[0]);
+		frame[11] = 4;
+		assertViolation(frame, 1 << 20, ProtocolViolation.OVERRUN);
+	}
+
+	@Test
+	void headersBlockOverrunningTheFrameIsRejected() {
+		byte[] frame = RawClient.encode(0, 1, "", Map.of("k", "v"), new byte[0]);
+		frame[13] = 10;
+		assertViolation(frame, 1 << 20, ProtocolViolation.OVERRUN);
+	}
+
+	@Test
+	void headerEntryOverrunningItsBlockIsRejected() {
+		byte[] frame = RawClient.encode(0, 1, "", Map.of("k", "v"), new byte[] { 1, 2, 3 });
+		// value length 0x0100 runs past the block's end while the frame has bytes left
+		frame[16] = 1;
+		assertViolation(frame, 1 << 20, ProtocolViolation.OVERRUN);
+	}
+
+	@Test
+	void headersFlagWithoutBlockSizeIsRejected() {
+		byte[] frame = RawClient.encode(0, 1, "", Map.of(), new byte[0]);
+		frame[6] = 1;
+		assertViolation(frame, 1 << 20, ProtocolViolation.OVERRUN);
+	}
+
+	private void assertViolation(byte[] bytes, int maxFrameSize, ProtocolViolation violation) {
+		EmbeddedChannel channel = channel(maxFrameSize);
+		channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+		assertThat(this.errors).singleElement()
+			.isInstanceOfSatisfying(ProtocolException.class, (ex) -> assertThat(ex.violation()).isEqualTo(violation));
+		assertThat((Object) channel.readInbound()).isNull();
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void errorFrameCarriesStatusAndMessage() {
+		Frame error = Frame.error(io.netty.buffer.ByteBufAllocator.DEFAULT, 9, 1404, "No such key: k");
+		assertThat(error.errorStatus()).isEqualTo(1404);
+		assertThat(error.errorMessage()).isEqualTo("No such key: k");
+		error.release();
+	}
+
+	@Test
+	void routeLongerThan255BytesIsRefusedAndItsPayloadReleased() {
+		ByteBuf payload = Unpooled.buffer(4).writeInt(1);
+		org.assertj.core.api.Assertions
+			.assertThatIllegalArgumentException()
+			.isThrownBy(() -> Frame.request(1, "é".repeat(128), Map.of(), payload))
+			.withMessageContaining("at most 255 UTF-8 bytes");
+		assertThat(payload.refCnt()).isZero();
+	}
+
+}

@@ -1,0 +1,526 @@
+package dev.fastnet.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import dev.fastnet.FastnetException;
+import dev.fastnet.Status;
+import dev.fastnet.dispatch.Execution;
+import dev.fastnet.dispatch.Routes;
+import dev.fastnet.protocol.ProtocolViolation;
+import dev.fastnet.session.Session;
+import dev.fastnet.session.SessionListener;
+import dev.fastnet.test.RawClient;
+import dev.fastnet.test.RawClient.RawFrame;
+import dev.fastnet.worker.WorkerPoolOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Integration tests for {@link FastnetServer} over real loopback sockets, driven by a client
+ * written from the protocol document alone.
+ */
+class ServerIntegrationTests {
+
+	private final List<FastnetServer> servers = new ArrayList<>();
+
+	private final List<RawClient> clients = new ArrayList<>();
+
+	@AfterEach
+	void stop() throws IOException {
+		for (RawClient client : this.clients) {
+			client.close();
+		}
+		for (FastnetServer server : this.servers) {
+			server.close();
+		}
+	}
+
+	private FastnetServer start(Routes routes) {
+		return start(routes, (config) -> {
+		}, (builder) -> {
+		});
+	}
+
+	private FastnetServer start(Routes routes, Consumer<ServerConfig.Builder> config) {
+		return start(routes, config, (builder) -> {
+		});
+	}
+
+	private FastnetServer start(Routes routes, Consumer<ServerConfig.Builder> config,
+			Consumer<FastnetServer.Builder> server) {
+		ServerConfig.Builder builder = ServerConfig.builder()
+			.host("127.0.0.1")
+			.port(0)
+			.ioThreads(2)
+			.workers(new WorkerPoolOptions(8, 64, 100, "fastnet-worker-"));
+		config.accept(builder);
+		FastnetServer.Builder serverBuilder = FastnetServer.builder(builder.build()).routes(routes);
+		server.accept(serverBuilder);
+		FastnetServer started = serverBuilder.build().start();
+		this.servers.add(started);
+		return started;
+	}
+
+	private RawClient connect(FastnetServer server) throws IOException {
+		RawClient client = RawClient.connect(server.port());
+		this.clients.add(client);
+		return client;
+	}
+
+	private static Routes echoRoutes() {
+		return Routes.builder().route("echo", Execution.EVENT_LOOP, (request) -> request.payload()).build();
+	}
+
+	@Test
+	void echoAnswersWithTheSamePayloadAndId() throws IOException {
+		FastnetServer server = start(echoRoutes());
+		RawClient client = connect(server);
+		client.request(77, "echo", "hello");
+		RawFrame answer = client.read();
+		assertThat(answer.version()).isEqualTo(1);
+		assertThat(answer.type()).isEqualTo(RawClient.RESPONSE);
+		assertThat(answer.id()).isEqualTo(77);
+		assertThat(answer.route()).isEmpty();
+		assertThat(answer.payloadString()).isEqualTo("hello");
+		assertThat(server.stats().requestsOk()).isEqualTo(1);
+		assertThat(server.stats().bytesRead()).isEqualTo(4 + 8 + 4 + 5);
+	}
+
+	@Test
+	void serverBindsIpv6Loopback() throws IOException {
+		FastnetServer server = start(echoRoutes(), (config) -> config.host("::1"));
+		assertThat(server.address().getAddress().getHostAddress()).isIn("0:0:0:0:0:0:0:1", "::1");
+		try (RawClient client = new RawClient(new InetSocketAddress("::1", server.port()))) {
+			client.request(1, "echo", "v6");
+			assertThat(client.read().payloadString()).isEqualTo("v6");
+		}
+	}
+
+	@Test
+	void pingIsAnsweredWithPong() throws IOException {
+		FastnetServer server = start(echoRoutes());
+		RawClient client = connect(server);
+		client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+		RawFrame pong = client.read();
+		assertThat(pong.type()).isEqualTo(RawClient.PONG);
+		assertThat(pong.id()).isZero();
+	}
+
+	@Test
+	void unknownRouteIsAnswered404() throws IOException {
+		FastnetServer server = start(echoRoutes());
+		RawClient client = connect(server);
+		client.request(5, "nope", "");
+		RawFrame answer = client.read();
+		assertThat(answer.type()).isEqualTo(RawClient.ERROR);
+		assertThat(answer.id()).isEqualTo(5);
+		assertThat(answer.errorStatus()).isEqualTo(404);
+		assertThat(answer.errorMessage()).isEqualTo("No handler for route 'nope'");
+		assertThat(server.stats().errors(Status.NOT_FOUND)).isEqualTo(1);
+	}
+
+	@Test
+	void handlerExceptionIsAnswered500WithItsMessageAndTheConnectionStaysOpen() throws IOException {
+		FastnetServer server = start(Routes.builder().route("boom", (request) -> {
+			throw new IllegalStateException("boom");
+		}).route("echo", (request) -> request.payloadString()).build());
+		RawClient client = connect(server);
+		client.request(1, "boom", "");
+		RawFrame answer = client.read();
+		assertThat(answer.errorStatus()).isEqualTo(500);
+		assertThat(answer.errorMessage()).isEqualTo("boom");
+		client.request(2, "echo", "still here");
+		assertThat(client.read().payloadString()).isEqualTo("still here");
+	}
+
+	@Test
+	void fastnetExceptionIsAnsweredWithItsApplicationStatus() throws IOException {
+		FastnetServer server = start(Routes.builder().route("kv.get", (request) -> {
+			throw new FastnetException(1404, "No such key: " + request.payloadString());
+		}).build());
+		RawClient client = connect(server);
+		client.request(3, "kv.get", "k");
+		RawFrame answer = client.read();
+		assertThat(answer.errorStatus()).isEqualTo(1404);
+		assertThat(answer.errorMessage()).isEqualTo("No such key: k");
+		assertThat(server.stats().applicationErrors()).isEqualTo(1);
+	}
+
+	@Test
+	void asyncHandlerIsAnsweredWhenItsStageCompletes() throws IOException {
+		CompletableFuture<String> later = new CompletableFuture<>();
+		FastnetServer server = start(Routes.builder().route("async", Execution.EVENT_LOOP, (request) -> later).build());
+		RawClient client = connect(server);
+		client.request(8, "async", "");
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.inFlight() == 1);
+		later.complete("done");
+		RawFrame answer = client.read();
+		assertThat(answer.id()).isEqualTo(8);
+		assertThat(answer.payloadString()).isEqualTo("done");
+	}
+
+	@Test
+	void onewayIsHandledAndNeverAnswered() throws Exception {
+		CountDownLatch handled = new CountDownLatch(1);
+		FastnetServer server = start(Routes.builder().route("log", (request) -> {
+			handled.countDown();
+			return "ignored";
+		}).route("echo", (request) -> request.payloadString()).build());
+		RawClient client = connect(server);
+		client.send(RawClient.ONEWAY, 0, "log", Map.of(), "x".getBytes(StandardCharsets.UTF_8));
+		client.send(RawClient.ONEWAY, 0, "missing", Map.of(), new byte[0]);
+		client.request(9, "echo", "after");
+		// The first frame that comes back answers the request: nothing was sent for the one-ways
+		RawFrame answer = client.read();
+		assertThat(answer.id()).isEqualTo(9);
+		assertThat(answer.payloadString()).isEqualTo("after");
+		assertThat(awaitLatch(handled)).isTrue();
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().onewayHandled() == 1);
+	}
+
+	@Test
+	void thousandPipelinedRequestsAnsweredOutOfOrderAreCorrelated() throws IOException {
+		FastnetServer server = start(Routes.builder().route("echo", (request) -> {
+			Thread.sleep(ThreadLocalRandom.current().nextInt(3));
+			return request.payloadString();
+		}).build(), (config) -> config.workers(new WorkerPoolOptions(8, 1000, 1, "fastnet-worker-")));
+		RawClient client = connect(server);
+		byte[] all = new byte[0];
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		for (int id = 1; id <= 1000; id++) {
+			out.writeBytes(RawClient.encode(RawClient.REQUEST, id, "echo", Map.of(),
+					("payload-" + id).getBytes(StandardCharsets.UTF_8)));
+		}
+		all = out.toByteArray();
+		client.send(all);
+		Set<Integer> seen = new HashSet<>();
+		List<Integer> order = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			RawFrame answer = client.read();
+			assertThat(answer.type()).isEqualTo(RawClient.RESPONSE);
+			assertThat(answer.payloadString()).isEqualTo("payload-" + answer.id());
+			assertThat(seen.add(answer.id())).isTrue();
+			order.add(answer.id());
+		}
+		assertThat(seen).hasSize(1000);
+		assertThat(order).as("answers on 8 workers arrive out of order").isNotEqualTo(order.stream().sorted().toList());
+	}
+
+	@Test
+	void fullWorkerQueueIsAnswered503Immediately() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger started = new AtomicInteger();
+		FastnetServer server = start(Routes.builder().route("slow", (request) -> {
+			started.incrementAndGet();
+			release.await(10, TimeUnit.SECONDS);
+			return "ok";
+		}).build(), (config) -> config.workers(new WorkerPoolOptions(2, 4, 1, "fastnet-worker-")));
+		RawClient client = connect(server);
+		for (int id = 1; id <= 50; id++) {
+			client.request(id, "slow", "");
+		}
+		List<RawFrame> refused = new ArrayList<>();
+		for (int i = 0; i < 44; i++) {
+			refused.add(client.read());
+		}
+		assertThat(refused).allSatisfy((frame) -> {
+			assertThat(frame.type()).isEqualTo(RawClient.ERROR);
+			assertThat(frame.errorStatus()).isEqualTo(503);
+			assertThat(frame.errorMessage()).isEqualTo("Server is overloaded: worker queue is full");
+		});
+		release.countDown();
+		Set<Integer> answered = new HashSet<>();
+		for (int i = 0; i < 6; i++) {
+			RawFrame frame = client.read();
+			assertThat(frame.type()).isEqualTo(RawClient.RESPONSE);
+			answered.add(frame.id());
+		}
+		assertThat(answered).hasSize(6);
+		assertThat(started.get()).isEqualTo(6);
+		assertThat(server.stats().errors(Status.UNAVAILABLE)).isEqualTo(44);
+		assertThat(server.stats().workerRejected()).isEqualTo(44);
+	}
+
+	@Test
+	void requestTimeoutIsAnswered408AndTheWorkerIsInterrupted() throws Exception {
+		CountDownLatch interrupted = new CountDownLatch(1);
+		FastnetServer server = start(Routes.builder().route("hang", (request) -> {
+			try {
+				Thread.sleep(60_000);
+			}
+			catch (InterruptedException ex) {
+				interrupted.countDown();
+				throw ex;
+			}
+			return "never";
+		}).build(), (config) -> config.requestTimeout(Duration.ofMillis(200)));
+		RawClient client = connect(server);
+		long start = System.nanoTime();
+		client.request(4, "hang", "");
+		RawFrame answer = client.read();
+		long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		assertThat(answer.id()).isEqualTo(4);
+		assertThat(answer.errorStatus()).isEqualTo(408);
+		assertThat(answer.errorMessage()).isEqualTo("Request timed out after 200 ms");
+		assertThat(elapsedMillis).isGreaterThanOrEqualTo(190);
+		assertThat(awaitLatch(interrupted)).isTrue();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> server.stats().lateResults() == 1 && server.stats().workersActive() == 0);
+		assertThat(server.inFlight()).isZero();
+	}
+
+	@Test
+	void expiredDeadlineIsAnswered504WithoutRunningTheHandler() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger deadlineHandlerRuns = new AtomicInteger();
+		FastnetServer server = start(Routes.builder().route("block", (request) -> {
+			release.await(10, TimeUnit.SECONDS);
+			return "ok";
+		}).route("work", (request) -> {
+			deadlineHandlerRuns.incrementAndGet();
+			return "ran";
+		}).build(), (config) -> config.workers(new WorkerPoolOptions(1, 16, 1, "fastnet-worker-")));
+		RawClient client = connect(server);
+		client.request(1, "block", "");
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().workersActive() == 1);
+		client.send(RawClient.REQUEST, 2, "work", Map.of("timeout-ms", "20"), new byte[0]);
+		client.send(RawClient.REQUEST, 3, "work", Map.of("timeout-ms", "60000"), new byte[0]);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().workerQueueSize() == 2);
+		// Let the 20 ms budget pass while the request waits in the queue
+		await().pollDelay(Duration.ofMillis(50)).atMost(Duration.ofSeconds(1)).until(() -> true);
+		release.countDown();
+		Map<Integer, RawFrame> answers = new java.util.HashMap<>();
+		for (int i = 0; i < 3; i++) {
+			RawFrame frame = client.read();
+			answers.put(frame.id(), frame);
+		}
+		assertThat(answers.get(2).errorStatus()).isEqualTo(504);
+		assertThat(answers.get(3).payloadString()).isEqualTo("ran");
+		assertThat(deadlineHandlerRuns.get()).isEqualTo(1);
+		assertThat(server.stats().errors(Status.DEADLINE_EXPIRED)).isEqualTo(1);
+	}
+
+	@Test
+	void invalidTimeoutHeaderIsAnswered400() throws IOException {
+		FastnetServer server = start(echoRoutes());
+		RawClient client = connect(server);
+		client.send(RawClient.REQUEST, 6, "echo", Map.of("timeout-ms", "soon"), new byte[0]);
+		RawFrame answer = client.read();
+		assertThat(answer.errorStatus()).isEqualTo(400);
+		assertThat(answer.errorMessage()).isEqualTo("Invalid timeout-ms header: soon");
+	}
+
+	@Test
+	void oversizedFrameIsAnswered413ThenOnlyThatConnectionIsClosed() throws IOException {
+		FastnetServer server = start(echoRoutes(), (config) -> config.maxFrameSize(1024));
+		RawClient bystander = connect(server);
+		RawClient offender = connect(server);
+		offender.send(RawClient.encode(RawClient.REQUEST, 99, "echo", Map.of(), new byte[2000]));
+		RawFrame answer = offender.read();
+		assertThat(answer.type()).isEqualTo(RawClient.ERROR);
+		assertThat(answer.id()).isEqualTo(99);
+		assertThat(answer.errorStatus()).isEqualTo(413);
+		assertThat(answer.errorMessage()).isEqualTo("Frame length 2012 exceeds maximum 1024");
+		assertThat(offender.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		bystander.request(1, "echo", "unaffected");
+		assertThat(bystander.read().payloadString()).isEqualTo("unaffected");
+		assertThat(server.stats().invalidFrames(ProtocolViolation.FRAME_TOO_LARGE)).isEqualTo(1);
+	}
+
+	@Test
+	void everyProtocolViolationClosesOnlyTheOffendingConnectionAndIsCounted() throws IOException {
+		FastnetServer server = start(echoRoutes());
+		RawClient bystander = connect(server);
+		byte[] valid = RawClient.encode(RawClient.REQUEST, 1, "echo", Map.of("k", "v"), new byte[] { 1 });
+		Map<ProtocolViolation, byte[]> violations = new java.util.LinkedHashMap<>();
+		violations.put(ProtocolViolation.LENGTH_TOO_SMALL, new byte[] { 0, 0, 0, 3, 1, 0, 0 });
+		violations.put(ProtocolViolation.BAD_VERSION, patch(valid, 4, 9));
+		violations.put(ProtocolViolation.UNKNOWN_TYPE, patch(valid, 5, 200));
+		violations.put(ProtocolViolation.RESERVED_FLAGS, patch(valid, 6, 0x81));
+		violations.put(ProtocolViolation.OVERRUN, patch(valid, 11, 40));
+		violations.put(ProtocolViolation.INVALID_UTF8, patch(valid, 12, 0xFF));
+		violations.put(ProtocolViolation.UNEXPECTED_TYPE, RawClient.encode(RawClient.GOAWAY, 0, "", Map.of(), new byte[0]));
+		for (Map.Entry<ProtocolViolation, byte[]> violation : violations.entrySet()) {
+			try (RawClient offender = RawClient.connect(server.port())) {
+				offender.send(violation.getValue());
+				assertThat(offender.isClosedByPeer(Duration.ofSeconds(5))).as(violation.getKey().tag()).isTrue();
+			}
+			assertThat(server.stats().invalidFrames(violation.getKey())).as(violation.getKey().tag()).isEqualTo(1);
+			bystander.request(2, "echo", violation.getKey().tag());
+			assertThat(bystander.read().payloadString()).isEqualTo(violation.getKey().tag());
+		}
+	}
+
+	private static byte[] patch(byte[] frame, int index, int value) {
+		byte[] copy = frame.clone();
+		copy[index] = (byte) value;
+		return copy;
+	}
+
+	@Test
+	void connectionsBeyondTheLimitAreClosedAtAcceptAndCounted() throws IOException {
+		FastnetServer server = start(echoRoutes(), (config) -> config.maxConnections(2));
+		RawClient first = connect(server);
+		RawClient second = connect(server);
+		first.request(1, "echo", "a");
+		second.request(1, "echo", "b");
+		assertThat(first.read().payloadString()).isEqualTo("a");
+		assertThat(second.read().payloadString()).isEqualTo("b");
+		RawClient third = connect(server);
+		assertThat(third.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		assertThat(server.stats().connectionsRejected()).isEqualTo(1);
+		assertThat(server.stats().connectionsOpen()).isEqualTo(2);
+		first.close();
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().connectionsOpen() == 1);
+		RawClient fourth = connect(server);
+		fourth.request(1, "echo", "d");
+		assertThat(fourth.read().payloadString()).isEqualTo("d");
+	}
+
+	@Test
+	void idleConnectionIsClosedButPingKeepsASessionAlive() throws IOException {
+		List<String> events = new CopyOnWriteArrayList<>();
+		FastnetServer server = start(echoRoutes(), (config) -> config.idleTimeout(Duration.ofMillis(300)),
+				(builder) -> builder.sessionListener(new SessionListener() {
+					@Override
+					public void onIdle(Session session) {
+						events.add("idle");
+					}
+				}));
+		RawClient pinging = connect(server);
+		RawClient silent = connect(server);
+		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(900);
+		while (System.nanoTime() < end) {
+			pinging.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+			assertThat(pinging.read().type()).isEqualTo(RawClient.PONG);
+			await().pollDelay(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> true);
+		}
+		assertThat(silent.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		pinging.request(1, "echo", "alive");
+		assertThat(pinging.read().payloadString()).isEqualTo("alive");
+		assertThat(events).containsExactly("idle");
+		assertThat(server.stats().connectionsIdleClosed()).isEqualTo(1);
+	}
+
+	@Test
+	void sessionListenersSeeOpenAndCloseAndSessionsCanPush() throws IOException {
+		List<String> events = new CopyOnWriteArrayList<>();
+		FastnetServer server = start(echoRoutes(), (config) -> {
+		}, (builder) -> builder.sessionListener(new SessionListener() {
+			@Override
+			public void onOpen(Session session) {
+				events.add("open");
+			}
+
+			@Override
+			public void onClose(Session session) {
+				events.add("close");
+			}
+		}));
+		RawClient client = connect(server);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.sessions().size() == 1);
+		Session session = server.sessions().iterator().next();
+		assertThat(session.push("news", "flash".getBytes(StandardCharsets.UTF_8))).succeedsWithin(Duration.ofSeconds(5));
+		RawFrame push = client.read();
+		assertThat(push.type()).isEqualTo(RawClient.PUSH);
+		assertThat(push.id()).isZero();
+		assertThat(push.route()).isEqualTo("news");
+		assertThat(push.payloadString()).isEqualTo("flash");
+		client.close();
+		await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
+		assertThat(events).containsExactly("open", "close");
+	}
+
+	@Test
+	void secondServerOnTheSamePortFailsWithPortInUse() {
+		FastnetServer first = start(echoRoutes());
+		FastnetServer second = FastnetServer.create(
+				ServerConfig.builder().host("127.0.0.1").port(first.port()).ioThreads(1).build(), echoRoutes());
+		assertThatExceptionOfType(PortInUseException.class).isThrownBy(second::start)
+			.satisfies((ex) -> assertThat(ex.port()).isEqualTo(first.port()))
+			.withMessage("Port " + first.port() + " is already in use");
+		assertThat(second.state()).isEqualTo(FastnetServer.State.STOPPED);
+	}
+
+	@Test
+	void gracefulStopAnswersEveryRequestInFlightAndRefusesNewOnesWith503() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		FastnetServer server = start(Routes.builder().route("slow", (request) -> {
+			release.await(10, TimeUnit.SECONDS);
+			return "done-" + request.id();
+		}).build(), (config) -> config.workers(new WorkerPoolOptions(16, 1000, 1, "fastnet-worker-")));
+		RawClient client = connect(server);
+		java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+		for (int id = 1; id <= 500; id++) {
+			burst.writeBytes(RawClient.encode(RawClient.REQUEST, id, "slow", Map.of(), new byte[0]));
+		}
+		client.send(burst.toByteArray());
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.inFlight() == 500);
+		CompletableFuture<GracefulShutdownResult> stopped = server.shutdownGracefully(Duration.ofSeconds(10));
+		assertThat(server.shutdownGracefully(Duration.ofSeconds(1))).isSameAs(stopped);
+		RawFrame goAway = client.read();
+		assertThat(goAway.type()).isEqualTo(RawClient.GOAWAY);
+		assertThat(goAway.id()).isZero();
+		// New connections are refused at the network layer
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> RawClient.connect(server.port()).close());
+		client.request(501, "slow", "");
+		RawFrame refused = client.read();
+		assertThat(refused.id()).isEqualTo(501);
+		assertThat(refused.errorStatus()).isEqualTo(503);
+		assertThat(refused.errorMessage()).isEqualTo("Server is shutting down");
+		release.countDown();
+		Set<Integer> answered = new HashSet<>();
+		for (int i = 0; i < 500; i++) {
+			RawFrame frame = client.read();
+			assertThat(frame.type()).isEqualTo(RawClient.RESPONSE);
+			assertThat(frame.payloadString()).isEqualTo("done-" + frame.id());
+			answered.add(frame.id());
+		}
+		assertThat(answered).hasSize(500);
+		assertThat(stopped).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(GracefulShutdownResult.IDLE);
+		assertThat(client.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		assertThat(server.state()).isEqualTo(FastnetServer.State.STOPPED);
+	}
+
+	@Test
+	void gracefulStopEndsAfterTheGraceWhenRequestsHang() throws Exception {
+		CountDownLatch never = new CountDownLatch(1);
+		FastnetServer server = start(Routes.builder().route("hang", (request) -> {
+			never.await(30, TimeUnit.SECONDS);
+			return "late";
+		}).build(), (config) -> config.requestTimeout(Duration.ZERO));
+		RawClient client = connect(server);
+		client.request(1, "hang", "");
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.inFlight() == 1);
+		long start = System.nanoTime();
+		GracefulShutdownResult result = server.stop(Duration.ofMillis(300));
+		long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		assertThat(result).isEqualTo(GracefulShutdownResult.REQUESTS_ACTIVE);
+		assertThat(elapsedMillis).isBetween(250L, 5000L);
+		assertThat(client.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+	}
+
+	private static boolean awaitLatch(CountDownLatch latch) throws InterruptedException {
+		return latch.await(10, TimeUnit.SECONDS);
+	}
+
+}
