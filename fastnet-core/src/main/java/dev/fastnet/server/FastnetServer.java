@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.fastnet.dispatch.Routes;
 import dev.fastnet.metrics.FastnetMetricsRecorder;
@@ -23,6 +25,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -55,9 +58,13 @@ public final class FastnetServer implements AutoCloseable {
 
 	private final ServerConfig config;
 
-	private final Routes routes;
+	private final Supplier<Routes> routesSupplier;
+
+	private final FastnetMetricsRecorder recorder;
 
 	private final List<SessionListener> listeners;
+
+	private final @Nullable Consumer<ChannelPipeline> pipelineCustomizer;
 
 	private final Transport transport;
 
@@ -65,7 +72,7 @@ public final class FastnetServer implements AutoCloseable {
 
 	private final ServerStats stats;
 
-	private final RequestDispatcher dispatcher;
+	private volatile @Nullable RequestDispatcher dispatcher;
 
 	private final ChannelGroup channels = new DefaultChannelGroup("fastnet", ImmediateEventExecutor.INSTANCE);
 
@@ -87,12 +94,13 @@ public final class FastnetServer implements AutoCloseable {
 
 	private FastnetServer(Builder builder) {
 		this.config = builder.config;
-		this.routes = builder.routes;
+		this.routesSupplier = builder.routes;
+		this.recorder = builder.recorder;
 		this.listeners = List.copyOf(builder.listeners);
+		this.pipelineCustomizer = builder.pipelineCustomizer;
 		this.transport = builder.config.transport().resolve();
 		this.workers = new WorkerPool(builder.config.workers());
 		this.stats = new ServerStats(this.workers);
-		this.dispatcher = new RequestDispatcher(this.routes, this.config, this.workers, this.stats, builder.recorder);
 	}
 
 	/**
@@ -127,12 +135,16 @@ public final class FastnetServer implements AutoCloseable {
 			}
 			this.state = State.STARTING;
 		}
+		Routes routes = Objects.requireNonNull(this.routesSupplier.get(), "routes");
+		RequestDispatcher dispatcher = new RequestDispatcher(routes, this.config, this.workers, this.stats,
+				this.recorder);
+		this.dispatcher = dispatcher;
 		EventLoopGroup boss = this.transport.newEventLoopGroup(1, "fastnet-server-boss", false);
 		EventLoopGroup io = this.transport.newEventLoopGroup(this.config.ioThreads(), "fastnet-server-io", false);
 		this.bossGroup = boss;
 		this.ioGroup = io;
-		ServerChannelInitializer initializer = new ServerChannelInitializer(this.config, this.dispatcher,
-				this.listeners, this.stats);
+		ServerChannelInitializer initializer = new ServerChannelInitializer(this.config, dispatcher, this.listeners,
+				this.stats);
 		ConnectionLimitHandler limiter = new ConnectionLimitHandler(this.config.maxConnections(), this.stats);
 		ServerBootstrap bootstrap = new ServerBootstrap().group(boss, io)
 			.channel(this.transport.serverChannelClass())
@@ -152,7 +164,10 @@ public final class FastnetServer implements AutoCloseable {
 				@Override
 				protected void initChannel(Channel channel) {
 					FastnetServer.this.channels.add(channel);
-					channel.pipeline().addLast(initializer);
+					initializer.initialize(channel);
+					if (FastnetServer.this.pipelineCustomizer != null) {
+						FastnetServer.this.pipelineCustomizer.accept(channel.pipeline());
+					}
 				}
 			});
 		ChannelFuture bind = bootstrap.bind(this.config.host(), this.config.port()).awaitUninterruptibly();
@@ -172,7 +187,7 @@ public final class FastnetServer implements AutoCloseable {
 		this.boundAddress = (InetSocketAddress) bind.channel().localAddress();
 		this.state = State.RUNNING;
 		logger.info("fastnet server started on " + this.boundAddress + " (" + this.transport.name().toLowerCase()
-				+ ", " + this.routes.all().size() + " routes)");
+				+ ", " + routes.all().size() + " routes)");
 		return this;
 	}
 
@@ -201,13 +216,14 @@ public final class FastnetServer implements AutoCloseable {
 			}
 			this.state = State.DRAINING;
 		}
+		RequestDispatcher dispatcher = Objects.requireNonNull(this.dispatcher, "dispatcher");
 		logger.info("Commencing graceful shutdown of fastnet server on " + this.boundAddress + ", waiting up to "
-				+ grace.toMillis() + " ms for " + this.dispatcher.inFlight() + " requests in flight");
+				+ grace.toMillis() + " ms for " + dispatcher.inFlight() + " requests in flight");
 		Channel serverChannel = this.serverChannel;
 		if (serverChannel != null) {
 			serverChannel.close().awaitUninterruptibly();
 		}
-		boolean idle = this.dispatcher.startDraining(() -> finish(GracefulShutdownResult.IDLE, future));
+		boolean idle = dispatcher.startDraining(() -> finish(GracefulShutdownResult.IDLE, future));
 		if (idle) {
 			finish(GracefulShutdownResult.IDLE, future);
 		}
@@ -332,11 +348,12 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
-	 * Return the routes.
-	 * @return the routes
+	 * Return the routes the server dispatches to.
+	 * @return the routes, empty before the server was started
 	 */
 	public Routes routes() {
-		return this.routes;
+		RequestDispatcher dispatcher = this.dispatcher;
+		return (dispatcher != null) ? dispatcher.routes() : Routes.builder().build();
 	}
 
 	/**
@@ -344,7 +361,8 @@ public final class FastnetServer implements AutoCloseable {
 	 * @return a live, unmodifiable view
 	 */
 	public Collection<? extends Session> sessions() {
-		return this.dispatcher.sessions();
+		RequestDispatcher dispatcher = this.dispatcher;
+		return (dispatcher != null) ? dispatcher.sessions() : List.of();
 	}
 
 	/**
@@ -352,7 +370,8 @@ public final class FastnetServer implements AutoCloseable {
 	 * @return requests in flight
 	 */
 	public int inFlight() {
-		return this.dispatcher.inFlight();
+		RequestDispatcher dispatcher = this.dispatcher;
+		return (dispatcher != null) ? dispatcher.inFlight() : 0;
 	}
 
 	/**
@@ -382,9 +401,11 @@ public final class FastnetServer implements AutoCloseable {
 	 */
 	public static final class Builder {
 
-		private final ServerConfig config;
+		private ServerConfig config;
 
-		private Routes routes = Routes.builder().build();
+		private @Nullable Consumer<ChannelPipeline> pipelineCustomizer;
+
+		private Supplier<Routes> routes = () -> Routes.builder().build();
 
 		private final List<SessionListener> listeners = new ArrayList<>();
 
@@ -395,11 +416,54 @@ public final class FastnetServer implements AutoCloseable {
 		}
 
 		/**
+		 * Return the configuration the server will be built with.
+		 * @return the configuration
+		 */
+		public ServerConfig config() {
+			return this.config;
+		}
+
+		/**
+		 * Replace the configuration.
+		 * @param config the configuration
+		 * @return this builder
+		 */
+		public Builder config(ServerConfig config) {
+			this.config = Objects.requireNonNull(config, "config");
+			return this;
+		}
+
+		/**
+		 * Add a customization of every connection's pipeline, applied after fastnet's handlers
+		 * are in place (see {@link FastnetPipeline} for their names).
+		 * @param customizer the customizer
+		 * @return this builder
+		 */
+		public Builder pipelineCustomizer(Consumer<ChannelPipeline> customizer) {
+			Objects.requireNonNull(customizer, "customizer");
+			Consumer<ChannelPipeline> previous = this.pipelineCustomizer;
+			this.pipelineCustomizer = (previous != null) ? previous.andThen(customizer) : customizer;
+			return this;
+		}
+
+		/**
 		 * Set the routes.
 		 * @param routes the routes
 		 * @return this builder
 		 */
 		public Builder routes(Routes routes) {
+			Objects.requireNonNull(routes, "routes");
+			this.routes = () -> routes;
+			return this;
+		}
+
+		/**
+		 * Set where the routes come from when the server starts; for containers whose handlers
+		 * are complete only after the server object exists.
+		 * @param routes supplies the routes once, at start
+		 * @return this builder
+		 */
+		public Builder routes(Supplier<Routes> routes) {
 			this.routes = Objects.requireNonNull(routes, "routes");
 			return this;
 		}

@@ -223,6 +223,10 @@ final class RequestDispatcher {
 		return this.inFlight.get() == 0;
 	}
 
+	Routes routes() {
+		return this.routes;
+	}
+
 	int inFlight() {
 		return this.inFlight.get();
 	}

@@ -9,14 +9,13 @@ import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.session.SessionListener;
 import dev.fastnet.transport.FastnetPipeline;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * Builds the pipeline of every accepted connection.
  */
-final class ServerChannelInitializer extends ChannelInitializer<Channel> {
+final class ServerChannelInitializer {
 
 	private final ServerConfig config;
 
@@ -39,8 +38,7 @@ final class ServerChannelInitializer extends ChannelInitializer<Channel> {
 		this.encoder = new FrameEncoder(stats.bytesWritten);
 	}
 
-	@Override
-	protected void initChannel(Channel channel) {
+	void initialize(Channel channel) {
 		ChannelPipeline pipeline = channel.pipeline();
 		long idleNanos = this.config.idleTimeout().toNanos();
 		if (idleNanos > 0) {

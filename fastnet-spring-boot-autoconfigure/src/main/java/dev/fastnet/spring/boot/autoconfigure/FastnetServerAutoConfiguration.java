@@ -1,0 +1,72 @@
+package dev.fastnet.spring.boot.autoconfigure;
+
+import dev.fastnet.metrics.FastnetMetricsRecorder;
+import dev.fastnet.server.FastnetServer;
+import dev.fastnet.session.SessionListener;
+import dev.fastnet.spring.context.FastnetServerLifecycle;
+import dev.fastnet.spring.handler.JsonPayloadConverter;
+import dev.fastnet.spring.handler.MessageHandlerRegistry;
+import dev.fastnet.spring.handler.PayloadConverter;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of a fastnet server whose routes are the application's
+ * {@link dev.fastnet.spring.handler.MessageHandler @MessageHandler} methods.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration
+@ConditionalOnClass(FastnetServer.class)
+@ConditionalOnBooleanProperty(name = "fastnet.server.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(FastnetProperties.class)
+public final class FastnetServerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	static MessageHandlerRegistry fastnetMessageHandlerRegistry() {
+		return new MessageHandlerRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FastnetServer fastnetServer(FastnetProperties properties, MessageHandlerRegistry registry,
+			ObjectProvider<SessionListener> listeners, ObjectProvider<FastnetMetricsRecorder> recorder,
+			ObjectProvider<FastnetServerCustomizer> customizers) {
+		FastnetServer.Builder builder = FastnetServer.builder(properties.getServer().toConfig())
+			.routes(registry::routes);
+		listeners.orderedStream().forEach(builder::sessionListener);
+		recorder.ifAvailable(builder::metricsRecorder);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FastnetServerLifecycle fastnetServerLifecycle(FastnetServer server, ApplicationContext context,
+			FastnetProperties properties) {
+		return new FastnetServerLifecycle(server, context, properties.getServer().getShutdownGrace());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JsonPayloadConverterConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PayloadConverter fastnetPayloadConverter(ObjectProvider<JsonMapper> mapper) {
+			return new JsonPayloadConverter(mapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		}
+
+	}
+
+}

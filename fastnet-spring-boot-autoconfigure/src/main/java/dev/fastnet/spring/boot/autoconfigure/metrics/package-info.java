@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration for fastnet metrics.
+ */
+@NullMarked
+package dev.fastnet.spring.boot.autoconfigure.metrics;
+
+import org.jspecify.annotations.NullMarked;

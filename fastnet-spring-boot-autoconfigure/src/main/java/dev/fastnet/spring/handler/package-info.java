@@ -1,0 +1,7 @@
+/**
+ * Dispatch of @MessageHandler methods of Spring beans.
+ */
+@NullMarked
+package dev.fastnet.spring.handler;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,51 @@
+package dev.fastnet.spring.health;
+
+import dev.fastnet.server.FastnetServer;
+import dev.fastnet.server.ServerStats;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * Health of a fastnet server: UP while bound and accepting, OUT_OF_SERVICE while draining, DOWN
+ * otherwise.
+ *
+ * @since 0.1.0
+ */
+public class FastnetServerHealthIndicator extends AbstractHealthIndicator {
+
+	private final FastnetServer server;
+
+	/**
+	 * Create an indicator.
+	 * @param server the server
+	 */
+	public FastnetServerHealthIndicator(FastnetServer server) {
+		super("fastnet server health check failed");
+		this.server = server;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		FastnetServer.State state = this.server.state();
+		switch (state) {
+			case RUNNING -> builder.up();
+			case DRAINING -> builder.status(Status.OUT_OF_SERVICE);
+			default -> builder.down();
+		}
+		builder.withDetail("state", state.name());
+		if (state == FastnetServer.State.RUNNING || state == FastnetServer.State.DRAINING) {
+			builder.withDetail("address", this.server.address().getAddress().getHostAddress());
+			builder.withDetail("port", this.server.port());
+		}
+		ServerStats stats = this.server.stats();
+		builder.withDetail("transport", this.server.transport().name().toLowerCase())
+			.withDetail("connections", stats.connectionsOpen())
+			.withDetail("maxConnections", this.server.config().maxConnections())
+			.withDetail("inFlight", this.server.inFlight())
+			.withDetail("workerQueue", stats.workerQueueSize())
+			.withDetail("workerQueueCapacity", stats.workerQueueCapacity());
+	}
+
+}

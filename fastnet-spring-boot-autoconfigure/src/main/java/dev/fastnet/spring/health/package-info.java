@@ -1,0 +1,7 @@
+/**
+ * Actuator health indicators for fastnet.
+ */
+@NullMarked
+package dev.fastnet.spring.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,99 @@
+package dev.fastnet.spring.metrics;
+
+import dev.fastnet.metrics.FastnetMeters;
+import dev.fastnet.protocol.ProtocolViolation;
+import dev.fastnet.server.FastnetServer;
+import dev.fastnet.server.ServerStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+
+/**
+ * Binds the live figures of a fastnet server, its worker pool and Netty's default allocator to
+ * Micrometer. Every meter reads the server's lock-free counters when scraped.
+ *
+ * @since 0.1.0
+ */
+public class FastnetServerMeterBinder implements MeterBinder {
+
+	private final FastnetServer server;
+
+	/**
+	 * Create a binder.
+	 * @param server the server
+	 */
+	public FastnetServerMeterBinder(FastnetServer server) {
+		this.server = server;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		ServerStats stats = this.server.stats();
+		Gauge.builder(FastnetMeters.SERVER_CONNECTIONS, stats, ServerStats::connectionsOpen)
+			.description("Connections open on the fastnet server")
+			.register(registry);
+		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_ACCEPTED, stats, ServerStats::connectionsAccepted)
+			.description("Connections accepted by the fastnet server")
+			.register(registry);
+		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_REJECTED, stats, ServerStats::connectionsRejected)
+			.description("Connections closed by the fastnet server at accept or for idleness")
+			.tag("reason", "limit")
+			.register(registry);
+		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_REJECTED, stats, ServerStats::connectionsIdleClosed)
+			.description("Connections closed by the fastnet server at accept or for idleness")
+			.tag("reason", "idle")
+			.register(registry);
+		FunctionCounter.builder(FastnetMeters.SERVER_BYTES_READ, stats, ServerStats::bytesRead)
+			.description("Bytes of frames received by the fastnet server")
+			.baseUnit("bytes")
+			.register(registry);
+		FunctionCounter.builder(FastnetMeters.SERVER_BYTES_WRITTEN, stats, ServerStats::bytesWritten)
+			.description("Bytes of frames sent by the fastnet server")
+			.baseUnit("bytes")
+			.register(registry);
+		for (ProtocolViolation violation : ProtocolViolation.values()) {
+			FunctionCounter.builder(FastnetMeters.SERVER_INVALID_FRAMES, stats, (s) -> s.invalidFrames(violation))
+				.description("Connections closed by the fastnet server for a protocol violation")
+				.tag("reason", violation.tag())
+				.register(registry);
+		}
+		Gauge.builder(FastnetMeters.WORKERS_QUEUE_SIZE, stats, ServerStats::workerQueueSize)
+			.description("Requests waiting for a fastnet worker")
+			.tag("execution", "platform")
+			.register(registry);
+		Gauge.builder(FastnetMeters.WORKERS_ACTIVE, stats, ServerStats::workersActive)
+			.description("fastnet workers running a handler")
+			.tag("execution", "platform")
+			.register(registry);
+		Gauge.builder(FastnetMeters.WORKERS_ACTIVE, stats, ServerStats::virtualActive)
+			.description("fastnet workers running a handler")
+			.tag("execution", "virtual")
+			.register(registry);
+		FunctionCounter.builder(FastnetMeters.WORKERS_REJECTED, stats, ServerStats::workerRejected)
+			.description("Requests refused because the fastnet worker pool was full")
+			.tag("execution", "platform")
+			.register(registry);
+		FunctionCounter.builder(FastnetMeters.WORKERS_REJECTED, stats, ServerStats::virtualRejected)
+			.description("Requests refused because the fastnet worker pool was full")
+			.tag("execution", "virtual")
+			.register(registry);
+		if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
+			ByteBufAllocatorMetric metric = provider.metric();
+			Gauge.builder(FastnetMeters.BUFFERS_USED, metric, ByteBufAllocatorMetric::usedHeapMemory)
+				.description("Memory used by Netty's default buffer allocator")
+				.baseUnit("bytes")
+				.tag("area", "heap")
+				.register(registry);
+			Gauge.builder(FastnetMeters.BUFFERS_USED, metric, ByteBufAllocatorMetric::usedDirectMemory)
+				.description("Memory used by Netty's default buffer allocator")
+				.baseUnit("bytes")
+				.tag("area", "direct")
+				.register(registry);
+		}
+	}
+
+}

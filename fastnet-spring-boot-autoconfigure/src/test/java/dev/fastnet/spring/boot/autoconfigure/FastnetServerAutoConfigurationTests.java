@@ -1,0 +1,236 @@
+package dev.fastnet.spring.boot.autoconfigure;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import dev.fastnet.dispatch.Routes;
+import dev.fastnet.metrics.FastnetMetricsRecorder;
+import dev.fastnet.server.FastnetServer;
+import dev.fastnet.server.ServerConfig;
+import dev.fastnet.spring.boot.autoconfigure.health.FastnetHealthContributorAutoConfiguration;
+import dev.fastnet.spring.boot.autoconfigure.metrics.FastnetMetricsAutoConfiguration;
+import dev.fastnet.spring.context.FastnetServerLifecycle;
+import dev.fastnet.spring.handler.MessageHandler;
+import dev.fastnet.spring.handler.MessageHandlerRegistry;
+import dev.fastnet.spring.handler.PayloadConverter;
+import dev.fastnet.spring.metrics.FastnetServerMeterBinder;
+import dev.fastnet.test.RawClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link FastnetServerAutoConfiguration} and the health and metrics
+ * auto-configurations.
+ */
+class FastnetServerAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(FastnetServerAutoConfiguration.class,
+				FastnetHealthContributorAutoConfiguration.class, FastnetMetricsAutoConfiguration.class))
+		.withPropertyValues("fastnet.server.port=0", "fastnet.server.address=127.0.0.1", "fastnet.server.io-threads=1",
+				"fastnet.server.workers.threads=2");
+
+	@Test
+	void serverStartsOnAnEphemeralPortAndPublishesIt() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(FastnetServer.class)
+				.hasSingleBean(FastnetServerLifecycle.class)
+				.hasSingleBean(MessageHandlerRegistry.class)
+				.hasSingleBean(PayloadConverter.class)
+				.hasBean("fastnetHealthContributor");
+			FastnetServer server = context.getBean(FastnetServer.class);
+			assertThat(server.state()).isEqualTo(FastnetServer.State.RUNNING);
+			assertThat(context.getEnvironment().getProperty("local.fastnet.port", Integer.class))
+				.isEqualTo(server.port());
+		});
+	}
+
+	@Test
+	void propertiesBecomeTheServerConfiguration() {
+		this.runner
+			.withPropertyValues("fastnet.server.max-frame-size=64KB", "fastnet.server.max-connections=7",
+					"fastnet.server.idle-timeout=10s", "fastnet.server.request-timeout=250ms",
+					"fastnet.server.default-execution=virtual", "fastnet.server.workers.queue-capacity=3",
+					"fastnet.server.transport=nio", "fastnet.server.shutdown-grace=2s")
+			.run((context) -> {
+				ServerConfig config = context.getBean(FastnetServer.class).config();
+				assertThat(config.maxFrameSize()).isEqualTo(64 * 1024);
+				assertThat(config.maxConnections()).isEqualTo(7);
+				assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(250));
+				assertThat(config.defaultExecution()).isEqualTo(dev.fastnet.dispatch.Execution.VIRTUAL);
+				assertThat(config.workers().queueCapacity()).isEqualTo(3);
+				assertThat(config.workers().threads()).isEqualTo(2);
+				assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(context.getBean(FastnetServer.class).transport()).isEqualTo(dev.fastnet.transport.Transport.NIO);
+			});
+	}
+
+	@Test
+	void serverCanBeDisabled() {
+		this.runner.withPropertyValues("fastnet.server.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(FastnetServer.class)
+				.doesNotHaveBean(FastnetServerLifecycle.class)
+				.doesNotHaveBean("fastnetHealthContributor"));
+	}
+
+	@Test
+	void autoConfiguredServerBacksOffForAUserDefinedOne() {
+		this.runner.withUserConfiguration(UserServerConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(FastnetServer.class);
+			assertThat(context.getBean(FastnetServer.class)).isSameAs(context.getBean("myServer"));
+		});
+	}
+
+	@Test
+	void invalidPortStopsTheApplicationNamingTheProperty() {
+		this.runner.withPropertyValues("fastnet.server.port=70000").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("fastnet.server.port")
+				.hasMessageContaining("must be between 0 and 65535 but was 70000");
+		});
+	}
+
+	@Test
+	void invalidWorkerThreadsStopTheApplicationNamingTheProperty() {
+		this.runner.withPropertyValues("fastnet.server.workers.threads=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("fastnet.server.workers.threads")
+				.hasMessageContaining("must be between 1 and 32767 but was 0");
+		});
+	}
+
+	@Test
+	void duplicateRoutesStopTheApplicationNamingBothMethods() {
+		this.runner.withUserConfiguration(DuplicateRoutes.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("Duplicate @MessageHandler route 'same'")
+				.hasMessageContaining("first#one")
+				.hasMessageContaining("second#two");
+		});
+	}
+
+	@Test
+	void unsupportedParameterStopsTheApplication() {
+		this.runner.withUserConfiguration(UnsupportedParameter.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("Unsupported parameter")
+				.hasMessageContaining("only one parameter can take the payload");
+		});
+	}
+
+	@Test
+	void customizersAndSessionListenersAreApplied() {
+		this.runner.withBean(FastnetServerCustomizer.class,
+				() -> (builder) -> builder.config(builder.config().toBuilder().maxConnections(3).build()))
+			.run((context) -> assertThat(context.getBean(FastnetServer.class).config().maxConnections()).isEqualTo(3));
+	}
+
+	@Test
+	void metricsAreBoundWhenAMeterRegistryExists() throws IOException {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			assertThat(context).hasSingleBean(FastnetServerMeterBinder.class).hasSingleBean(FastnetMetricsRecorder.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBean(FastnetServerMeterBinder.class).bindTo(registry);
+			try (RawClient client = RawClient.connect(context.getBean(FastnetServer.class).port())) {
+				client.request(1, "missing", "");
+				assertThat(client.read().errorStatus()).isEqualTo(404);
+			}
+			assertThat(registry.get("fastnet.server.requests").tag("route", "UNKNOWN").tag("status", "404").timer().count())
+				.isEqualTo(1);
+			assertThat(registry.get("fastnet.server.connections.accepted").functionCounter().count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void noMetricsBeansWithoutMicrometer() {
+		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).hasSingleBean(FastnetServer.class)
+				.doesNotHaveBean(FastnetServerMeterBinder.class)
+				.doesNotHaveBean(FastnetMetricsRecorder.class));
+	}
+
+	@Test
+	void healthContributorCanBeDisabled() {
+		this.runner.withPropertyValues("management.health.fastnet.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(HealthContributor.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserServerConfiguration {
+
+		@Bean
+		FastnetServer myServer() {
+			return FastnetServer.create(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build(),
+					Routes.builder().build());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DuplicateRoutes {
+
+		@Bean
+		First first() {
+			return new First();
+		}
+
+		@Bean
+		Second second() {
+			return new Second();
+		}
+
+	}
+
+	static class First {
+
+		@MessageHandler("same")
+		String one(String payload) {
+			return payload;
+		}
+
+	}
+
+	static class Second {
+
+		@MessageHandler("same")
+		String two(String payload) {
+			return payload;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnsupportedParameter {
+
+		@Bean
+		TwoPayloads twoPayloads() {
+			return new TwoPayloads();
+		}
+
+	}
+
+	static class TwoPayloads {
+
+		@MessageHandler("two")
+		String two(String one, byte[] other) {
+			return one;
+		}
+
+	}
+
+}
