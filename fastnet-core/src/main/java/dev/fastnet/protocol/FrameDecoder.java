@@ -32,6 +32,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
 	private final @Nullable LongAdder bytesRead;
 
+	private final RouteCache routes = new RouteCache();
+
 	private boolean failed;
 
 	/**
@@ -120,10 +122,11 @@ public class FrameDecoder extends ByteToMessageDecoder {
 		}
 		String route = "";
 		if (routeLength > 0) {
-			if (!ByteBufUtil.isText(in, index, routeLength, StandardCharsets.UTF_8)) {
+			String cached = this.routes.get(in, index, routeLength);
+			if (cached == null) {
 				return fail(ctx, in, new ProtocolException(ProtocolViolation.INVALID_UTF8, "Route is not valid UTF-8"));
 			}
-			route = in.toString(index, routeLength, StandardCharsets.UTF_8);
+			route = cached;
 			index += routeLength;
 		}
 		Map<String, String> headers = Map.of();

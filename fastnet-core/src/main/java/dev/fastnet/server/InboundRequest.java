@@ -77,12 +77,32 @@ final class InboundRequest implements Runnable, RequestContext {
 
 	void scheduleTimeout(long timeoutNanos) {
 		if (this.state != DONE) {
-			this.timeout = this.connection.eventLoop().schedule(this::onTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
+			// A request answered meanwhile cancels the timer; a stale one finds DONE and returns
+			ScheduledFuture<?> timeout = this.connection.eventLoop()
+				.schedule(this::onTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
+			this.timeout = timeout;
+			if (this.state == DONE) {
+				timeout.cancel(false);
+			}
 		}
 	}
 
+	/**
+	 * Run on a worker thread, which the request timeout may interrupt.
+	 */
 	@Override
 	public void run() {
+		execute(true);
+	}
+
+	/**
+	 * Run on the event loop, which is never interrupted.
+	 */
+	void runOnEventLoop() {
+		execute(false);
+	}
+
+	private void execute(boolean interruptible) {
 		if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
 			// Timed out while queued, or abandoned
 			this.frame.release();
@@ -93,8 +113,10 @@ final class InboundRequest implements Runnable, RequestContext {
 			completeWithError(Status.DEADLINE_EXPIRED.code(), "Deadline expired before the handler started");
 			return;
 		}
-		synchronized (this) {
-			this.runner = Thread.currentThread();
+		if (interruptible) {
+			synchronized (this) {
+				this.runner = Thread.currentThread();
+			}
 		}
 		Object result = null;
 		Throwable failure = null;
@@ -105,11 +127,13 @@ final class InboundRequest implements Runnable, RequestContext {
 			failure = ex;
 		}
 		finally {
-			synchronized (this) {
-				this.runner = null;
-				if (this.timedOut) {
-					// The timeout interrupted this thread; the interrupt must not hit the next task
-					Thread.interrupted();
+			if (interruptible) {
+				synchronized (this) {
+					this.runner = null;
+					if (this.timedOut) {
+						// The timeout interrupted this thread; the interrupt must not hit the next task
+						Thread.interrupted();
+					}
 				}
 			}
 		}

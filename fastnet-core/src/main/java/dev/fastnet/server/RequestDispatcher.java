@@ -103,11 +103,20 @@ final class RequestDispatcher {
 		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline);
 		connection.requestAdmitted();
 		Execution execution = (route.execution() != null) ? route.execution() : this.defaultExecution;
-		if (!oneway && this.requestTimeoutNanos > 0 && execution != Execution.EVENT_LOOP) {
+		boolean timed = !oneway && this.requestTimeoutNanos > 0;
+		if (execution == Execution.EVENT_LOOP) {
+			request.runOnEventLoop();
+			// Only an asynchronous answer is still pending here; a synchronous one needs no timer
+			if (timed) {
+				request.scheduleTimeout(this.requestTimeoutNanos);
+			}
+			return;
+		}
+		if (timed) {
 			request.scheduleTimeout(this.requestTimeoutNanos);
 		}
 		switch (execution) {
-			case EVENT_LOOP -> request.run();
+			case EVENT_LOOP -> request.runOnEventLoop();
 			case PLATFORM -> {
 				if (!this.workers.tryExecute(request)) {
 					request.reject(Status.UNAVAILABLE, "Server is overloaded: worker queue is full");

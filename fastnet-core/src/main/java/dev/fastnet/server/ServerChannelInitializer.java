@@ -42,7 +42,9 @@ final class ServerChannelInitializer {
 		ChannelPipeline pipeline = channel.pipeline();
 		long idleNanos = this.config.idleTimeout().toNanos();
 		if (idleNanos > 0) {
-			pipeline.addLast(FastnetPipeline.IDLE, new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
+			// Reader idleness only: PING keeps a session alive, and watching writes would cost a
+			// promise and a listener per answer
+			pipeline.addLast(FastnetPipeline.IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
 		}
 		pipeline.addLast(FastnetPipeline.FRAME_DECODER, new FrameDecoder(this.config.maxFrameSize(), this.stats.bytesRead));
 		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, this.encoder);
