@@ -1,0 +1,7 @@
+/**
+ * Failure analysis of fastnet startup failures.
+ */
+@NullMarked
+package dev.fastnet.spring.diagnostics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,106 @@
+package dev.fastnet.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.fastnet.server.FastnetServer;
+import dev.fastnet.spring.handler.MessageHandler;
+import dev.fastnet.test.RawClient;
+import dev.fastnet.test.RawClient.RawFrame;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Integration tests for draining the sample application's fastnet server through the
+ * {@code fastnet} actuator endpoint while a request is in flight.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=2",
+				"fastnet.server.shutdown-grace=10s" })
+class SampleApplicationDrainIntegrationTests {
+
+	@Value("${local.fastnet.port}")
+	private int fastnetPort;
+
+	@LocalServerPort
+	private int httpPort;
+
+	@Autowired
+	private FastnetServer server;
+
+	@Autowired
+	private SlowHandler slow;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void endpointListsRoutesAndDrainTurnsHealthOutOfServiceUntilRequestsFinish() throws Exception {
+		String description = send(HttpRequest.newBuilder(uri("/actuator/fastnet")).build(), 200);
+		assertThat(description).contains("\"route\":\"echo\"").contains("\"route\":\"kv.get\"")
+			.contains("\"execution\":\"EVENT_LOOP\"");
+		try (RawClient client = RawClient.connect(this.fastnetPort)) {
+			client.request(1, "test.slow", "");
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.server.inFlight() == 1);
+			String drained = send(HttpRequest.newBuilder(uri("/actuator/fastnet/drain"))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), 200);
+			assertThat(drained).contains("DRAINING");
+			String health = send(HttpRequest.newBuilder(uri("/actuator/health/fastnet")).build(), 503);
+			assertThat(health).contains("\"status\":\"OUT_OF_SERVICE\"");
+			this.slow.release.countDown();
+			RawFrame answer = client.readSkippingGoAway();
+			assertThat(answer.type()).isEqualTo(RawClient.RESPONSE);
+			assertThat(answer.payloadString()).isEqualTo("finished");
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.server.state() == FastnetServer.State.STOPPED);
+			assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/fastnet")).build(), 503))
+				.contains("\"status\":\"DOWN\"");
+		}
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.httpPort + path);
+	}
+
+	private String send(HttpRequest request, int expectedStatus) throws Exception {
+		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+		assertThat(response.statusCode()).as(request.uri().toString()).isEqualTo(expectedStatus);
+		return response.body();
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class SlowConfiguration {
+
+		@Bean
+		SlowHandler slowHandler() {
+			return new SlowHandler();
+		}
+
+	}
+
+	static class SlowHandler {
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@MessageHandler("test.slow")
+		String slow() throws InterruptedException {
+			return this.release.await(10, TimeUnit.SECONDS) ? "finished" : "timed out";
+		}
+
+	}
+
+}
