@@ -1,5 +1,9 @@
 package dev.fastnet.metrics;
 
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * Receives per-request measurements from fastnet's server and client. Counters and gauges are
  * read from the stats objects instead; this SPI covers what needs a call per event. Called on
@@ -26,6 +30,41 @@ public interface FastnetMetricsRecorder {
 	};
 
 	/**
+	 * A server received a request; called on the event loop before anything else happens to it.
+	 * Observation-based recorders start their observation here, reading trace context from the
+	 * headers.
+	 * @param route the registered route, or {@link #UNKNOWN_ROUTE}
+	 * @param headers the request's headers
+	 * @return state handed back to {@link #serverHandlerScope} and {@link #serverRequest(Object,
+	 * String, int, long)}, or {@code null}
+	 */
+	default @Nullable Object serverRequestStarted(String route, Map<String, String> headers) {
+		return null;
+	}
+
+	/**
+	 * A handler is about to run on the current thread for a request; the returned scope is
+	 * closed on the same thread when the handler returns.
+	 * @param request the state returned by {@link #serverRequestStarted}
+	 * @return the scope
+	 */
+	default Scope serverHandlerScope(@Nullable Object request) {
+		return Scope.NOOP;
+	}
+
+	/**
+	 * A server finished a request it reported to {@link #serverRequestStarted}. By default
+	 * delegates to {@link #serverRequest(String, int, long)}.
+	 * @param request the state returned by {@link #serverRequestStarted}
+	 * @param route the registered route, or {@link #UNKNOWN_ROUTE}
+	 * @param status as for {@link #serverRequest(String, int, long)}
+	 * @param durationNanos time from decoding the request to writing the answer
+	 */
+	default void serverRequest(@Nullable Object request, String route, int status, long durationNanos) {
+		serverRequest(route, status, durationNanos);
+	}
+
+	/**
 	 * A server finished a request.
 	 * @param route the registered route, or {@link #UNKNOWN_ROUTE}
 	 * @param status {@link #STATUS_OK}, {@link #STATUS_ONEWAY}, {@link #STATUS_CLIENT_GONE} or
@@ -43,6 +82,21 @@ public interface FastnetMetricsRecorder {
 	 * @param durationNanos time from sending to completion
 	 */
 	default void clientRequest(String route, int status, long durationNanos) {
+	}
+
+	/**
+	 * Something to close on the thread that opened it.
+	 */
+	@FunctionalInterface
+	interface Scope extends AutoCloseable {
+
+		/** A scope that does nothing. */
+		Scope NOOP = () -> {
+		};
+
+		@Override
+		void close();
+
 	}
 
 }

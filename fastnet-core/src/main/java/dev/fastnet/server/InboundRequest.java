@@ -57,6 +57,8 @@ final class InboundRequest implements Runnable, RequestContext {
 
 	private final long deadlineNanos;
 
+	private final @Nullable Object observation;
+
 	private volatile int state = PENDING;
 
 	private @Nullable Thread runner;
@@ -66,8 +68,9 @@ final class InboundRequest implements Runnable, RequestContext {
 	private volatile @Nullable ScheduledFuture<?> timeout;
 
 	InboundRequest(ServerConnection connection, Frame frame, Route route, RequestDispatcher dispatcher,
-			long startNanos, long deadlineNanos) {
+			long startNanos, long deadlineNanos, @Nullable Object observation) {
 		this.connection = connection;
+		this.observation = observation;
 		this.frame = frame;
 		this.route = route;
 		this.dispatcher = dispatcher;
@@ -120,7 +123,7 @@ final class InboundRequest implements Runnable, RequestContext {
 		}
 		Object result = null;
 		Throwable failure = null;
-		try {
+		try (FastnetMetricsRecorder.Scope scope = this.dispatcher.recorder().serverHandlerScope(this.observation)) {
 			result = this.route.handler().handle(this);
 		}
 		catch (Throwable ex) {
@@ -177,7 +180,8 @@ final class InboundRequest implements Runnable, RequestContext {
 		this.frame.release();
 		if (pending) {
 			cancelTimeout();
-			this.connection.finish(null, this.route.name(), FastnetMetricsRecorder.STATUS_CLIENT_GONE, this.startNanos);
+			this.connection.finish(null, this.route.name(), FastnetMetricsRecorder.STATUS_CLIENT_GONE, this.startNanos,
+					this.observation);
 		}
 	}
 
@@ -213,7 +217,8 @@ final class InboundRequest implements Runnable, RequestContext {
 		cancelTimeout();
 		if (isOneway()) {
 			Payloads.release(value);
-			this.connection.finish(null, this.route.name(), FastnetMetricsRecorder.STATUS_ONEWAY, this.startNanos);
+			this.connection.finish(null, this.route.name(), FastnetMetricsRecorder.STATUS_ONEWAY, this.startNanos,
+					this.observation);
 			return;
 		}
 		ByteBuf payload;
@@ -227,7 +232,7 @@ final class InboundRequest implements Runnable, RequestContext {
 			return;
 		}
 		this.connection.finish(Frame.response(this.frame.id(), payload), this.route.name(),
-				FastnetMetricsRecorder.STATUS_OK, this.startNanos);
+				FastnetMetricsRecorder.STATUS_OK, this.startNanos, this.observation);
 	}
 
 	private void completeExceptionally(Throwable failure) {
@@ -257,7 +262,7 @@ final class InboundRequest implements Runnable, RequestContext {
 
 	private void finishWithError(int status, @Nullable String message) {
 		Frame answer = isOneway() ? null : Frame.error(alloc(), this.frame.id(), status, message);
-		this.connection.finish(answer, this.route.name(), status, this.startNanos);
+		this.connection.finish(answer, this.route.name(), status, this.startNanos, this.observation);
 	}
 
 	private void cancelTimeout() {

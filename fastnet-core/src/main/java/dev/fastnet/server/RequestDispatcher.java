@@ -21,6 +21,7 @@ import dev.fastnet.worker.WorkerPool;
 import io.netty.channel.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Admits requests: looks up the route, checks draining and deadlines, hands the request to where
@@ -100,7 +101,8 @@ final class RequestDispatcher {
 				deadline = now + Math.min(millis, Long.MAX_VALUE / 2_000_000L) * 1_000_000L;
 			}
 		}
-		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline);
+		Object observation = this.recorder.serverRequestStarted(route.name(), frame.headers());
+		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline, observation);
 		connection.requestAdmitted();
 		Execution execution = (route.execution() != null) ? route.execution() : this.defaultExecution;
 		boolean timed = !oneway && this.requestTimeoutNanos > 0;
@@ -134,12 +136,13 @@ final class RequestDispatcher {
 			long startNanos) {
 		boolean oneway = frame.type() == FrameType.ONEWAY;
 		int id = frame.id();
+		Object observation = this.recorder.serverRequestStarted(route, frame.headers());
 		frame.release();
 		if (!oneway) {
 			connection.write(Frame.error(connection.channel().alloc(), id, status.code(), message));
 		}
 		this.stats.error(status.code());
-		this.recorder.serverRequest(route, status.code(), System.nanoTime() - startNanos);
+		this.recorder.serverRequest(observation, route, status.code(), System.nanoTime() - startNanos);
 	}
 
 	private static long parseMillis(String text) {
@@ -161,14 +164,18 @@ final class RequestDispatcher {
 		this.inFlight.incrementAndGet();
 	}
 
-	void requestFinished(String route, int status, long startNanos) {
+	FastnetMetricsRecorder recorder() {
+		return this.recorder;
+	}
+
+	void requestFinished(String route, int status, long startNanos, @Nullable Object observation) {
 		switch (status) {
 			case FastnetMetricsRecorder.STATUS_OK -> this.stats.requestsOk.increment();
 			case FastnetMetricsRecorder.STATUS_ONEWAY -> this.stats.onewayHandled.increment();
 			case FastnetMetricsRecorder.STATUS_CLIENT_GONE -> this.stats.clientGone.increment();
 			default -> this.stats.error(status);
 		}
-		this.recorder.serverRequest(route, status, System.nanoTime() - startNanos);
+		this.recorder.serverRequest(observation, route, status, System.nanoTime() - startNanos);
 		if (this.inFlight.decrementAndGet() == 0 && this.draining) {
 			this.onDrained.run();
 		}

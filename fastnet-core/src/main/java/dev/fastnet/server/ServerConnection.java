@@ -200,21 +200,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	 * Answer an admitted request (or finish a one-way one when {@code answer} is null) and
 	 * account for it. Any thread.
 	 */
-	void finish(@Nullable Frame answer, String route, int status, long startNanos) {
+	void finish(@Nullable Frame answer, String route, int status, long startNanos, @Nullable Object observation) {
 		EventLoop loop = eventLoop();
 		if (loop.inEventLoop()) {
-			finish0(answer, route, status, startNanos);
+			finish0(answer, route, status, startNanos, observation);
 			return;
 		}
 		try {
-			loop.execute(() -> finish0(answer, route, status, startNanos));
+			loop.execute(() -> finish0(answer, route, status, startNanos, observation));
 		}
 		catch (RejectedExecutionException ex) {
 			// The server is gone; nobody can be answered any more
 			if (answer != null) {
 				answer.release();
 			}
-			this.dispatcher.requestFinished(route, FastnetMetricsRecorder.STATUS_CLIENT_GONE, startNanos);
+			this.dispatcher.requestFinished(route, FastnetMetricsRecorder.STATUS_CLIENT_GONE, startNanos, observation);
 		}
 	}
 
@@ -223,7 +223,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 		this.dispatcher.requestAdmitted();
 	}
 
-	private void finish0(@Nullable Frame answer, String route, int status, long startNanos) {
+	private void finish0(@Nullable Frame answer, String route, int status, long startNanos,
+			@Nullable Object observation) {
 		this.inFlight--;
 		int recorded = status;
 		if (answer != null) {
@@ -235,7 +236,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 				recorded = FastnetMetricsRecorder.STATUS_CLIENT_GONE;
 			}
 		}
-		this.dispatcher.requestFinished(route, recorded, startNanos);
+		this.dispatcher.requestFinished(route, recorded, startNanos, observation);
 	}
 
 	private void write0(Frame frame) {

@@ -88,7 +88,8 @@ class SampleApplicationIntegrationTests {
 		assertThat(requests).contains("\"route\"").contains("echo").contains("UNKNOWN");
 		assertThat(get("/actuator/metrics/fastnet.server.connections")).contains("\"name\":\"fastnet.server.connections\"");
 		String scrape = get("/actuator/prometheus");
-		assertThat(scrape).contains("fastnet_server_requests_seconds_count{outcome=\"SUCCESS\",route=\"echo\",status=\"OK\"}")
+		assertThat(scrape).contains("fastnet_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\",route=\"echo\",status=\"OK\"}")
+			.contains("fastnet_server_requests_seconds_count{error=\"none\",outcome=\"CLIENT_ERROR\",route=\"UNKNOWN\",status=\"404\"} 1")
 			.contains("fastnet_server_connections_accepted_total");
 	}
 

@@ -1,11 +1,18 @@
 package dev.fastnet.spring.boot.autoconfigure.metrics;
 
+import java.util.Map;
+import java.util.function.Supplier;
+
 import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.spring.boot.autoconfigure.FastnetServerAutoConfiguration;
 import dev.fastnet.spring.metrics.FastnetServerMeterBinder;
+import dev.fastnet.spring.metrics.FastnetServerObservationConvention;
+import dev.fastnet.spring.metrics.ObservationFastnetMetricsRecorder;
 import dev.fastnet.spring.metrics.MicrometerFastnetMetricsRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,16 +27,27 @@ import org.springframework.context.annotation.Bean;
  * @since 0.1.0
  */
 @AutoConfiguration(after = FastnetServerAutoConfiguration.class,
-		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass({ FastnetServer.class, MeterRegistry.class })
 @ConditionalOnBean(MeterRegistry.class)
 public final class FastnetMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	FastnetMetricsRecorder fastnetMetricsRecorder(ObjectProvider<MeterRegistry> registry) {
+	FastnetMetricsRecorder fastnetMetricsRecorder(ObjectProvider<MeterRegistry> meterRegistry,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<FastnetServerObservationConvention> convention) {
 		// Resolved lazily: the server is built before every registry customizer has run
-		return new LazyRecorder(registry);
+		return new LazyRecorder(() -> {
+			FastnetMetricsRecorder meters = new MicrometerFastnetMetricsRecorder(meterRegistry.getObject(), "default");
+			ObservationRegistry observations = observationRegistry.getIfAvailable();
+			if (observations == null || observations.isNoop()) {
+				return meters;
+			}
+			return new ObservationFastnetMetricsRecorder(observations,
+					convention.getIfAvailable(FastnetServerObservationConvention::new), meters);
+		});
 	}
 
 	@Bean
@@ -41,21 +59,41 @@ public final class FastnetMetricsAutoConfiguration {
 
 	static final class LazyRecorder implements FastnetMetricsRecorder {
 
-		private final ObjectProvider<MeterRegistry> registry;
+		private final Supplier<FastnetMetricsRecorder> factory;
 
-		private volatile MicrometerFastnetMetricsRecorder delegate;
+		private volatile @Nullable FastnetMetricsRecorder delegate;
 
-		LazyRecorder(ObjectProvider<MeterRegistry> registry) {
-			this.registry = registry;
+		LazyRecorder(Supplier<FastnetMetricsRecorder> factory) {
+			this.factory = factory;
 		}
 
-		private MicrometerFastnetMetricsRecorder delegate() {
-			MicrometerFastnetMetricsRecorder delegate = this.delegate;
+		private FastnetMetricsRecorder delegate() {
+			FastnetMetricsRecorder delegate = this.delegate;
 			if (delegate == null) {
-				delegate = new MicrometerFastnetMetricsRecorder(this.registry.getObject(), "default");
-				this.delegate = delegate;
+				synchronized (this) {
+					delegate = this.delegate;
+					if (delegate == null) {
+						delegate = this.factory.get();
+						this.delegate = delegate;
+					}
+				}
 			}
 			return delegate;
+		}
+
+		@Override
+		public @Nullable Object serverRequestStarted(String route, Map<String, String> headers) {
+			return delegate().serverRequestStarted(route, headers);
+		}
+
+		@Override
+		public Scope serverHandlerScope(@Nullable Object request) {
+			return delegate().serverHandlerScope(request);
+		}
+
+		@Override
+		public void serverRequest(@Nullable Object request, String route, int status, long durationNanos) {
+			delegate().serverRequest(request, route, status, durationNanos);
 		}
 
 		@Override
