@@ -1,0 +1,36 @@
+package dev.fastnet.client;
+
+import dev.fastnet.protocol.FrameDecoder;
+import dev.fastnet.protocol.FrameEncoder;
+import dev.fastnet.transport.FastnetPipeline;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+
+/**
+ * Builds the pipeline of one client connection: frame decoder, frame encoder and the
+ * connection's handler.
+ */
+final class ClientChannelInitializer extends ChannelInitializer<Channel> {
+
+	private final int maxFrameSize;
+
+	private final FrameEncoder encoder;
+
+	private final ClientConnection connection;
+
+	ClientChannelInitializer(int maxFrameSize, FrameEncoder encoder, ClientConnection connection) {
+		this.maxFrameSize = maxFrameSize;
+		this.encoder = encoder;
+		this.connection = connection;
+	}
+
+	@Override
+	protected void initChannel(Channel channel) {
+		ChannelPipeline pipeline = channel.pipeline();
+		pipeline.addLast(FastnetPipeline.FRAME_DECODER, new FrameDecoder(this.maxFrameSize));
+		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, this.encoder);
+		pipeline.addLast(FastnetPipeline.HANDLER, this.connection);
+	}
+
+}

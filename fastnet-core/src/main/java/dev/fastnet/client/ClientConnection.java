@@ -1,0 +1,587 @@
+package dev.fastnet.client;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.fastnet.Status;
+import dev.fastnet.protocol.Frame;
+import dev.fastnet.protocol.FrameType;
+import dev.fastnet.protocol.ProtocolException;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The last handler of a client connection, and the connection as its pool sees it: reserves
+ * slots for calls (lock-free), allocates request ids, correlates answers, times requests out,
+ * answers and sends PINGs, evicts itself when idle or dead, and fails every request in flight
+ * the moment the connection ends.
+ * <p>
+ * Fields without synchronisation are touched only on the connection's event loop.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+	private static final Log logger = LogFactory.getLog(ClientConnection.class);
+
+	/** Ids of timed-out requests remembered to tell late answers from unknown ones. */
+	private static final int MAX_EXPIRED_IDS = 4096;
+
+	/**
+	 * A server close this soon after requests were written on an idle connection, with nothing
+	 * read since, means the server had closed the idle connection before they arrived: they are
+	 * sent again, once, on another connection.
+	 */
+	static final long STALE_CLOSE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+	private static final long MIN_MAINTENANCE_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	private final EndpointPool pool;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final IntObjectHashMap<RequestCall> pending = new IntObjectHashMap<>();
+
+	private final IntObjectHashMap<Boolean> expired = new IntObjectHashMap<>();
+
+	private final ArrayDeque<Integer> expiredOrder = new ArrayDeque<>();
+
+	private final ArrayDeque<OutstandingPing> pings = new ArrayDeque<>(2);
+
+	private final Runnable flushTask = this::flushNow;
+
+	private volatile boolean active;
+
+	private volatile boolean retired;
+
+	private volatile boolean confirmed;
+
+	private volatile @Nullable ChannelHandlerContext ctx;
+
+	private int lastId;
+
+	private boolean reading;
+
+	private boolean flushNeeded;
+
+	private boolean flushScheduled;
+
+	private boolean closedByClient;
+
+	private boolean resetByPeer;
+
+	private long lastReadNanos;
+
+	private long lastUsedNanos;
+
+	private long writingAfterIdleSince;
+
+	private @Nullable String closeReason;
+
+	private @Nullable Throwable closeCause;
+
+	private @Nullable ScheduledFuture<?> maintenance;
+
+	ClientConnection(EndpointPool pool) {
+		this.pool = pool;
+	}
+
+	// Slots (any thread)
+
+	/**
+	 * Reserve a slot for a call if fewer than {@code max} are in flight.
+	 * @return {@code true} when reserved; the slot must be released exactly once
+	 */
+	boolean tryReserve(int max) {
+		for (;;) {
+			int current = this.inFlight.get();
+			if (current >= max) {
+				return false;
+			}
+			if (this.inFlight.compareAndSet(current, current + 1)) {
+				return true;
+			}
+		}
+	}
+
+	/**
+	 * Release a slot; a retired connection closes with its last slot.
+	 * @param serveWaiters whether to hand the free slot to calls waiting in the pool
+	 */
+	void release(boolean serveWaiters) {
+		int left = this.inFlight.decrementAndGet();
+		if (this.retired) {
+			if (left == 0) {
+				closeQuietly();
+			}
+		}
+		else if (serveWaiters && this.pool.hasWaiters()) {
+			this.pool.drain();
+		}
+		if (left == 0) {
+			this.pool.client.checkDrained();
+		}
+	}
+
+	int inFlight() {
+		return this.inFlight.get();
+	}
+
+	EndpointPool pool() {
+		return this.pool;
+	}
+
+	boolean isUsable() {
+		return this.active && !this.retired;
+	}
+
+	boolean isConfirmed() {
+		return this.confirmed;
+	}
+
+	// Calls
+
+	boolean inEventLoop() {
+		return executor().inEventLoop();
+	}
+
+	EventExecutor executor() {
+		return context().executor();
+	}
+
+	ChannelPromise newPromise() {
+		return context().newPromise();
+	}
+
+	/**
+	 * Write an assigned call, or send it elsewhere if this connection cannot take it any more
+	 * (nothing was written, so that is safe). Event loop only.
+	 */
+	void send(Call call) {
+		if (!isUsable()) {
+			release(false);
+			this.pool.client.redispatch(call, null);
+			return;
+		}
+		call.writeTo(this);
+	}
+
+	/**
+	 * Note a request about to be written: return whether the connection is under suspicion of
+	 * being stale, that is it was idle and has read nothing since requests were written on it.
+	 * Event loop only.
+	 */
+	boolean writingAfterIdle() {
+		if (this.writingAfterIdleSince == 0 && this.pending.isEmpty()) {
+			this.writingAfterIdleSince = System.nanoTime() | 1;
+		}
+		return this.writingAfterIdleSince != 0;
+	}
+
+	/**
+	 * Register a request about to be written and return its id. Event loop only.
+	 */
+	int register(RequestCall call) {
+		int id = this.lastId;
+		do {
+			id = (id == Integer.MAX_VALUE) ? 1 : id + 1;
+		}
+		while (this.pending.containsKey(id) || this.expired.containsKey(id));
+		this.lastId = id;
+		this.pending.put(id, call);
+		this.lastUsedNanos = System.nanoTime();
+		return id;
+	}
+
+	/**
+	 * Forget a request that timed out, remembering its id to recognise a late answer. Event loop
+	 * only.
+	 * @return {@code true} when the request was still pending
+	 */
+	boolean expire(int id, RequestCall call) {
+		if (this.pending.get(id) != call) {
+			return false;
+		}
+		this.pending.remove(id);
+		if (this.expiredOrder.size() >= MAX_EXPIRED_IDS) {
+			this.expired.remove(this.expiredOrder.poll().intValue());
+		}
+		this.expired.put(id, Boolean.TRUE);
+		this.expiredOrder.add(id);
+		return true;
+	}
+
+	/**
+	 * Write a frame; flushed at the end of the current read or by one flush task for all
+	 * frames written meanwhile. Event loop only.
+	 * @param frame the frame; ownership passes to the channel
+	 */
+	void write(Frame frame) {
+		write(frame, context().voidPromise());
+	}
+
+	void write(Frame frame, ChannelPromise promise) {
+		ChannelHandlerContext ctx = context();
+		ctx.write(frame, promise);
+		if (this.reading) {
+			this.flushNeeded = true;
+		}
+		else if (!this.flushScheduled) {
+			this.flushScheduled = true;
+			ctx.executor().execute(this.flushTask);
+		}
+	}
+
+	private void flushNow() {
+		this.flushScheduled = false;
+		context().flush();
+	}
+
+	/**
+	 * Send a PING; a PONG must arrive within the timeout or the connection is closed. Event
+	 * loop only.
+	 * @param call the user's ping holding a slot, or {@code null} for the pool's own
+	 */
+	void ping(@Nullable PingCall call, long timeoutNanos) {
+		OutstandingPing ping = new OutstandingPing(call, System.nanoTime());
+		ping.timer = executor().schedule(() -> pingTimedOut(ping, timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+		this.pings.add(ping);
+		write(Frame.control(FrameType.PING));
+	}
+
+	private void pingTimedOut(OutstandingPing ping, long timeoutNanos) {
+		if (this.pings.contains(ping)) {
+			String reason = (this.confirmed ? "after its PING was not answered within "
+					: "after it answered nothing within the connect timeout of ")
+					+ TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms";
+			evict(reason, null);
+		}
+	}
+
+	// Channel events
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.ctx = ctx;
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) {
+		long now = System.nanoTime();
+		this.lastReadNanos = now;
+		this.lastUsedNanos = now;
+		this.active = true;
+		// The first PING proves that the server answers: a connection accepted and closed at
+		// once counts as a failed connect attempt
+		ping(null, this.pool.client.config().connectTimeout().toNanos());
+		scheduleMaintenance(now);
+		this.pool.opened(this);
+		ctx.fireChannelActive();
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (!(msg instanceof Frame frame)) {
+			ctx.fireChannelRead(msg);
+			return;
+		}
+		this.reading = true;
+		this.lastReadNanos = System.nanoTime();
+		this.writingAfterIdleSince = 0;
+		if (!this.confirmed) {
+			this.confirmed = true;
+			this.pool.confirmed(this);
+		}
+		switch (frame.type()) {
+			case RESPONSE, ERROR -> answer(frame);
+			case PING -> {
+				frame.release();
+				write(Frame.control(FrameType.PONG));
+			}
+			case PONG -> {
+				frame.release();
+				pong();
+			}
+			case PUSH, ONEWAY -> this.pool.client.deliverPush(frame);
+			case GOAWAY -> {
+				frame.release();
+				logger.debug("Connection to " + this.pool.label() + " received GOAWAY");
+				retire();
+			}
+			case REQUEST -> {
+				int id = frame.id();
+				String route = frame.route();
+				frame.release();
+				write(Frame.error(ctx.alloc(), id, Status.NOT_FOUND.code(),
+						"No handler for route '" + route + "': a fastnet client serves no requests"));
+			}
+		}
+	}
+
+	private void answer(Frame frame) {
+		RequestCall call = this.pending.remove(frame.id());
+		if (call == null) {
+			if (this.expired.remove(frame.id()) != null) {
+				this.pool.lateResponses.increment();
+			}
+			else {
+				this.pool.unknownResponses.increment();
+				if (logger.isDebugEnabled()) {
+					logger.debug("Dropped " + frame + " from " + this.pool.label() + ": no request with that id");
+				}
+			}
+			frame.release();
+			return;
+		}
+		release(true);
+		call.answered(frame);
+	}
+
+	private void pong() {
+		OutstandingPing ping = this.pings.poll();
+		if (ping == null) {
+			return;
+		}
+		ScheduledFuture<?> timer = ping.timer;
+		if (timer != null) {
+			timer.cancel(false);
+		}
+		if (ping.call != null) {
+			release(true);
+			ping.call.ponged(System.nanoTime() - ping.sentNanos);
+		}
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		this.reading = false;
+		if (this.flushNeeded) {
+			this.flushNeeded = false;
+			ctx.flush();
+		}
+		ctx.fireChannelReadComplete();
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		if (cause instanceof ProtocolException) {
+			logger.warn("Closing connection to " + this.pool.label() + " after a protocol violation by the server: "
+					+ cause.getMessage());
+			closeWith("after a protocol violation by the server: " + cause.getMessage(), cause);
+		}
+		else if (cause instanceof IOException) {
+			// A reset by the server: like a close by the server, not a decision of ours
+			logger.debug("Connection to " + this.pool.label() + " failed: " + cause);
+			this.resetByPeer = true;
+			closeWith("after an I/O error: " + ((cause.getMessage() != null) ? cause.getMessage() : cause), cause);
+		}
+		else {
+			logger.warn("Closing connection to " + this.pool.label() + " after an unexpected error", cause);
+			closeWith("after an unexpected error: " + cause, cause);
+		}
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		this.active = false;
+		this.retired = true;
+		ScheduledFuture<?> maintenance = this.maintenance;
+		if (maintenance != null) {
+			maintenance.cancel(false);
+		}
+		RuntimeException failure = this.closedByClient ? this.pool.client.closedFailure()
+				: closedFailure(this.closeCause);
+		List<RequestCall> requests = new ArrayList<>(this.pending.values());
+		this.pending.clear();
+		boolean stale = !this.closedByClient && (this.closeReason == null || this.resetByPeer)
+				&& this.writingAfterIdleSince != 0
+				&& System.nanoTime() - this.writingAfterIdleSince < STALE_CLOSE_WINDOW_NANOS;
+		if (stale && !requests.isEmpty()) {
+			logger.debug("Connection to " + this.pool.label() + " was closed by the server before it answered "
+					+ requests.size() + " requests written after it had been idle; sending them again");
+		}
+		for (RequestCall call : requests) {
+			release(false);
+			if (stale && call.canResend()) {
+				call.resend();
+			}
+			else {
+				call.aborted(failure);
+			}
+		}
+		OutstandingPing ping;
+		while ((ping = this.pings.poll()) != null) {
+			ScheduledFuture<?> timer = ping.timer;
+			if (timer != null) {
+				timer.cancel(false);
+			}
+			if (ping.call != null) {
+				release(false);
+				ping.call.fail(failure);
+			}
+		}
+		this.pool.closed(this, this.closeCause);
+		ctx.fireChannelInactive();
+	}
+
+	// Upkeep
+
+	private void scheduleMaintenance(long now) {
+		PoolOptions options = this.pool.options();
+		long delay = options.maxIdleTime().toNanos() - (now - this.lastUsedNanos);
+		long pingInterval = options.pingInterval().toNanos();
+		if (pingInterval > 0) {
+			long untilPing = this.pings.isEmpty() ? pingInterval - (now - this.lastReadNanos) : pingInterval;
+			delay = Math.min(delay, untilPing);
+		}
+		this.maintenance = executor().schedule(this::maintain, Math.max(delay, MIN_MAINTENANCE_DELAY_NANOS),
+				TimeUnit.NANOSECONDS);
+	}
+
+	private void maintain() {
+		if (!this.active) {
+			return;
+		}
+		long now = System.nanoTime();
+		PoolOptions options = this.pool.options();
+		if (this.inFlight.get() == 0 && now - this.lastUsedNanos >= options.maxIdleTime().toNanos()) {
+			if (this.pool.tryRemoveIdle(this)) {
+				evict("after being idle for more than " + options.maxIdleTime().toMillis() + " ms", null);
+				return;
+			}
+			// Kept for minIdle: counts as used so that the check does not repeat at once
+			this.lastUsedNanos = now;
+		}
+		long pingInterval = options.pingInterval().toNanos();
+		if (pingInterval > 0 && this.pings.isEmpty() && now - this.lastReadNanos >= pingInterval) {
+			ping(null, options.pingTimeout().toNanos());
+		}
+		scheduleMaintenance(now);
+	}
+
+	/**
+	 * Stop handing out this connection; it closes once its calls are done. Any thread.
+	 */
+	void retire() {
+		if (this.retired) {
+			return;
+		}
+		this.retired = true;
+		this.pool.retired(this);
+		if (this.inFlight.get() == 0) {
+			closeQuietly();
+		}
+	}
+
+	/**
+	 * Close the connection because the pool gave up on it. Event loop only.
+	 */
+	private void evict(String reason, @Nullable Throwable cause) {
+		this.pool.connectionsEvicted.increment();
+		logger.debug("Evicting connection to " + this.pool.label() + " " + reason);
+		closeWith(reason, cause);
+	}
+
+	private void closeWith(String reason, @Nullable Throwable cause) {
+		if (this.closeReason == null) {
+			this.closeReason = reason;
+			this.closeCause = cause;
+		}
+		this.retired = true;
+		this.pool.retired(this);
+		context().close();
+	}
+
+	private void closeQuietly() {
+		ChannelHandlerContext ctx = this.ctx;
+		if (ctx != null) {
+			ctx.close();
+		}
+	}
+
+	/**
+	 * Close because the client is closing: calls still in flight fail with
+	 * {@link ClientClosedException}. Any thread.
+	 * @return completes when closed
+	 */
+	@Nullable ChannelFuture closeByClient() {
+		ChannelHandlerContext ctx = this.ctx;
+		if (ctx == null) {
+			return null;
+		}
+		EventExecutor loop = ctx.executor();
+		if (loop.inEventLoop()) {
+			this.closedByClient = true;
+		}
+		else {
+			try {
+				loop.execute(() -> this.closedByClient = true);
+			}
+			catch (RejectedExecutionException ex) {
+				return null;
+			}
+		}
+		this.retired = true;
+		return ctx.channel().close();
+	}
+
+	/**
+	 * Return the failure for calls cut off by the end of this connection.
+	 */
+	ConnectionClosedException closedFailure(@Nullable Throwable cause) {
+		String reason = this.closeReason;
+		return new ConnectionClosedException("Connection to " + this.pool.label() + remote() + " closed "
+				+ ((reason != null) ? reason : "by the server") + " before the answer arrived", cause);
+	}
+
+	private String remote() {
+		ChannelHandlerContext ctx = this.ctx;
+		SocketAddress remote = (ctx != null) ? ctx.channel().remoteAddress() : null;
+		return (remote != null && !remote.toString().endsWith(this.pool.label())) ? " (" + remote + ")" : "";
+	}
+
+	private ChannelHandlerContext context() {
+		ChannelHandlerContext ctx = this.ctx;
+		if (ctx == null) {
+			throw new IllegalStateException("Connection is not initialised");
+		}
+		return ctx;
+	}
+
+	@Override
+	public String toString() {
+		return "ClientConnection[" + this.pool.label() + ", inFlight=" + this.inFlight.get() + (this.retired ? ", retired" : "")
+				+ "]";
+	}
+
+	/**
+	 * A PING waiting for its PONG; PONGs answer PINGs in order.
+	 */
+	private static final class OutstandingPing {
+
+		final @Nullable PingCall call;
+
+		final long sentNanos;
+
+		@Nullable ScheduledFuture<?> timer;
+
+		OutstandingPing(@Nullable PingCall call, long sentNanos) {
+			this.call = call;
+			this.sentNanos = sentNanos;
+		}
+
+	}
+
+}

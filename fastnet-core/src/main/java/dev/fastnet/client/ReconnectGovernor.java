@@ -1,0 +1,137 @@
+package dev.fastnet.client;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides when an endpoint may be dialled: at most one connect attempt in flight, exponential
+ * backoff with jitter and a cap after each failure, and a circuit that opens
+ * ({@link EndpointState#DOWN}) after consecutive failures and lets one probe through after the
+ * cool-down. It never dials by itself: the pool asks before each attempt (lazy reconnect).
+ * <p>
+ * An attempt ends with {@link #succeeded()} (the connection answered its first frame) or
+ * {@link #failed()} (connect error, or accepted then closed before answering). Thread-safe;
+ * the failure count is only touched by the owner of the attempt in flight.
+ */
+final class ReconnectGovernor {
+
+	private final ReconnectOptions options;
+
+	private final LongSupplier nanoClock;
+
+	private final DoubleSupplier random;
+
+	private final AtomicBoolean attempting = new AtomicBoolean();
+
+	private volatile EndpointState state = EndpointState.UP;
+
+	private volatile long nextAttemptNanos;
+
+	private int consecutiveFailures;
+
+	ReconnectGovernor(ReconnectOptions options, LongSupplier nanoClock, DoubleSupplier random) {
+		this.options = options;
+		this.nanoClock = nanoClock;
+		this.random = random;
+	}
+
+	/**
+	 * Start an attempt if none is in flight and the endpoint is not backing off.
+	 * @return {@code true} when the caller owns the new attempt and must end it
+	 */
+	boolean tryBeginAttempt() {
+		if (this.state != EndpointState.UP && this.nanoClock.getAsLong() - this.nextAttemptNanos < 0) {
+			return false;
+		}
+		return this.attempting.compareAndSet(false, true);
+	}
+
+	/**
+	 * Give up an attempt that was begun but not made (the pool turned out to be full).
+	 */
+	void cancelAttempt() {
+		this.attempting.set(false);
+	}
+
+	/**
+	 * The attempt in flight succeeded: the endpoint is {@link EndpointState#UP}.
+	 */
+	void succeeded() {
+		this.consecutiveFailures = 0;
+		this.state = EndpointState.UP;
+		this.attempting.set(false);
+	}
+
+	/**
+	 * The attempt in flight failed: back off, or open the circuit after too many failures.
+	 * @return the delay before the next attempt may start, in nanoseconds
+	 */
+	long failed() {
+		int failures = ++this.consecutiveFailures;
+		long delay;
+		if (failures >= this.options.failureThreshold()) {
+			delay = jittered(this.options.circuitCoolDown().toNanos());
+			this.state = EndpointState.DOWN;
+		}
+		else {
+			delay = backoffNanos(failures);
+			this.state = EndpointState.BACKOFF;
+		}
+		this.nextAttemptNanos = this.nanoClock.getAsLong() + delay;
+		this.attempting.set(false);
+		return delay;
+	}
+
+	/**
+	 * Return the jittered delay after the given number of consecutive failures below the
+	 * threshold.
+	 */
+	long backoffNanos(int failures) {
+		double base = this.options.initialBackoff().toNanos()
+				* Math.pow(this.options.multiplier(), Math.max(0, failures - 1));
+		return jittered(Math.min(base, this.options.maxBackoff().toNanos()));
+	}
+
+	private long jittered(double nanos) {
+		double spread = this.options.jitter() * (2 * this.random.getAsDouble() - 1);
+		return Math.max(0, Math.round(nanos * (1 + spread)));
+	}
+
+	/**
+	 * Return whether an attempt could start now.
+	 * @return {@code true} when no attempt is in flight and the endpoint is not backing off
+	 */
+	boolean isAttemptDue() {
+		return !this.attempting.get()
+				&& (this.state == EndpointState.UP || this.nanoClock.getAsLong() - this.nextAttemptNanos >= 0);
+	}
+
+	/**
+	 * Return whether an attempt is in flight.
+	 * @return {@code true} while connecting
+	 */
+	boolean isAttempting() {
+		return this.attempting.get();
+	}
+
+	/**
+	 * Return the time until the next attempt may start.
+	 * @return nanoseconds, 0 when it may start now
+	 */
+	long nanosUntilNextAttempt() {
+		if (this.state == EndpointState.UP) {
+			return 0;
+		}
+		return Math.max(0, this.nextAttemptNanos - this.nanoClock.getAsLong());
+	}
+
+	EndpointState state() {
+		return this.state;
+	}
+
+	int consecutiveFailures() {
+		return this.consecutiveFailures;
+	}
+
+}

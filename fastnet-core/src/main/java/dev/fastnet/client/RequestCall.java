@@ -1,0 +1,179 @@
+package dev.fastnet.client;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.fastnet.metrics.FastnetMetricsRecorder;
+import dev.fastnet.protocol.Frame;
+import dev.fastnet.protocol.FrameFormat;
+import dev.fastnet.protocol.FrameType;
+import dev.fastnet.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A REQUEST: holds its payload until written, then waits in its connection's pending map for
+ * the RESPONSE or ERROR with its id, its timeout or the connection's end.
+ */
+final class RequestCall extends Call {
+
+	final CompletableFuture<Reply> future = new CompletableFuture<>();
+
+	private final Map<String, String> headers;
+
+	private final boolean sendTimeout;
+
+	private @Nullable ByteBuf payload;
+
+	/** The payload kept after writing, to send again if the connection proves stale. */
+	private @Nullable ByteBuf kept;
+
+	private int resends;
+
+	private int id;
+
+	private @Nullable ClientConnection sentOn;
+
+	private @Nullable ScheduledFuture<?> timeoutTask;
+
+	/**
+	 * Create a request.
+	 * @param payload the payload; ownership passes to the call, which releases it when it fails
+	 * before being written
+	 */
+	RequestCall(FastnetClient client, String route, Map<String, String> headers, ByteBuf payload, long timeoutNanos,
+			boolean sendTimeout) {
+		super(client, route, timeoutNanos);
+		this.headers = headers;
+		this.payload = payload;
+		this.sendTimeout = sendTimeout;
+	}
+
+	@Override
+	void writeTo(ClientConnection connection) {
+		long remaining = this.deadlineNanos - System.nanoTime();
+		if (remaining <= 0) {
+			connection.release(true);
+			fail(timeoutFailure("Request"));
+			return;
+		}
+		Map<String, String> headers = this.headers;
+		if (this.sendTimeout) {
+			Map<String, String> withTimeout = new LinkedHashMap<>(headers);
+			withTimeout.put(FrameFormat.HEADER_TIMEOUT_MS,
+					Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999))));
+			headers = withTimeout;
+		}
+		ByteBuf payload = this.payload;
+		this.payload = null;
+		this.sentOn = connection;
+		boolean suspect = connection.writingAfterIdle();
+		if (suspect && this.resends <= connection.pool().options().maxConnections() && payload != null) {
+			this.kept = payload.retain();
+		}
+		this.id = connection.register(this);
+		this.timeoutTask = connection.executor().schedule(this::timedOut, remaining, TimeUnit.NANOSECONDS);
+		connection.write(Frame.request(this.id, this.route, headers, payload));
+	}
+
+	/**
+	 * The answer arrived (event loop); the connection removed the call and released its slot.
+	 * @param frame the RESPONSE or ERROR; released here
+	 */
+	void answered(Frame frame) {
+		cancelTimeout();
+		releaseKept();
+		try {
+			if (frame.type() == FrameType.RESPONSE) {
+				Reply reply = Reply.trusted(ByteBufUtil.getBytes(frame.payload()), frame.headers());
+				record(FastnetMetricsRecorder.STATUS_OK, null);
+				this.future.complete(reply);
+			}
+			else {
+				FastnetRemoteException failure;
+				try {
+					failure = new FastnetRemoteException(frame.errorStatus(), frame.errorMessage());
+				}
+				catch (ProtocolException ex) {
+					failure = new FastnetRemoteException(500, "Malformed ERROR answer: " + ex.getMessage());
+				}
+				record(failure.status(), failure);
+				this.future.completeExceptionally(failure);
+			}
+		}
+		finally {
+			frame.release();
+		}
+	}
+
+	private void timedOut() {
+		ClientConnection connection = this.sentOn;
+		if (connection != null && connection.expire(this.id, this)) {
+			releaseKept();
+			connection.release(true);
+			fail(timeoutFailure("Request"));
+		}
+	}
+
+	/**
+	 * The connection ended before the answer (event loop); the slot was released.
+	 */
+	void aborted(Throwable failure) {
+		cancelTimeout();
+		fail(failure);
+	}
+
+	/**
+	 * Return whether the request can be sent again after its connection proved stale.
+	 */
+	boolean canResend() {
+		return this.kept != null;
+	}
+
+	/**
+	 * Send the request again on another connection (event loop); the slot was released. Only for
+	 * a request written on a connection that had been idle and that the server closed before
+	 * answering anything: the server closed it before the request arrived. Bounded: another
+	 * stale connection of the pool may take it, but not more often than the pool has connections.
+	 */
+	void resend() {
+		cancelTimeout();
+		this.payload = this.kept;
+		this.kept = null;
+		this.resends++;
+		this.sentOn = null;
+		this.client.redispatch(this, null);
+	}
+
+	private void releaseKept() {
+		ByteBuf kept = this.kept;
+		if (kept != null) {
+			this.kept = null;
+			kept.release();
+		}
+	}
+
+	private void cancelTimeout() {
+		ScheduledFuture<?> task = this.timeoutTask;
+		if (task != null) {
+			task.cancel(false);
+		}
+	}
+
+	@Override
+	void fail(Throwable failure) {
+		releaseKept();
+		ByteBuf payload = this.payload;
+		if (payload != null) {
+			this.payload = null;
+			payload.release();
+		}
+		record(statusOf(failure), failure);
+		this.future.completeExceptionally(failure);
+	}
+
+}
