@@ -18,6 +18,7 @@ import dev.fastnet.dispatch.Execution;
 import dev.fastnet.dispatch.RequestContext;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.session.Session;
+import dev.fastnet.spring.boot.autoconfigure.FastnetJsonAutoConfiguration;
 import dev.fastnet.spring.boot.autoconfigure.FastnetServerAutoConfiguration;
 import dev.fastnet.test.RawClient;
 import dev.fastnet.test.RawClient.RawFrame;
@@ -40,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 class MessageHandlerIntegrationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, FastnetServerAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, FastnetJsonAutoConfiguration.class,
+				FastnetServerAutoConfiguration.class))
 		.withPropertyValues("fastnet.server.port=0", "fastnet.server.address=127.0.0.1", "fastnet.server.io-threads=1",
 				"fastnet.server.workers.threads=4")
 		.withUserConfiguration(Handlers.class);

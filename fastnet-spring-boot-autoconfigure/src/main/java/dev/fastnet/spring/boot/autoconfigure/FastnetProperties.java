@@ -1,12 +1,22 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
+import dev.fastnet.client.Balancing;
+import dev.fastnet.client.ClientConfig;
+import dev.fastnet.client.PoolOptions;
+import dev.fastnet.client.ReconnectOptions;
 import dev.fastnet.dispatch.Execution;
 import dev.fastnet.protocol.FrameFormat;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.transport.Transport;
 import dev.fastnet.worker.WorkerPoolOptions;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -23,8 +33,17 @@ public class FastnetProperties implements Validator {
 
 	private final Server server = new Server();
 
+	/**
+	 * Clients by name; each becomes a FastnetClient bean qualified with its name.
+	 */
+	private final Map<String, Client> client = new LinkedHashMap<>();
+
 	public Server getServer() {
 		return this.server;
+	}
+
+	public Map<String, Client> getClient() {
+		return this.client;
 	}
 
 	@Override
@@ -51,11 +70,18 @@ public class FastnetProperties implements Validator {
 				server.getWriteBufferLowWaterMark().toBytes(), Integer.MAX_VALUE);
 		range(errors, "server.write-buffer-low-water-mark", server.getWriteBufferLowWaterMark().toBytes(), 1,
 				Integer.MAX_VALUE);
+		((FastnetProperties) target).getClient().forEach((name, client) -> client.validate(name, errors));
 	}
 
 	private static void range(Errors errors, String field, long value, long min, long max) {
 		if (value < min || value > max) {
 			errors.rejectValue(field, "range", "must be between " + min + " and " + max + " but was " + value);
+		}
+	}
+
+	private static void positive(Errors errors, String field, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			errors.rejectValue(field, "positive", "must be positive but was " + value);
 		}
 	}
 
@@ -316,6 +342,447 @@ public class FastnetProperties implements Validator {
 
 		public void setVirtualConcurrency(int virtualConcurrency) {
 			this.virtualConcurrency = virtualConcurrency;
+		}
+
+	}
+
+	/**
+	 * Properties of one client.
+	 */
+	public static class Client {
+
+		/**
+		 * Servers to connect to, as host:port.
+		 */
+		private List<String> endpoints = new ArrayList<>();
+
+		/**
+		 * Service id whose instances, looked up with Spring Cloud's DiscoveryClient, are the
+		 * endpoints. Takes precedence over 'endpoints' when a DiscoveryClient is present.
+		 */
+		private @Nullable String serviceId;
+
+		/**
+		 * How often endpoints of a service id are looked up again.
+		 */
+		private Duration discoveryRefreshInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Time a request waits for its answer unless the call gives its own timeout.
+		 */
+		private Duration requestTimeout = ClientConfig.DEFAULT_REQUEST_TIMEOUT;
+
+		/**
+		 * Time a connect attempt may take.
+		 */
+		private Duration connectTimeout = ClientConfig.DEFAULT_CONNECT_TIMEOUT;
+
+		/**
+		 * Time requests in flight may take when the application stops.
+		 */
+		private Duration shutdownGrace = ClientConfig.DEFAULT_SHUTDOWN_GRACE;
+
+		/**
+		 * Largest frame accepted from a server.
+		 */
+		private DataSize maxFrameSize = DataSize.ofBytes(FrameFormat.DEFAULT_MAX_FRAME_SIZE);
+
+		/**
+		 * Number of event-loop threads. Use 0 for twice the number of cores.
+		 */
+		private int ioThreads;
+
+		/**
+		 * How requests are spread over healthy endpoints.
+		 */
+		private Balancing balancing = Balancing.LEAST_OUTSTANDING;
+
+		/**
+		 * Netty transport: auto picks epoll when available.
+		 */
+		private Transport transport = Transport.AUTO;
+
+		private final Pool pool = new Pool();
+
+		private final Reconnect reconnect = new Reconnect();
+
+		public List<String> getEndpoints() {
+			return this.endpoints;
+		}
+
+		public void setEndpoints(List<String> endpoints) {
+			this.endpoints = endpoints;
+		}
+
+		public @Nullable String getServiceId() {
+			return this.serviceId;
+		}
+
+		public void setServiceId(@Nullable String serviceId) {
+			this.serviceId = serviceId;
+		}
+
+		public Duration getDiscoveryRefreshInterval() {
+			return this.discoveryRefreshInterval;
+		}
+
+		public void setDiscoveryRefreshInterval(Duration discoveryRefreshInterval) {
+			this.discoveryRefreshInterval = discoveryRefreshInterval;
+		}
+
+		public Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getShutdownGrace() {
+			return this.shutdownGrace;
+		}
+
+		public void setShutdownGrace(Duration shutdownGrace) {
+			this.shutdownGrace = shutdownGrace;
+		}
+
+		public DataSize getMaxFrameSize() {
+			return this.maxFrameSize;
+		}
+
+		public void setMaxFrameSize(DataSize maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+		}
+
+		public int getIoThreads() {
+			return this.ioThreads;
+		}
+
+		public void setIoThreads(int ioThreads) {
+			this.ioThreads = ioThreads;
+		}
+
+		public Balancing getBalancing() {
+			return this.balancing;
+		}
+
+		public void setBalancing(Balancing balancing) {
+			this.balancing = balancing;
+		}
+
+		public Transport getTransport() {
+			return this.transport;
+		}
+
+		public void setTransport(Transport transport) {
+			this.transport = transport;
+		}
+
+		public Pool getPool() {
+			return this.pool;
+		}
+
+		public Reconnect getReconnect() {
+			return this.reconnect;
+		}
+
+		void validate(String name, Errors errors) {
+			String prefix = "client[" + name + "].";
+			if (this.endpoints.isEmpty() && this.serviceId == null) {
+				errors.rejectValue(prefix + "endpoints", "required", "must list at least one host:port or set a service-id");
+			}
+			for (String endpoint : this.endpoints) {
+				try {
+					parseEndpoint(endpoint);
+				}
+				catch (IllegalArgumentException ex) {
+					errors.rejectValue(prefix + "endpoints", "format", ex.getMessage());
+				}
+			}
+			positive(errors, prefix + "request-timeout", this.requestTimeout);
+			positive(errors, prefix + "connect-timeout", this.connectTimeout);
+			positive(errors, prefix + "discovery-refresh-interval", this.discoveryRefreshInterval);
+			notNegative(errors, prefix + "shutdown-grace", this.shutdownGrace);
+			range(errors, prefix + "io-threads", this.ioThreads, 0, 1024);
+			range(errors, prefix + "max-frame-size", this.maxFrameSize.toBytes(), FrameFormat.HEADER_LENGTH,
+					Integer.MAX_VALUE);
+			range(errors, prefix + "pool.max-connections", this.pool.maxConnections, 1, 65535);
+			range(errors, prefix + "pool.min-idle", this.pool.minIdle, 0, this.pool.maxConnections);
+			range(errors, prefix + "pool.max-in-flight-per-connection", this.pool.maxInFlightPerConnection, 1,
+					Integer.MAX_VALUE);
+			range(errors, prefix + "pool.max-pending", this.pool.maxPending, 0, Integer.MAX_VALUE);
+			positive(errors, prefix + "pool.acquire-timeout", this.pool.acquireTimeout);
+			notNegative(errors, prefix + "pool.ping-interval", this.pool.pingInterval);
+			positive(errors, prefix + "reconnect.initial-backoff", this.reconnect.initialBackoff);
+			range(errors, prefix + "reconnect.failure-threshold", this.reconnect.failureThreshold, 1,
+					Integer.MAX_VALUE);
+		}
+
+		/**
+		 * Convert to the core configuration.
+		 * @param name the client's name
+		 * @param endpoints the endpoints to use
+		 * @return the client configuration
+		 */
+		public ClientConfig toConfig(String name, List<InetSocketAddress> endpoints) {
+			return ClientConfig.builder()
+				.name(name)
+				.endpoints(endpoints)
+				.ioThreads(this.ioThreads)
+				.maxFrameSize((int) this.maxFrameSize.toBytes())
+				.connectTimeout(this.connectTimeout)
+				.requestTimeout(this.requestTimeout)
+				.shutdownGrace(this.shutdownGrace)
+				.balancing(this.balancing)
+				.transport(this.transport)
+				.pool(PoolOptions.builder()
+					.minIdle(this.pool.minIdle)
+					.maxConnections(this.pool.maxConnections)
+					.maxInFlightPerConnection(this.pool.maxInFlightPerConnection)
+					.acquireTimeout(this.pool.acquireTimeout)
+					.maxPendingAcquires(this.pool.maxPending)
+					.maxIdleTime(this.pool.maxIdleTime)
+					.pingInterval(this.pool.pingInterval)
+					.pingTimeout(this.pool.pingTimeout)
+					.build())
+				.reconnect(new ReconnectOptions(this.reconnect.initialBackoff, this.reconnect.multiplier,
+						this.reconnect.maxBackoff, this.reconnect.jitter, this.reconnect.failureThreshold,
+						this.reconnect.circuitCoolDown))
+				.build();
+		}
+
+		/**
+		 * Return the configured endpoints.
+		 * @return the endpoints, unresolved
+		 */
+		public List<InetSocketAddress> endpointAddresses() {
+			return this.endpoints.stream().map(Client::parseEndpoint).toList();
+		}
+
+		static InetSocketAddress parseEndpoint(String endpoint) {
+			int colon = endpoint.lastIndexOf(':');
+			if (colon <= 0 || colon == endpoint.length() - 1) {
+				throw new IllegalArgumentException("'" + endpoint + "' is not host:port");
+			}
+			String host = endpoint.substring(0, colon);
+			if (host.startsWith("[") && host.endsWith("]")) {
+				host = host.substring(1, host.length() - 1);
+			}
+			int port;
+			try {
+				port = Integer.parseInt(endpoint.substring(colon + 1));
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("'" + endpoint + "' has no numeric port");
+			}
+			if (port < 1 || port > 65535) {
+				throw new IllegalArgumentException("'" + endpoint + "' port must be between 1 and 65535");
+			}
+			return InetSocketAddress.createUnresolved(host, port);
+		}
+
+	}
+
+	/**
+	 * Connection pool properties of a client, per endpoint.
+	 */
+	public static class Pool {
+
+		/**
+		 * Connections opened eagerly and kept open.
+		 */
+		private int minIdle;
+
+		/**
+		 * Maximum number of connections.
+		 */
+		private int maxConnections = PoolOptions.DEFAULT_MAX_CONNECTIONS;
+
+		/**
+		 * Requests multiplexed on one connection before the next one is used or opened.
+		 */
+		private int maxInFlightPerConnection = PoolOptions.DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
+
+		/**
+		 * Time a request may wait for a connection.
+		 */
+		private Duration acquireTimeout = PoolOptions.DEFAULT_ACQUIRE_TIMEOUT;
+
+		/**
+		 * Requests that may wait for a connection; beyond it, requests fail at once.
+		 */
+		private int maxPending = PoolOptions.DEFAULT_MAX_PENDING_ACQUIRES;
+
+		/**
+		 * Time after which idle connections beyond min-idle are closed.
+		 */
+		private Duration maxIdleTime = PoolOptions.DEFAULT_MAX_IDLE_TIME;
+
+		/**
+		 * Interval of PINGs on idle connections. Use 0 to disable.
+		 */
+		private Duration pingInterval = PoolOptions.DEFAULT_PING_INTERVAL;
+
+		/**
+		 * Time a PING may wait for its PONG before the connection is evicted.
+		 */
+		private Duration pingTimeout = PoolOptions.DEFAULT_PING_TIMEOUT;
+
+		public int getMinIdle() {
+			return this.minIdle;
+		}
+
+		public void setMinIdle(int minIdle) {
+			this.minIdle = minIdle;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public int getMaxInFlightPerConnection() {
+			return this.maxInFlightPerConnection;
+		}
+
+		public void setMaxInFlightPerConnection(int maxInFlightPerConnection) {
+			this.maxInFlightPerConnection = maxInFlightPerConnection;
+		}
+
+		public Duration getAcquireTimeout() {
+			return this.acquireTimeout;
+		}
+
+		public void setAcquireTimeout(Duration acquireTimeout) {
+			this.acquireTimeout = acquireTimeout;
+		}
+
+		public int getMaxPending() {
+			return this.maxPending;
+		}
+
+		public void setMaxPending(int maxPending) {
+			this.maxPending = maxPending;
+		}
+
+		public Duration getMaxIdleTime() {
+			return this.maxIdleTime;
+		}
+
+		public void setMaxIdleTime(Duration maxIdleTime) {
+			this.maxIdleTime = maxIdleTime;
+		}
+
+		public Duration getPingInterval() {
+			return this.pingInterval;
+		}
+
+		public void setPingInterval(Duration pingInterval) {
+			this.pingInterval = pingInterval;
+		}
+
+		public Duration getPingTimeout() {
+			return this.pingTimeout;
+		}
+
+		public void setPingTimeout(Duration pingTimeout) {
+			this.pingTimeout = pingTimeout;
+		}
+
+	}
+
+	/**
+	 * Reconnect and circuit properties of a client.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Backoff after the first failed connect attempt.
+		 */
+		private Duration initialBackoff = ReconnectOptions.DEFAULT_INITIAL_BACKOFF;
+
+		/**
+		 * Factor by which the backoff grows after each further failure.
+		 */
+		private double multiplier = ReconnectOptions.DEFAULT_MULTIPLIER;
+
+		/**
+		 * Longest backoff.
+		 */
+		private Duration maxBackoff = ReconnectOptions.DEFAULT_MAX_BACKOFF;
+
+		/**
+		 * Random spread applied to each backoff, as a fraction of it.
+		 */
+		private double jitter = ReconnectOptions.DEFAULT_JITTER;
+
+		/**
+		 * Consecutive failures after which the endpoint is marked down (circuit open).
+		 */
+		private int failureThreshold = ReconnectOptions.DEFAULT_FAILURE_THRESHOLD;
+
+		/**
+		 * Time a down endpoint waits before one probe connect is tried.
+		 */
+		private Duration circuitCoolDown = ReconnectOptions.DEFAULT_CIRCUIT_COOL_DOWN;
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getCircuitCoolDown() {
+			return this.circuitCoolDown;
+		}
+
+		public void setCircuitCoolDown(Duration circuitCoolDown) {
+			this.circuitCoolDown = circuitCoolDown;
 		}
 
 	}

@@ -4,10 +4,7 @@ import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.session.SessionListener;
 import dev.fastnet.spring.context.FastnetServerLifecycle;
-import dev.fastnet.spring.handler.JsonPayloadConverter;
 import dev.fastnet.spring.handler.MessageHandlerRegistry;
-import dev.fastnet.spring.handler.PayloadConverter;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +14,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of a fastnet server whose routes are the application's
@@ -25,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
  *
  * @since 0.1.0
  */
-@AutoConfiguration
+@AutoConfiguration(after = FastnetJsonAutoConfiguration.class)
 @ConditionalOnClass(FastnetServer.class)
 @ConditionalOnBooleanProperty(name = "fastnet.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(FastnetProperties.class)
@@ -55,18 +51,6 @@ public final class FastnetServerAutoConfiguration {
 	FastnetServerLifecycle fastnetServerLifecycle(FastnetServer server, ApplicationContext context,
 			FastnetProperties properties) {
 		return new FastnetServerLifecycle(server, context, properties.getServer().getShutdownGrace());
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(JsonMapper.class)
-	static class JsonPayloadConverterConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		PayloadConverter fastnetPayloadConverter(ObjectProvider<JsonMapper> mapper) {
-			return new JsonPayloadConverter(mapper.getIfAvailable(() -> JsonMapper.builder().build()));
-		}
-
 	}
 
 }

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FastnetServerAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(FastnetServerAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(FastnetJsonAutoConfiguration.class, FastnetServerAutoConfiguration.class,
 				FastnetHealthContributorAutoConfiguration.class, FastnetMetricsAutoConfiguration.class))
 		.withPropertyValues("fastnet.server.port=0", "fastnet.server.address=127.0.0.1", "fastnet.server.io-threads=1",
 				"fastnet.server.workers.threads=2");

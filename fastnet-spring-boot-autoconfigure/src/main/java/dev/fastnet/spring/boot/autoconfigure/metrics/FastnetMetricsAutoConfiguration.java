@@ -4,13 +4,18 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.fastnet.metrics.FastnetMetricsRecorder;
+import dev.fastnet.client.FastnetClient;
 import dev.fastnet.server.FastnetServer;
+import dev.fastnet.spring.boot.autoconfigure.FastnetClientAutoConfiguration;
+import dev.fastnet.spring.boot.autoconfigure.FastnetClientCustomizer;
 import dev.fastnet.spring.boot.autoconfigure.FastnetServerAutoConfiguration;
+import dev.fastnet.spring.metrics.FastnetClientMeterBinder;
 import dev.fastnet.spring.metrics.FastnetServerMeterBinder;
 import dev.fastnet.spring.metrics.FastnetServerObservationConvention;
 import dev.fastnet.spring.metrics.ObservationFastnetMetricsRecorder;
 import dev.fastnet.spring.metrics.MicrometerFastnetMetricsRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -26,7 +31,7 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = FastnetServerAutoConfiguration.class,
+@AutoConfiguration(after = { FastnetServerAutoConfiguration.class, FastnetClientAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass({ FastnetServer.class, MeterRegistry.class })
@@ -55,6 +60,19 @@ public final class FastnetMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	FastnetServerMeterBinder fastnetServerMeterBinder(FastnetServer server) {
 		return new FastnetServerMeterBinder(server);
+	}
+
+	@Bean
+	FastnetClientCustomizer fastnetClientMetricsCustomizer(ObjectProvider<MeterRegistry> meterRegistry) {
+		return (name, builder) -> builder.metricsRecorder(
+				new LazyRecorder(() -> new MicrometerFastnetMetricsRecorder(meterRegistry.getObject(), name)));
+	}
+
+	@Bean
+	@ConditionalOnBean(FastnetClient.class)
+	MeterBinder fastnetClientMeterBinder(ObjectProvider<FastnetClient> clients) {
+		return (registry) -> clients.orderedStream()
+			.forEach((client) -> new FastnetClientMeterBinder(client).bindTo(registry));
 	}
 
 	static final class LazyRecorder implements FastnetMetricsRecorder {

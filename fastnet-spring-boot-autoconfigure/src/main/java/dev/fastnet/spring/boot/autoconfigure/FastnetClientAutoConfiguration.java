@@ -1,0 +1,33 @@
+package dev.fastnet.spring.boot.autoconfigure;
+
+import dev.fastnet.client.FastnetClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configuration of the {@link FastnetClient} beans described under
+ * {@code fastnet.client.<name>}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = { FastnetJsonAutoConfiguration.class, FastnetServerAutoConfiguration.class })
+@ConditionalOnClass(FastnetClient.class)
+@EnableConfigurationProperties(FastnetProperties.class)
+@Import(FastnetClientsRegistrar.class)
+public final class FastnetClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	FastnetClientFactory fastnetClientFactory(FastnetProperties properties,
+			ObjectProvider<FastnetClientCustomizer> customizers, ObjectProvider<FastnetDiscovery> discovery) {
+		FastnetDiscovery resolver = discovery.getIfAvailable();
+		return new FastnetClientFactory(properties, customizers, (resolver != null) ? resolver::endpoints : null);
+	}
+
+}

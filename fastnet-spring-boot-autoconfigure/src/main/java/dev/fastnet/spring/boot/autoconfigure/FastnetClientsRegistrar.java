@@ -1,0 +1,64 @@
+package dev.fastnet.spring.boot.autoconfigure;
+
+import java.util.Map;
+
+import dev.fastnet.client.FastnetClient;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.AutowireCandidateQualifier;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+
+/**
+ * Registers one {@link FastnetClient} bean per {@code fastnet.client.<name>} entry, named
+ * {@code <name>FastnetClient} and qualified with {@code <name>}, so that
+ * {@code @Qualifier("orders") FastnetClient orders} injects it.
+ */
+class FastnetClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+
+	private @Nullable Environment environment;
+
+	private @Nullable BeanFactory beanFactory;
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+		if (this.environment == null) {
+			return;
+		}
+		Map<String, FastnetProperties.Client> clients = Binder.get(this.environment)
+			.bind("fastnet.client", Bindable.mapOf(String.class, FastnetProperties.Client.class))
+			.orElse(Map.of());
+		for (String name : clients.keySet()) {
+			String beanName = name + "FastnetClient";
+			if (registry.containsBeanDefinition(beanName)) {
+				continue;
+			}
+			BeanFactory beanFactory = this.beanFactory;
+			RootBeanDefinition definition = new RootBeanDefinition(FastnetClient.class,
+					() -> beanFactory.getBean(FastnetClientFactory.class).create(name));
+			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
+			definition.setDestroyMethodName("close");
+			registry.registerBeanDefinition(beanName, definition);
+		}
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.fastnet.spring.client;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks an interface as a declarative fastnet client: with {@link EnableFastnetClients} it
+ * becomes a bean whose {@link FastnetRoute} methods send requests through the
+ * {@link dev.fastnet.client.FastnetClient} configured under {@code fastnet.client.<name>}.
+ *
+ * <pre>{@code
+ * @FastnetClient("kv")
+ * interface KeyValueClient {
+ *
+ *     @FastnetRoute("kv.get")
+ *     Entry get(Key key);                              // blocking, JSON in and out
+ *
+ *     @FastnetRoute("kv.put")
+ *     CompletableFuture<Entry> put(Entry entry);       // asynchronous
+ *
+ *     @FastnetRoute("audit.log")
+ *     void log(String line);                           // one-way
+ *
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface FastnetClient {
+
+	/**
+	 * The client's name: the key under {@code fastnet.client}.
+	 * @return the name
+	 */
+	String value();
+
+}
