@@ -46,6 +46,9 @@ abstract class Call implements Runnable {
 
 	private volatile int state;
 
+	/** What the metrics recorder returned when the call started; set before dispatch. */
+	@Nullable Object observation;
+
 	private @Nullable EndpointPool pool;
 
 	private @Nullable ClientConnection connection;
@@ -110,7 +113,7 @@ abstract class Call implements Runnable {
 		}
 		FastnetMetricsRecorder recorder = this.client.recorder;
 		if (recorder != FastnetMetricsRecorder.NONE) {
-			recorder.clientRequest(this.route, status, System.nanoTime() - this.startNanos);
+			recorder.clientRequest(this.observation, this.route, status, System.nanoTime() - this.startNanos);
 		}
 	}
 

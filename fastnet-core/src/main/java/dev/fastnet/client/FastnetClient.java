@@ -198,7 +198,14 @@ public final class FastnetClient implements AutoCloseable {
 			throw ex;
 		}
 		long timeoutNanos = (timeout != null) ? timeout.toNanos() : this.config.requestTimeout().toNanos();
-		RequestCall call = new RequestCall(this, route, copy(headers), payload, timeoutNanos, timeout != null);
+		Map<String, String> sent = copy(headers);
+		Object observation = null;
+		if (this.recorder != FastnetMetricsRecorder.NONE) {
+			sent = new LinkedHashMap<>(sent);
+			observation = this.recorder.clientRequestStarted(route, sent);
+		}
+		RequestCall call = new RequestCall(this, route, sent, payload, timeoutNanos, timeout != null);
+		call.observation = observation;
 		if (timeoutNanos <= 0) {
 			call.fail(call.timeoutFailure("Request"));
 			return call.future;
@@ -280,7 +287,14 @@ public final class FastnetClient implements AutoCloseable {
 			payload.release();
 			throw ex;
 		}
-		OnewayCall call = new OnewayCall(this, route, copy(headers), payload, this.config.requestTimeout().toNanos());
+		Map<String, String> sent = copy(headers);
+		Object observation = null;
+		if (this.recorder != FastnetMetricsRecorder.NONE) {
+			sent = new LinkedHashMap<>(sent);
+			observation = this.recorder.clientRequestStarted(route, sent);
+		}
+		OnewayCall call = new OnewayCall(this, route, sent, payload, this.config.requestTimeout().toNanos());
+		call.observation = observation;
 		dispatch(call);
 		return call.future;
 	}

@@ -75,6 +75,30 @@ public interface FastnetMetricsRecorder {
 	}
 
 	/**
+	 * A client is about to send a request or one-way message. Observation-based recorders start
+	 * their observation here and add trace context to the outgoing headers.
+	 * @param route the route
+	 * @param headers the request's headers; may be modified, and are sent as modified
+	 * @return state handed back to {@link #clientRequest(Object, String, int, long)}, or
+	 * {@code null}
+	 */
+	default @Nullable Object clientRequestStarted(String route, Map<String, String> headers) {
+		return null;
+	}
+
+	/**
+	 * A client finished a request it reported to {@link #clientRequestStarted}. By default
+	 * delegates to {@link #clientRequest(String, int, long)}.
+	 * @param request the state returned by {@link #clientRequestStarted}
+	 * @param route the route
+	 * @param status as for {@link #clientRequest(String, int, long)}
+	 * @param durationNanos time from sending to completion
+	 */
+	default void clientRequest(@Nullable Object request, String route, int status, long durationNanos) {
+		clientRequest(route, status, durationNanos);
+	}
+
+	/**
 	 * A client finished a request.
 	 * @param route the route
 	 * @param status {@link #STATUS_OK} or the ERROR status received; timeouts and closed

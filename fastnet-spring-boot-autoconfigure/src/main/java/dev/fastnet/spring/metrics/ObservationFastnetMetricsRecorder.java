@@ -8,10 +8,10 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes every fastnet server request a Micrometer {@link Observation}: timed by the registry's
- * meter handler as {@code fastnet.server.requests}, and traced when Micrometer Tracing is
- * present, continuing the caller's trace from the {@code traceparent} header. The handler runs
- * inside the observation's scope.
+ * Makes fastnet requests Micrometer {@link Observation}s: timed by the registry's meter handler
+ * as {@code fastnet.server.requests} and {@code fastnet.client.requests}, and traced when
+ * Micrometer Tracing is present. A client writes its trace context into the request's headers; a
+ * server continues it from there and runs the handler inside the observation's scope.
  *
  * @since 0.1.0
  */
@@ -19,27 +19,32 @@ public class ObservationFastnetMetricsRecorder implements FastnetMetricsRecorder
 
 	private final ObservationRegistry registry;
 
-	private final FastnetServerObservationConvention convention;
+	private final FastnetServerObservationConvention serverConvention;
 
-	private final FastnetMetricsRecorder clientRecorder;
+	private final FastnetClientObservationConvention clientConvention;
+
+	private final String clientName;
 
 	/**
 	 * Create a recorder.
 	 * @param registry the observation registry
-	 * @param convention the server observation convention
-	 * @param clientRecorder where client measurements go
+	 * @param serverConvention the server observation convention
+	 * @param clientConvention the client observation convention
+	 * @param clientName the client's name, for client requests
 	 */
 	public ObservationFastnetMetricsRecorder(ObservationRegistry registry,
-			FastnetServerObservationConvention convention, FastnetMetricsRecorder clientRecorder) {
+			FastnetServerObservationConvention serverConvention, FastnetClientObservationConvention clientConvention,
+			String clientName) {
 		this.registry = registry;
-		this.convention = convention;
-		this.clientRecorder = clientRecorder;
+		this.serverConvention = serverConvention;
+		this.clientConvention = clientConvention;
+		this.clientName = clientName;
 	}
 
 	@Override
 	public @Nullable Object serverRequestStarted(String route, Map<String, String> headers) {
 		FastnetServerObservationContext context = new FastnetServerObservationContext(route, headers);
-		return Observation.createNotStarted(this.convention, () -> context, this.registry).start();
+		return Observation.createNotStarted(this.serverConvention, () -> context, this.registry).start();
 	}
 
 	@Override
@@ -62,8 +67,19 @@ public class ObservationFastnetMetricsRecorder implements FastnetMetricsRecorder
 	}
 
 	@Override
-	public void clientRequest(String route, int status, long durationNanos) {
-		this.clientRecorder.clientRequest(route, status, durationNanos);
+	public @Nullable Object clientRequestStarted(String route, Map<String, String> headers) {
+		FastnetClientObservationContext context = new FastnetClientObservationContext(this.clientName, route, headers);
+		return Observation.createNotStarted(this.clientConvention, () -> context, this.registry).start();
+	}
+
+	@Override
+	public void clientRequest(@Nullable Object request, String route, int status, long durationNanos) {
+		if (request instanceof Observation observation) {
+			if (observation.getContext() instanceof FastnetClientObservationContext context) {
+				context.setStatus(status);
+			}
+			observation.stop();
+		}
 	}
 
 }

@@ -10,6 +10,7 @@ import dev.fastnet.spring.boot.autoconfigure.FastnetClientAutoConfiguration;
 import dev.fastnet.spring.boot.autoconfigure.FastnetClientCustomizer;
 import dev.fastnet.spring.boot.autoconfigure.FastnetServerAutoConfiguration;
 import dev.fastnet.spring.metrics.FastnetClientMeterBinder;
+import dev.fastnet.spring.metrics.FastnetClientObservationConvention;
 import dev.fastnet.spring.metrics.FastnetServerMeterBinder;
 import dev.fastnet.spring.metrics.FastnetServerObservationConvention;
 import dev.fastnet.spring.metrics.ObservationFastnetMetricsRecorder;
@@ -42,17 +43,33 @@ public final class FastnetMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	FastnetMetricsRecorder fastnetMetricsRecorder(ObjectProvider<MeterRegistry> meterRegistry,
 			ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<FastnetServerObservationConvention> convention) {
+			ObjectProvider<FastnetServerObservationConvention> serverConvention,
+			ObjectProvider<FastnetClientObservationConvention> clientConvention) {
 		// Resolved lazily: the server is built before every registry customizer has run
-		return new LazyRecorder(() -> {
-			FastnetMetricsRecorder meters = new MicrometerFastnetMetricsRecorder(meterRegistry.getObject(), "default");
-			ObservationRegistry observations = observationRegistry.getIfAvailable();
-			if (observations == null || observations.isNoop()) {
-				return meters;
-			}
-			return new ObservationFastnetMetricsRecorder(observations,
-					convention.getIfAvailable(FastnetServerObservationConvention::new), meters);
-		});
+		return new LazyRecorder(
+				() -> recorder("default", meterRegistry, observationRegistry, serverConvention, clientConvention));
+	}
+
+	@Bean
+	FastnetClientCustomizer fastnetClientMetricsCustomizer(ObjectProvider<MeterRegistry> meterRegistry,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<FastnetServerObservationConvention> serverConvention,
+			ObjectProvider<FastnetClientObservationConvention> clientConvention) {
+		return (name, builder) -> builder.metricsRecorder(new LazyRecorder(
+				() -> recorder(name, meterRegistry, observationRegistry, serverConvention, clientConvention)));
+	}
+
+	private static FastnetMetricsRecorder recorder(String clientName, ObjectProvider<MeterRegistry> meterRegistry,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<FastnetServerObservationConvention> serverConvention,
+			ObjectProvider<FastnetClientObservationConvention> clientConvention) {
+		ObservationRegistry observations = observationRegistry.getIfAvailable();
+		if (observations == null || observations.isNoop()) {
+			return new MicrometerFastnetMetricsRecorder(meterRegistry.getObject(), clientName);
+		}
+		return new ObservationFastnetMetricsRecorder(observations,
+				serverConvention.getIfAvailable(FastnetServerObservationConvention::new),
+				clientConvention.getIfAvailable(FastnetClientObservationConvention::new), clientName);
 	}
 
 	@Bean
@@ -60,12 +77,6 @@ public final class FastnetMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	FastnetServerMeterBinder fastnetServerMeterBinder(FastnetServer server) {
 		return new FastnetServerMeterBinder(server);
-	}
-
-	@Bean
-	FastnetClientCustomizer fastnetClientMetricsCustomizer(ObjectProvider<MeterRegistry> meterRegistry) {
-		return (name, builder) -> builder.metricsRecorder(
-				new LazyRecorder(() -> new MicrometerFastnetMetricsRecorder(meterRegistry.getObject(), name)));
 	}
 
 	@Bean
@@ -117,6 +128,16 @@ public final class FastnetMetricsAutoConfiguration {
 		@Override
 		public void serverRequest(String route, int status, long durationNanos) {
 			delegate().serverRequest(route, status, durationNanos);
+		}
+
+		@Override
+		public @Nullable Object clientRequestStarted(String route, Map<String, String> headers) {
+			return delegate().clientRequestStarted(route, headers);
+		}
+
+		@Override
+		public void clientRequest(@Nullable Object request, String route, int status, long durationNanos) {
+			delegate().clientRequest(request, route, status, durationNanos);
 		}
 
 		@Override

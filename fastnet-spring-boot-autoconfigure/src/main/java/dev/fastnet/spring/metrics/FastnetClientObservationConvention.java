@@ -1,0 +1,41 @@
+package dev.fastnet.spring.metrics;
+
+import dev.fastnet.metrics.FastnetMeters;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationConvention;
+
+/**
+ * Names and tags the observations of fastnet client requests: {@code fastnet.client.requests}
+ * with the low-cardinality keys {@code client}, {@code route}, {@code status} and
+ * {@code outcome}. Declare a bean of this type to change them.
+ *
+ * @since 0.1.0
+ */
+public class FastnetClientObservationConvention implements ObservationConvention<FastnetClientObservationContext> {
+
+	@Override
+	public String getName() {
+		return FastnetMeters.CLIENT_REQUESTS;
+	}
+
+	@Override
+	public String getContextualName(FastnetClientObservationContext context) {
+		return "fastnet " + context.getRoute();
+	}
+
+	@Override
+	public KeyValues getLowCardinalityKeyValues(FastnetClientObservationContext context) {
+		int status = context.getStatus();
+		boolean finished = status != FastnetServerObservationContext.UNFINISHED;
+		return KeyValues.of("client", context.getClientName(), FastnetMeters.TAG_ROUTE, context.getRoute(),
+				FastnetMeters.TAG_STATUS, finished ? FastnetMeters.statusTag(status) : "UNKNOWN",
+				FastnetMeters.TAG_OUTCOME, finished ? FastnetMeters.outcomeTag(status) : "UNKNOWN");
+	}
+
+	@Override
+	public boolean supportsContext(Observation.Context context) {
+		return context instanceof FastnetClientObservationContext;
+	}
+
+}
