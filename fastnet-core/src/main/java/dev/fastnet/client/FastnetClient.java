@@ -730,6 +730,23 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
+	 * Close the circuit of an endpoint by hand: its failures are forgotten and the next call may
+	 * connect to it at once, whatever its backoff or cool-down.
+	 * @param endpoint the endpoint, as configured
+	 * @return whether the endpoint is one of this client's
+	 */
+	public boolean resetCircuit(InetSocketAddress endpoint) {
+		for (EndpointPool pool : this.pools) {
+			InetSocketAddress address = pool.address();
+			if (address.getPort() == endpoint.getPort() && address.getHostString().equals(endpoint.getHostString())) {
+				pool.loop.execute(pool.governor::reset);
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Return the number of pushed messages dropped because no listener was registered for their
 	 * route.
 	 * @return the count

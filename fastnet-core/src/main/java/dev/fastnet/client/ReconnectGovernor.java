@@ -126,6 +126,16 @@ final class ReconnectGovernor {
 		return Math.max(0, this.nextAttemptNanos - this.nanoClock.getAsLong());
 	}
 
+	/**
+	 * Close the circuit by hand: forget the failures and let the next call connect at once.
+	 * Event loop of the endpoint only, like {@link #failed()}.
+	 */
+	void reset() {
+		this.consecutiveFailures = 0;
+		this.nextAttemptNanos = this.nanoClock.getAsLong();
+		this.state = EndpointState.UP;
+	}
+
 	EndpointState state() {
 		return this.state;
 	}

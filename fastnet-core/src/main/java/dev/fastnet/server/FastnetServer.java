@@ -247,11 +247,16 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stop at once: requests in flight are abandoned.
+	 * Stop at once: requests in flight are abandoned, also when a graceful stop is already
+	 * waiting for them.
 	 */
 	@Override
 	public void close() {
-		stop(Duration.ZERO);
+		CompletableFuture<GracefulShutdownResult> future = shutdownGracefully(Duration.ZERO);
+		if (!future.isDone()) {
+			finish(GracefulShutdownResult.REQUESTS_ACTIVE, future);
+		}
+		future.join();
 	}
 
 	private void finish(GracefulShutdownResult result, CompletableFuture<GracefulShutdownResult> future) {

@@ -123,4 +123,23 @@ class ReconnectGovernorTests {
 		assertThat(governor.isAttemptDue()).isTrue();
 	}
 
+	@Test
+	void resetClosesAnOpenCircuitAtOnce() {
+		ReconnectGovernor governor = governor(options(2));
+		for (int i = 0; i < 2; i++) {
+			assertThat(governor.tryBeginAttempt()).isTrue();
+			governor.failed();
+			advance(1000);
+		}
+		assertThat(governor.state()).isEqualTo(EndpointState.DOWN);
+		assertThat(governor.tryBeginAttempt()).isFalse();
+		governor.reset();
+		assertThat(governor.state()).isEqualTo(EndpointState.UP);
+		assertThat(governor.consecutiveFailures()).isZero();
+		assertThat(governor.tryBeginAttempt()).isTrue();
+		// One failure after a reset backs off instead of reopening the circuit
+		governor.failed();
+		assertThat(governor.state()).isEqualTo(EndpointState.BACKOFF);
+	}
+
 }

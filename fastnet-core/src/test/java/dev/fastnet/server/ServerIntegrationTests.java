@@ -370,6 +370,19 @@ class ServerIntegrationTests {
 		}
 	}
 
+	/**
+	 * Whether a new connection is closed by the server at once; the reset may already surface
+	 * while the socket is being set up.
+	 */
+	private boolean isRefused(FastnetServer server) throws IOException {
+		try {
+			return connect(server).isClosedByPeer(Duration.ofSeconds(5));
+		}
+		catch (java.net.SocketException ex) {
+			return true;
+		}
+	}
+
 	private static byte[] patch(byte[] frame, int index, int value) {
 		byte[] copy = frame.clone();
 		copy[index] = (byte) value;
@@ -385,8 +398,7 @@ class ServerIntegrationTests {
 		second.request(1, "echo", "b");
 		assertThat(first.read().payloadString()).isEqualTo("a");
 		assertThat(second.read().payloadString()).isEqualTo("b");
-		RawClient third = connect(server);
-		assertThat(third.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		assertThat(isRefused(server)).isTrue();
 		assertThat(server.stats().connectionsRejected()).isEqualTo(1);
 		assertThat(server.stats().connectionsOpen()).isEqualTo(2);
 		first.close();

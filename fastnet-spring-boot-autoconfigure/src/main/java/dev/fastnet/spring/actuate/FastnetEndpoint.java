@@ -1,9 +1,15 @@
 package dev.fastnet.spring.actuate;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import dev.fastnet.client.ClientConfig;
+import dev.fastnet.client.EndpointStats;
+import dev.fastnet.client.FastnetClient;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.server.ServerStats;
@@ -17,7 +23,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code fastnet} actuator endpoint: routes with their handler methods, the server's
- * configuration and live figures; a write operation drains the server.
+ * configuration and live figures, each client's endpoints and pools. Write operations drain the
+ * server ({@code POST /actuator/fastnet/drain}) and close the circuit of a client's endpoint
+ * ({@code POST /actuator/fastnet/<client>/reset-circuit} with {@code {"endpoint": "host:port"}}).
  *
  * @since 0.1.0
  */
@@ -28,14 +36,19 @@ public class FastnetEndpoint {
 
 	private final @Nullable MessageHandlerRegistry registry;
 
+	private final Supplier<Map<String, FastnetClient>> clients;
+
 	/**
 	 * Create an endpoint.
 	 * @param server the server, if any
 	 * @param registry the handler registry, if any
+	 * @param clients the clients by name
 	 */
-	public FastnetEndpoint(@Nullable FastnetServer server, @Nullable MessageHandlerRegistry registry) {
+	public FastnetEndpoint(@Nullable FastnetServer server, @Nullable MessageHandlerRegistry registry,
+			Supplier<Map<String, FastnetClient>> clients) {
 		this.server = server;
 		this.registry = registry;
+		this.clients = clients;
 	}
 
 	/**
@@ -49,6 +62,71 @@ public class FastnetEndpoint {
 		if (this.server != null) {
 			result.put("server", server(this.server));
 		}
+		Map<String, Object> clients = new LinkedHashMap<>();
+		this.clients.get().forEach((name, client) -> clients.put(name, client(client)));
+		result.put("clients", clients);
+		return result;
+	}
+
+	/**
+	 * Act on a client: {@code reset-circuit} closes the circuit of one of its endpoints.
+	 * @param client the client's name
+	 * @param action the action
+	 * @param endpoint the endpoint as {@code host:port}
+	 * @return the outcome
+	 */
+	@WriteOperation
+	public Map<String, Object> client(@Selector String client, @Selector String action, String endpoint) {
+		FastnetClient target = this.clients.get().get(client);
+		if (target == null) {
+			return Map.of("error", "No fastnet client named '" + client + "'");
+		}
+		if (!"reset-circuit".equals(action)) {
+			return Map.of("error", "Unknown action '" + action + "'; supported: reset-circuit");
+		}
+		int colon = endpoint.lastIndexOf(':');
+		if (colon <= 0) {
+			return Map.of("error", "Endpoint '" + endpoint + "' is not host:port");
+		}
+		InetSocketAddress address;
+		try {
+			address = InetSocketAddress.createUnresolved(endpoint.substring(0, colon),
+					Integer.parseInt(endpoint.substring(colon + 1)));
+		}
+		catch (IllegalArgumentException ex) {
+			return Map.of("error", "Endpoint '" + endpoint + "' is not host:port");
+		}
+		boolean reset = target.resetCircuit(address);
+		return reset ? Map.of("reset", endpoint) : Map.of("error", "Client '" + client + "' has no endpoint " + endpoint);
+	}
+
+	private static Map<String, Object> client(FastnetClient client) {
+		ClientConfig config = client.config();
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("closed", client.isClosed());
+		result.put("balancing", config.balancing().name());
+		result.put("requestTimeout", config.requestTimeout().toString());
+		result.put("maxConnectionsPerEndpoint", config.pool().maxConnections());
+		result.put("maxInFlightPerConnection", config.pool().maxInFlightPerConnection());
+		List<Map<String, Object>> endpoints = new ArrayList<>();
+		for (EndpointStats stats : client.endpoints()) {
+			Map<String, Object> endpoint = new LinkedHashMap<>();
+			endpoint.put("endpoint", stats.address().getHostString() + ":" + stats.address().getPort());
+			endpoint.put("state", stats.state().name());
+			endpoint.put("open", stats.open());
+			endpoint.put("idle", stats.idle());
+			endpoint.put("inUse", stats.inUse());
+			endpoint.put("pendingAcquires", stats.pendingAcquires());
+			endpoint.put("inFlight", stats.inFlight());
+			endpoint.put("requestsOk", stats.requestsOk());
+			endpoint.put("requestsFailed", stats.requestsFailed());
+			endpoint.put("requestsTimedOut", stats.requestsTimedOut());
+			endpoint.put("connectAttempts", stats.connectAttempts());
+			endpoint.put("connectFailures", stats.connectFailures());
+			endpoint.put("meanAcquireNanos", stats.meanAcquireNanos());
+			endpoints.add(endpoint);
+		}
+		result.put("endpoints", endpoints);
 		return result;
 	}
 

@@ -51,6 +51,14 @@ public class FastnetServerLifecycle implements SmartLifecycle {
 		this.shutdownGrace = shutdownGrace;
 	}
 
+	/**
+	 * Return how long requests in flight may take when the context closes.
+	 * @return the grace period
+	 */
+	public Duration getShutdownGrace() {
+		return this.shutdownGrace;
+	}
+
 	@Override
 	public void start() {
 		this.server.start();

@@ -75,6 +75,17 @@ final class HandlerMethodInvoker implements RequestHandler {
 			return (request) -> request.header(name);
 		}
 		Class<?> type = parameter.getType();
+		if (parameter.isAnnotationPresent(RequestId.class)) {
+			if (type == int.class || type == Integer.class) {
+				return RequestContext::id;
+			}
+			if (type == long.class || type == Long.class) {
+				// Ids are unsigned on the wire
+				return (request) -> Integer.toUnsignedLong(request.id());
+			}
+			throw new IllegalStateException("Unsupported parameter '" + parameter.getName() + "' of "
+					+ describe((Method) parameter.getDeclaringExecutable()) + ": @RequestId parameters must be int or long");
+		}
 		if (type == RequestContext.class) {
 			return (request) -> request;
 		}

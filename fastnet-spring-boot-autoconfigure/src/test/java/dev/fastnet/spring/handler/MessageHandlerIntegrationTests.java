@@ -73,6 +73,8 @@ class MessageHandlerIntegrationTests {
 				assertThat(answer.payloadString()).isEqualTo("acme/41/true");
 				client.send(RawClient.REQUEST, 42, "context.all", Map.of(), new byte[0]);
 				assertThat(client.read().payloadString()).isEqualTo("null/42/true");
+				client.send(RawClient.REQUEST, -2, "context.id", Map.of(), new byte[0]);
+				assertThat(client.read().payloadString()).isEqualTo("-2/4294967294");
 			}
 		});
 	}
@@ -111,6 +113,18 @@ class MessageHandlerIntegrationTests {
 				assertThat(handlers.logged.await(5, TimeUnit.SECONDS)).isTrue();
 				assertThat(call(client, "types.string", "next").payloadString()).isEqualTo("NEXT");
 			}
+		});
+	}
+
+	@Test
+	void sessionListenerBeansSeeConnectionsOpenAndClose() {
+		this.runner.withBean(RecordingListener.class).run((context) -> {
+			RecordingListener listener = context.getBean(RecordingListener.class);
+			try (RawClient client = connect(context)) {
+				assertThat(call(client, "types.string", "x").payloadString()).isEqualTo("X");
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> listener.events.size() == 2);
+			assertThat(listener.events).containsExactly("open", "close");
 		});
 	}
 
@@ -166,6 +180,22 @@ class MessageHandlerIntegrationTests {
 	}
 
 	record Entry(String key, String value) {
+	}
+
+	static class RecordingListener implements dev.fastnet.session.SessionListener {
+
+		final java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@Override
+		public void onOpen(Session session) {
+			this.events.add("open");
+		}
+
+		@Override
+		public void onClose(Session session) {
+			this.events.add("close");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -264,6 +294,11 @@ class MessageHandlerIntegrationTests {
 		@MessageHandler("all")
 		String all(@Header("tenant") String tenant, RequestContext request, Session session) {
 			return tenant + "/" + request.id() + "/" + session.isActive();
+		}
+
+		@MessageHandler("id")
+		String id(@RequestId int id, @RequestId long unsigned) {
+			return id + "/" + unsigned;
 		}
 
 	}

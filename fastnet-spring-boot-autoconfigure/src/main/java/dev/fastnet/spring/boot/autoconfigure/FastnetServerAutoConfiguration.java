@@ -1,5 +1,7 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
+import java.time.Duration;
+
 import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.session.SessionListener;
@@ -12,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -50,7 +53,12 @@ public final class FastnetServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	FastnetServerLifecycle fastnetServerLifecycle(FastnetServer server, ApplicationContext context,
 			FastnetProperties properties) {
-		return new FastnetServerLifecycle(server, context, properties.getServer().getShutdownGrace());
+		// Spring stops waiting for a lifecycle phase after this; draining longer would be cut short
+		Duration phaseTimeout = Binder.get(context.getEnvironment())
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30));
+		Duration grace = properties.getServer().getShutdownGrace();
+		return new FastnetServerLifecycle(server, context, (grace.compareTo(phaseTimeout) <= 0) ? grace : phaseTimeout);
 	}
 
 }

@@ -77,6 +77,25 @@ class FastnetServerAutoConfigurationTests {
 	}
 
 	@Test
+	void shutdownGraceIsCappedByTheLifecyclePhaseTimeout() {
+		this.runner.withPropertyValues("fastnet.server.shutdown-grace=60s", "spring.lifecycle.timeout-per-shutdown-phase=5s")
+			.run((context) -> assertThat(context.getBean(FastnetServerLifecycle.class).getShutdownGrace())
+				.isEqualTo(Duration.ofSeconds(5)));
+		this.runner.withPropertyValues("fastnet.server.shutdown-grace=2s")
+			.run((context) -> assertThat(context.getBean(FastnetServerLifecycle.class).getShutdownGrace())
+				.isEqualTo(Duration.ofSeconds(2)));
+	}
+
+	@Test
+	void noHealthContributorWithoutActuatorHealth() {
+		this.runner
+			.withClassLoader(new FilteredClassLoader(
+					org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator.class))
+			.run((context) -> assertThat(context).hasSingleBean(FastnetServer.class)
+				.doesNotHaveBean("fastnetHealthContributor"));
+	}
+
+	@Test
 	void serverCanBeDisabled() {
 		this.runner.withPropertyValues("fastnet.server.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(FastnetServer.class)

@@ -1,10 +1,16 @@
 package dev.fastnet.spring.boot.autoconfigure.actuate;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.fastnet.client.FastnetClient;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.spring.actuate.FastnetEndpoint;
+import dev.fastnet.spring.boot.autoconfigure.FastnetClientAutoConfiguration;
 import dev.fastnet.spring.boot.autoconfigure.FastnetServerAutoConfiguration;
 import dev.fastnet.spring.handler.MessageHandlerRegistry;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +23,7 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = FastnetServerAutoConfiguration.class)
+@AutoConfiguration(after = { FastnetServerAutoConfiguration.class, FastnetClientAutoConfiguration.class })
 @ConditionalOnClass({ FastnetServer.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(FastnetEndpoint.class)
 public final class FastnetEndpointAutoConfiguration {
@@ -25,8 +31,14 @@ public final class FastnetEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FastnetEndpoint fastnetEndpoint(ObjectProvider<FastnetServer> server,
-			ObjectProvider<MessageHandlerRegistry> registry) {
-		return new FastnetEndpoint(server.getIfAvailable(), registry.getIfAvailable());
+			ObjectProvider<MessageHandlerRegistry> registry, ListableBeanFactory beanFactory) {
+		return new FastnetEndpoint(server.getIfAvailable(), registry.getIfAvailable(), () -> {
+			Map<String, FastnetClient> clients = new LinkedHashMap<>();
+			beanFactory.getBeansOfType(FastnetClient.class)
+				.values()
+				.forEach((client) -> clients.put(client.config().name(), client));
+			return clients;
+		});
 	}
 
 }
