@@ -29,6 +29,8 @@ import org.springframework.validation.Validator;
  * @since 0.1.0
  */
 @ConfigurationProperties("fastnet")
+// Defaults are literals so that the configuration metadata shows them; FastnetPropertiesTests
+// checks that they match the core defaults.
 public class FastnetProperties implements Validator {
 
 	private final Server server = new Server();
@@ -109,7 +111,7 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Server port. Use 0 to bind to an ephemeral port, published as 'local.fastnet.port'.
 		 */
-		private int port = ServerConfig.DEFAULT_PORT;
+		private int port = 7000;
 
 		/**
 		 * Number of event-loop threads. Use 0 for twice the number of cores.
@@ -120,25 +122,25 @@ public class FastnetProperties implements Validator {
 		 * Largest frame accepted. Larger frames are answered with ERROR 413 and close the
 		 * connection.
 		 */
-		private DataSize maxFrameSize = DataSize.ofBytes(FrameFormat.DEFAULT_MAX_FRAME_SIZE);
+		private DataSize maxFrameSize = DataSize.ofMegabytes(1);
 
 		/**
 		 * Maximum number of connections served at once. Further connections are closed at
 		 * accept.
 		 */
-		private int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+		private int maxConnections = 10000;
 
 		/**
 		 * Time without traffic after which a connection is closed. Use 0 to never close idle
 		 * connections.
 		 */
-		private Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
+		private Duration idleTimeout = Duration.ofMinutes(5);
 
 		/**
 		 * Time a handler has to answer before the request is answered with ERROR 408. Use 0
 		 * for no limit.
 		 */
-		private Duration requestTimeout = ServerConfig.DEFAULT_REQUEST_TIMEOUT;
+		private Duration requestTimeout = Duration.ofSeconds(30);
 
 		/**
 		 * Where handlers run unless their @MessageHandler says otherwise.
@@ -148,7 +150,7 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Time requests in flight may take to finish when the server stops gracefully.
 		 */
-		private Duration shutdownGrace = ServerConfig.DEFAULT_SHUTDOWN_GRACE;
+		private Duration shutdownGrace = Duration.ofSeconds(30);
 
 		/**
 		 * Netty transport: auto picks epoll when available.
@@ -308,17 +310,17 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Number of platform threads that run blocking handlers.
 		 */
-		private int threads = WorkerPoolOptions.DEFAULT_THREADS;
+		private int threads = 64;
 
 		/**
 		 * Requests that may wait for a worker. When full, requests are answered with ERROR 503.
 		 */
-		private int queueCapacity = WorkerPoolOptions.DEFAULT_QUEUE_CAPACITY;
+		private int queueCapacity = 1024;
 
 		/**
 		 * Maximum number of handlers running at once on virtual threads.
 		 */
-		private int virtualConcurrency = WorkerPoolOptions.DEFAULT_VIRTUAL_CONCURRENCY;
+		private int virtualConcurrency = 10000;
 
 		public int getThreads() {
 			return this.threads;
@@ -370,22 +372,22 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Time a request waits for its answer unless the call gives its own timeout.
 		 */
-		private Duration requestTimeout = ClientConfig.DEFAULT_REQUEST_TIMEOUT;
+		private Duration requestTimeout = Duration.ofSeconds(30);
 
 		/**
 		 * Time a connect attempt may take.
 		 */
-		private Duration connectTimeout = ClientConfig.DEFAULT_CONNECT_TIMEOUT;
+		private Duration connectTimeout = Duration.ofSeconds(5);
 
 		/**
 		 * Time requests in flight may take when the application stops.
 		 */
-		private Duration shutdownGrace = ClientConfig.DEFAULT_SHUTDOWN_GRACE;
+		private Duration shutdownGrace = Duration.ofSeconds(10);
 
 		/**
 		 * Largest frame accepted from a server.
 		 */
-		private DataSize maxFrameSize = DataSize.ofBytes(FrameFormat.DEFAULT_MAX_FRAME_SIZE);
+		private DataSize maxFrameSize = DataSize.ofMegabytes(1);
 
 		/**
 		 * Number of event-loop threads. Use 0 for twice the number of cores.
@@ -604,37 +606,37 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Maximum number of connections.
 		 */
-		private int maxConnections = PoolOptions.DEFAULT_MAX_CONNECTIONS;
+		private int maxConnections = 4;
 
 		/**
 		 * Requests multiplexed on one connection before the next one is used or opened.
 		 */
-		private int maxInFlightPerConnection = PoolOptions.DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
+		private int maxInFlightPerConnection = 1024;
 
 		/**
 		 * Time a request may wait for a connection.
 		 */
-		private Duration acquireTimeout = PoolOptions.DEFAULT_ACQUIRE_TIMEOUT;
+		private Duration acquireTimeout = Duration.ofSeconds(5);
 
 		/**
 		 * Requests that may wait for a connection; beyond it, requests fail at once.
 		 */
-		private int maxPending = PoolOptions.DEFAULT_MAX_PENDING_ACQUIRES;
+		private int maxPending = 1024;
 
 		/**
 		 * Time after which idle connections beyond min-idle are closed.
 		 */
-		private Duration maxIdleTime = PoolOptions.DEFAULT_MAX_IDLE_TIME;
+		private Duration maxIdleTime = Duration.ofMinutes(5);
 
 		/**
 		 * Interval of PINGs on idle connections. Use 0 to disable.
 		 */
-		private Duration pingInterval = PoolOptions.DEFAULT_PING_INTERVAL;
+		private Duration pingInterval = Duration.ofSeconds(30);
 
 		/**
 		 * Time a PING may wait for its PONG before the connection is evicted.
 		 */
-		private Duration pingTimeout = PoolOptions.DEFAULT_PING_TIMEOUT;
+		private Duration pingTimeout = Duration.ofSeconds(5);
 
 		public int getMinIdle() {
 			return this.minIdle;
@@ -710,32 +712,32 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Backoff after the first failed connect attempt.
 		 */
-		private Duration initialBackoff = ReconnectOptions.DEFAULT_INITIAL_BACKOFF;
+		private Duration initialBackoff = Duration.ofMillis(100);
 
 		/**
 		 * Factor by which the backoff grows after each further failure.
 		 */
-		private double multiplier = ReconnectOptions.DEFAULT_MULTIPLIER;
+		private double multiplier = 1.6;
 
 		/**
 		 * Longest backoff.
 		 */
-		private Duration maxBackoff = ReconnectOptions.DEFAULT_MAX_BACKOFF;
+		private Duration maxBackoff = Duration.ofSeconds(10);
 
 		/**
 		 * Random spread applied to each backoff, as a fraction of it.
 		 */
-		private double jitter = ReconnectOptions.DEFAULT_JITTER;
+		private double jitter = 0.2;
 
 		/**
 		 * Consecutive failures after which the endpoint is marked down (circuit open).
 		 */
-		private int failureThreshold = ReconnectOptions.DEFAULT_FAILURE_THRESHOLD;
+		private int failureThreshold = 5;
 
 		/**
 		 * Time a down endpoint waits before one probe connect is tried.
 		 */
-		private Duration circuitCoolDown = ReconnectOptions.DEFAULT_CIRCUIT_COOL_DOWN;
+		private Duration circuitCoolDown = Duration.ofSeconds(30);
 
 		public Duration getInitialBackoff() {
 			return this.initialBackoff;

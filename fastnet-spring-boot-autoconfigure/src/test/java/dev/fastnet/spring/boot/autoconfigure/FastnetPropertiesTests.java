@@ -1,0 +1,137 @@
+package dev.fastnet.spring.boot.autoconfigure;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.fastnet.client.Balancing;
+import dev.fastnet.client.ClientConfig;
+import dev.fastnet.dispatch.Execution;
+import dev.fastnet.server.ServerConfig;
+import dev.fastnet.transport.Transport;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link FastnetProperties}.
+ */
+class FastnetPropertiesTests {
+
+	private static FastnetProperties bind(Map<String, String> properties) {
+		return new Binder(new MapConfigurationPropertySource(properties))
+			.bind("fastnet", Bindable.of(FastnetProperties.class))
+			.orElseGet(FastnetProperties::new);
+	}
+
+	@Nested
+	class Server {
+
+		@Test
+		void defaultsAreTheCoreDefaults() {
+			assertThat(new FastnetProperties().getServer().toConfig()).isEqualTo(ServerConfig.defaults());
+		}
+
+		@Test
+		void everyPropertyBinds() {
+			FastnetProperties properties = bind(Map.ofEntries(Map.entry("fastnet.server.address", "::1"),
+					Map.entry("fastnet.server.port", "0"), Map.entry("fastnet.server.io-threads", "3"),
+					Map.entry("fastnet.server.max-frame-size", "2MB"), Map.entry("fastnet.server.max-connections", "9"),
+					Map.entry("fastnet.server.idle-timeout", "1m"), Map.entry("fastnet.server.request-timeout", "2s"),
+					Map.entry("fastnet.server.default-execution", "event-loop"),
+					Map.entry("fastnet.server.shutdown-grace", "3s"), Map.entry("fastnet.server.transport", "nio"),
+					Map.entry("fastnet.server.workers.threads", "5"),
+					Map.entry("fastnet.server.workers.queue-capacity", "6"),
+					Map.entry("fastnet.server.workers.virtual-concurrency", "7"),
+					Map.entry("fastnet.server.write-buffer-low-water-mark", "1KB"),
+					Map.entry("fastnet.server.write-buffer-high-water-mark", "2KB")));
+			ServerConfig config = properties.getServer().toConfig();
+			assertThat(config.host()).isEqualTo("::1");
+			assertThat(config.port()).isZero();
+			assertThat(config.ioThreads()).isEqualTo(3);
+			assertThat(config.maxFrameSize()).isEqualTo(2 * 1024 * 1024);
+			assertThat(config.maxConnections()).isEqualTo(9);
+			assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(1));
+			assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(config.defaultExecution()).isEqualTo(Execution.EVENT_LOOP);
+			assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+			assertThat(config.transport()).isEqualTo(Transport.NIO);
+			assertThat(config.workers().threads()).isEqualTo(5);
+			assertThat(config.workers().queueCapacity()).isEqualTo(6);
+			assertThat(config.workers().virtualConcurrency()).isEqualTo(7);
+			assertThat(config.writeBufferLowWaterMark()).isEqualTo(1024);
+			assertThat(config.writeBufferHighWaterMark()).isEqualTo(2048);
+		}
+
+	}
+
+	@Nested
+	class Client {
+
+		private final List<InetSocketAddress> endpoints = List.of(InetSocketAddress.createUnresolved("localhost", 7000));
+
+		@Test
+		void defaultsAreTheCoreDefaults() {
+			ClientConfig expected = ClientConfig.builder().name("orders").endpoints(this.endpoints).build();
+			assertThat(new FastnetProperties.Client().toConfig("orders", this.endpoints)).isEqualTo(expected);
+		}
+
+		@Test
+		void everyPropertyBinds() {
+			FastnetProperties properties = bind(Map.ofEntries(
+					Map.entry("fastnet.client.orders.endpoints", "a.example:7000,[::1]:7001"),
+					Map.entry("fastnet.client.orders.request-timeout", "2s"),
+					Map.entry("fastnet.client.orders.connect-timeout", "1s"),
+					Map.entry("fastnet.client.orders.shutdown-grace", "3s"),
+					Map.entry("fastnet.client.orders.max-frame-size", "64KB"),
+					Map.entry("fastnet.client.orders.io-threads", "1"),
+					Map.entry("fastnet.client.orders.balancing", "round-robin"),
+					Map.entry("fastnet.client.orders.pool.min-idle", "1"),
+					Map.entry("fastnet.client.orders.pool.max-connections", "2"),
+					Map.entry("fastnet.client.orders.pool.max-in-flight-per-connection", "3"),
+					Map.entry("fastnet.client.orders.pool.acquire-timeout", "4s"),
+					Map.entry("fastnet.client.orders.pool.max-pending", "5"),
+					Map.entry("fastnet.client.orders.pool.max-idle-time", "6s"),
+					Map.entry("fastnet.client.orders.pool.ping-interval", "7s"),
+					Map.entry("fastnet.client.orders.pool.ping-timeout", "8s"),
+					Map.entry("fastnet.client.orders.reconnect.initial-backoff", "9ms"),
+					Map.entry("fastnet.client.orders.reconnect.multiplier", "2.5"),
+					Map.entry("fastnet.client.orders.reconnect.max-backoff", "10s"),
+					Map.entry("fastnet.client.orders.reconnect.jitter", "0.1"),
+					Map.entry("fastnet.client.orders.reconnect.failure-threshold", "11"),
+					Map.entry("fastnet.client.orders.reconnect.circuit-cool-down", "12s")));
+			FastnetProperties.Client orders = properties.getClient().get("orders");
+			assertThat(orders.endpointAddresses()).containsExactly(InetSocketAddress.createUnresolved("a.example", 7000),
+					InetSocketAddress.createUnresolved("::1", 7001));
+			ClientConfig config = orders.toConfig("orders", orders.endpointAddresses());
+			assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+			assertThat(config.maxFrameSize()).isEqualTo(64 * 1024);
+			assertThat(config.ioThreads()).isEqualTo(1);
+			assertThat(config.balancing()).isEqualTo(Balancing.ROUND_ROBIN);
+			assertThat(config.pool().minIdle()).isEqualTo(1);
+			assertThat(config.pool().maxConnections()).isEqualTo(2);
+			assertThat(config.pool().maxInFlightPerConnection()).isEqualTo(3);
+			assertThat(config.pool().acquireTimeout()).isEqualTo(Duration.ofSeconds(4));
+			assertThat(config.pool().maxPendingAcquires()).isEqualTo(5);
+			assertThat(config.pool().maxIdleTime()).isEqualTo(Duration.ofSeconds(6));
+			assertThat(config.pool().pingInterval()).isEqualTo(Duration.ofSeconds(7));
+			assertThat(config.pool().pingTimeout()).isEqualTo(Duration.ofSeconds(8));
+			assertThat(config.reconnect().initialBackoff()).isEqualTo(Duration.ofMillis(9));
+			assertThat(config.reconnect().multiplier()).isEqualTo(2.5);
+			assertThat(config.reconnect().maxBackoff()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(config.reconnect().jitter()).isEqualTo(0.1);
+			assertThat(config.reconnect().failureThreshold()).isEqualTo(11);
+			assertThat(config.reconnect().circuitCoolDown()).isEqualTo(Duration.ofSeconds(12));
+		}
+
+	}
+
+}
