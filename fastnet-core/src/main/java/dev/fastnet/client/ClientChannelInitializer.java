@@ -1,11 +1,14 @@
 package dev.fastnet.client;
 
+import java.util.function.Consumer;
+
 import dev.fastnet.protocol.FrameDecoder;
 import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.transport.FastnetPipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the pipeline of one client connection: frame decoder, frame encoder and the
@@ -19,10 +22,14 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
 	private final ClientConnection connection;
 
-	ClientChannelInitializer(int maxFrameSize, FrameEncoder encoder, ClientConnection connection) {
+	private final @Nullable Consumer<ChannelPipeline> customizer;
+
+	ClientChannelInitializer(int maxFrameSize, FrameEncoder encoder, ClientConnection connection,
+			@Nullable Consumer<ChannelPipeline> customizer) {
 		this.maxFrameSize = maxFrameSize;
 		this.encoder = encoder;
 		this.connection = connection;
+		this.customizer = customizer;
 	}
 
 	@Override
@@ -31,6 +38,9 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 		pipeline.addLast(FastnetPipeline.FRAME_DECODER, new FrameDecoder(this.maxFrameSize));
 		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, this.encoder);
 		pipeline.addLast(FastnetPipeline.HANDLER, this.connection);
+		if (this.customizer != null) {
+			this.customizer.accept(pipeline);
+		}
 	}
 
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import dev.fastnet.FastnetException;
 import dev.fastnet.Status;
@@ -31,6 +32,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import org.apache.commons.logging.Log;
@@ -99,8 +101,11 @@ public final class FastnetClient implements AutoCloseable {
 
 	private @Nullable CompletableFuture<Void> closeFuture;
 
+	private final @Nullable Consumer<ChannelPipeline> pipelineCustomizer;
+
 	private FastnetClient(Builder builder) {
 		this.config = builder.config;
+		this.pipelineCustomizer = builder.pipelineCustomizer;
 		this.recorder = builder.recorder;
 		this.pushListeners = new ConcurrentHashMap<>(builder.pushListeners);
 		Transport transport = this.config.transport().resolve();
@@ -476,7 +481,8 @@ public final class FastnetClient implements AutoCloseable {
 
 	ChannelFuture connect(InetSocketAddress address, ClientConnection connection) {
 		return this.bootstrap.clone()
-			.handler(new ClientChannelInitializer(this.config.maxFrameSize(), this.encoder, connection))
+			.handler(new ClientChannelInitializer(this.config.maxFrameSize(), this.encoder, connection,
+					this.pipelineCustomizer))
 			.connect(address);
 	}
 
@@ -779,6 +785,8 @@ public final class FastnetClient implements AutoCloseable {
 
 		private FastnetMetricsRecorder recorder = FastnetMetricsRecorder.NONE;
 
+		private @Nullable Consumer<ChannelPipeline> pipelineCustomizer;
+
 		private Builder(ClientConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
 		}
@@ -790,6 +798,27 @@ public final class FastnetClient implements AutoCloseable {
 		 */
 		public Builder metricsRecorder(FastnetMetricsRecorder recorder) {
 			this.recorder = Objects.requireNonNull(recorder, "recorder");
+			return this;
+		}
+
+		/**
+		 * Return the configuration the client will be built with.
+		 * @return the configuration
+		 */
+		public ClientConfig config() {
+			return this.config;
+		}
+
+		/**
+		 * Add a customization of every connection's pipeline, applied after fastnet's handlers
+		 * are in place (see {@link dev.fastnet.transport.FastnetPipeline} for their names).
+		 * @param customizer the customizer
+		 * @return this builder
+		 */
+		public Builder pipelineCustomizer(Consumer<ChannelPipeline> customizer) {
+			Objects.requireNonNull(customizer, "customizer");
+			Consumer<ChannelPipeline> previous = this.pipelineCustomizer;
+			this.pipelineCustomizer = (previous != null) ? previous.andThen(customizer) : customizer;
 			return this;
 		}
 

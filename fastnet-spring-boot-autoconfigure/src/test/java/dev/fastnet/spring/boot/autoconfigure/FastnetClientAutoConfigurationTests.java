@@ -113,6 +113,29 @@ class FastnetClientAutoConfigurationTests {
 	}
 
 	@Test
+	void clientCustomizersCanCustomiseEveryConnectionsPipeline() {
+		java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+		this.runner
+			.withPropertyValues("fastnet.client.orders.endpoints=" + endpoint(this.server),
+					"fastnet.client.orders.io-threads=1")
+			.withBean(FastnetClientCustomizer.class, () -> (name, builder) -> builder.pipelineCustomizer(
+					(pipeline) -> pipeline.addBefore(dev.fastnet.transport.FastnetPipeline.FRAME_ENCODER, "counter",
+							new io.netty.channel.ChannelOutboundHandlerAdapter() {
+								@Override
+								public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+										io.netty.channel.ChannelPromise promise) {
+									writes.incrementAndGet();
+									ctx.write(msg, promise);
+								}
+							})))
+			.run((context) -> {
+				FastnetClient orders = context.getBean(FastnetClient.class);
+				assertThat(orders.requestBlocking("who", new byte[0]).payloadString()).isEqualTo("one");
+				assertThat(writes.get()).isPositive();
+			});
+	}
+
+	@Test
 	void invalidClientPropertyStopsTheApplicationNamingIt() {
 		this.runner.withPropertyValues("fastnet.client.orders.endpoints=no-port-here").run((context) -> {
 			assertThat(context).hasFailed();

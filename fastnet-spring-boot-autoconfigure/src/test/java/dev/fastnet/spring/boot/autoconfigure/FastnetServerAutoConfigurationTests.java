@@ -160,6 +160,27 @@ class FastnetServerAutoConfigurationTests {
 	}
 
 	@Test
+	void pipelineCustomizersSeeEveryConnection() {
+		java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+		this.runner.withBean(FastnetServerCustomizer.class, () -> (builder) -> builder.pipelineCustomizer(
+				(pipeline) -> pipeline.addBefore(dev.fastnet.transport.FastnetPipeline.FRAME_DECODER, "counter",
+						new io.netty.channel.ChannelInboundHandlerAdapter() {
+							@Override
+							public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+								reads.incrementAndGet();
+								ctx.fireChannelRead(msg);
+							}
+						})))
+			.run((context) -> {
+				try (RawClient client = RawClient.connect(context.getBean(FastnetServer.class).port())) {
+					client.request(1, "missing", "");
+					assertThat(client.read().errorStatus()).isEqualTo(404);
+				}
+				assertThat(reads.get()).isPositive();
+			});
+	}
+
+	@Test
 	void metricsAreBoundWhenAMeterRegistryExists() throws IOException {
 		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
 			assertThat(context).hasSingleBean(FastnetServerMeterBinder.class).hasSingleBean(FastnetMetricsRecorder.class);
