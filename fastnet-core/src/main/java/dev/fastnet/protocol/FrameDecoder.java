@@ -36,6 +36,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
 	private boolean failed;
 
+	private long decodedBytes;
+
 	/**
 	 * Create a decoder.
 	 * @param maxFrameSize the largest accepted length field, at least 8
@@ -56,6 +58,17 @@ public class FrameDecoder extends ByteToMessageDecoder {
 		}
 		this.maxFrameSize = maxFrameSize;
 		this.bytesRead = bytesRead;
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+		// Counted once per read rather than per frame: a shared counter update per frame costs
+		// more than the decoding of a small one
+		if (this.bytesRead != null && this.decodedBytes != 0) {
+			this.bytesRead.add(this.decodedBytes);
+			this.decodedBytes = 0;
+		}
+		super.channelReadComplete(ctx);
 	}
 
 	@Override
@@ -90,9 +103,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
 		Frame frame = decodeFrame(ctx, in, start, frameLength);
 		if (frame != null) {
 			in.readerIndex(start + FrameFormat.LENGTH_FIELD_SIZE + frameLength);
-			if (this.bytesRead != null) {
-				this.bytesRead.add(FrameFormat.LENGTH_FIELD_SIZE + frameLength);
-			}
+			this.decodedBytes += FrameFormat.LENGTH_FIELD_SIZE + frameLength;
 			out.add(frame);
 		}
 	}

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -17,11 +16,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Encodes {@link Frame}s. Small payloads are copied behind the header into one buffer; larger
  * ones are not copied but sent after the header as one composite buffer. Ownership of a written
- * frame passes to the encoder, which releases it in every case. Stateless and sharable.
+ * frame passes to the encoder, which releases it in every case. Sharable when it counts nothing;
+ * an encoder that counts bytes belongs to one channel.
  *
  * @since 0.1.0
  */
-@Sharable
 public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 
 	/** Payloads up to this size are copied: one small copy beats a composite buffer. */
@@ -29,11 +28,18 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 
 	private final @Nullable LongAdder bytesWritten;
 
+	private long encodedBytes;
+
 	/**
 	 * Create an encoder.
 	 */
 	public FrameEncoder() {
 		this(null);
+	}
+
+	@Override
+	public boolean isSharable() {
+		return this.bytesWritten == null;
 	}
 
 	/**
@@ -62,9 +68,19 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 			frame.release();
 		}
 		if (this.bytesWritten != null) {
-			this.bytesWritten.add(encoded.readableBytes());
+			this.encodedBytes += encoded.readableBytes();
 		}
 		ctx.write(encoded, promise);
+	}
+
+	@Override
+	public void flush(ChannelHandlerContext ctx) {
+		// Counted once per flush rather than per frame
+		if (this.bytesWritten != null && this.encodedBytes != 0) {
+			this.bytesWritten.add(this.encodedBytes);
+			this.encodedBytes = 0;
+		}
+		ctx.flush();
 	}
 
 	/**

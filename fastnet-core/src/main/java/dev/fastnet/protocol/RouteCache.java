@@ -1,6 +1,7 @@
 package dev.fastnet.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -19,38 +20,34 @@ final class RouteCache {
 
 	private final String[] strings = new String[SIZE];
 
+	private final byte[] scratch = new byte[FrameFormat.MAX_ROUTE_LENGTH];
+
 	/**
 	 * Return the route at the given position.
 	 * @return the route, or {@code null} when the bytes are not valid UTF-8
 	 */
 	@Nullable String get(ByteBuf in, int index, int length) {
+		// One bulk copy, then plain array loops: per-byte ByteBuf reads each check bounds and
+		// reference count
+		byte[] scratch = this.scratch;
+		in.getBytes(index, scratch, 0, length);
 		int hash = 1;
 		for (int i = 0; i < length; i++) {
-			hash = 31 * hash + in.getByte(index + i);
+			hash = 31 * hash + scratch[i];
 		}
 		int slot = (hash ^ (hash >>> 16)) & (SIZE - 1);
 		byte[] cached = this.bytes[slot];
-		if (cached != null && cached.length == length && matches(in, index, cached)) {
+		if (cached != null && Arrays.equals(cached, 0, cached.length, scratch, 0, length)) {
 			return this.strings[slot];
 		}
 		if (!ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
 			return null;
 		}
-		byte[] copy = new byte[length];
-		in.getBytes(index, copy);
+		byte[] copy = Arrays.copyOf(scratch, length);
 		String route = new String(copy, StandardCharsets.UTF_8);
 		this.bytes[slot] = copy;
 		this.strings[slot] = route;
 		return route;
-	}
-
-	private static boolean matches(ByteBuf in, int index, byte[] cached) {
-		for (int i = 0; i < cached.length; i++) {
-			if (in.getByte(index + i) != cached[i]) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 }

@@ -106,7 +106,11 @@ final class InboundRequest implements Runnable, RequestContext {
 	}
 
 	private void execute(boolean interruptible) {
-		if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
+		if (!interruptible) {
+			// Fresh on this event loop: no other thread and no timer can see it yet
+			STATE.lazySet(this, RUNNING);
+		}
+		else if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
 			// Timed out while queued, or abandoned
 			this.frame.release();
 			return;
@@ -155,6 +159,10 @@ final class InboundRequest implements Runnable, RequestContext {
 					complete(value);
 				}
 			});
+		}
+		else if (!interruptible) {
+			STATE.lazySet(this, DONE);
+			answer(result);
 		}
 		else {
 			complete(result);
@@ -214,6 +222,13 @@ final class InboundRequest implements Runnable, RequestContext {
 			this.dispatcher.lateResult();
 			return;
 		}
+		answer(value);
+	}
+
+	/**
+	 * Answer with a handler's result; the request is already {@code DONE}.
+	 */
+	private void answer(@Nullable Object value) {
 		cancelTimeout();
 		if (isOneway()) {
 			Payloads.release(value);

@@ -41,6 +41,8 @@ final class RequestDispatcher {
 
 	private final FastnetMetricsRecorder recorder;
 
+	private final boolean timed;
+
 	private final Execution defaultExecution;
 
 	private final long requestTimeoutNanos;
@@ -64,6 +66,7 @@ final class RequestDispatcher {
 		this.workers = workers;
 		this.stats = stats;
 		this.recorder = recorder;
+		this.timed = recorder != FastnetMetricsRecorder.NONE;
 		this.requestTimeoutNanos = config.requestTimeout().toNanos();
 		this.defaultExecution = config.defaultExecution();
 		boolean usesVirtual = config.defaultExecution() == Execution.VIRTUAL
@@ -75,7 +78,8 @@ final class RequestDispatcher {
 	}
 
 	void dispatch(ServerConnection connection, Frame frame) {
-		long now = System.nanoTime();
+		// The clock is read only when something needs it: a recorder, or a deadline to check
+		long now = (this.timed || !frame.headers().isEmpty()) ? System.nanoTime() : 0L;
 		boolean oneway = frame.type() == FrameType.ONEWAY;
 		if (this.draining) {
 			refuse(connection, frame, FastnetMetricsRecorder.UNKNOWN_ROUTE, Status.UNAVAILABLE,
@@ -101,7 +105,7 @@ final class RequestDispatcher {
 				deadline = now + Math.min(millis, Long.MAX_VALUE / 2_000_000L) * 1_000_000L;
 			}
 		}
-		Object observation = this.recorder.serverRequestStarted(route.name(), frame.headers());
+		Object observation = this.timed ? this.recorder.serverRequestStarted(route.name(), frame.headers()) : null;
 		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline, observation);
 		connection.requestAdmitted();
 		Execution execution = (route.execution() != null) ? route.execution() : this.defaultExecution;
@@ -136,13 +140,15 @@ final class RequestDispatcher {
 			long startNanos) {
 		boolean oneway = frame.type() == FrameType.ONEWAY;
 		int id = frame.id();
-		Object observation = this.recorder.serverRequestStarted(route, frame.headers());
+		Object observation = this.timed ? this.recorder.serverRequestStarted(route, frame.headers()) : null;
 		frame.release();
 		if (!oneway) {
 			connection.write(Frame.error(connection.channel().alloc(), id, status.code(), message));
 		}
 		this.stats.error(status.code());
-		this.recorder.serverRequest(observation, route, status.code(), System.nanoTime() - startNanos);
+		if (this.timed) {
+			this.recorder.serverRequest(observation, route, status.code(), System.nanoTime() - startNanos);
+		}
 	}
 
 	private static long parseMillis(String text) {
@@ -175,7 +181,9 @@ final class RequestDispatcher {
 			case FastnetMetricsRecorder.STATUS_CLIENT_GONE -> this.stats.clientGone.increment();
 			default -> this.stats.error(status);
 		}
-		this.recorder.serverRequest(observation, route, status, System.nanoTime() - startNanos);
+		if (this.timed) {
+			this.recorder.serverRequest(observation, route, status, System.nanoTime() - startNanos);
+		}
 		if (this.inFlight.decrementAndGet() == 0 && this.draining) {
 			this.onDrained.run();
 		}

@@ -23,8 +23,6 @@ final class ServerChannelInitializer {
 
 	private final List<SessionListener> listeners;
 
-	private final FrameEncoder encoder;
-
 	private final AtomicLong sessionIds = new AtomicLong();
 
 	private final ServerStats stats;
@@ -35,7 +33,6 @@ final class ServerChannelInitializer {
 		this.dispatcher = dispatcher;
 		this.listeners = listeners;
 		this.stats = stats;
-		this.encoder = new FrameEncoder(stats.bytesWritten);
 	}
 
 	void initialize(Channel channel) {
@@ -47,7 +44,7 @@ final class ServerChannelInitializer {
 			pipeline.addLast(FastnetPipeline.IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
 		}
 		pipeline.addLast(FastnetPipeline.FRAME_DECODER, new FrameDecoder(this.config.maxFrameSize(), this.stats.bytesRead));
-		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, this.encoder);
+		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, new FrameEncoder(this.stats.bytesWritten));
 		pipeline.addLast(FastnetPipeline.HANDLER,
 				new ServerConnection(this.sessionIds.incrementAndGet(), this.dispatcher, this.listeners));
 	}
