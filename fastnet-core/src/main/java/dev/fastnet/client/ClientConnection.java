@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.fastnet.Status;
+import dev.fastnet.internal.WriteBatcher;
 import dev.fastnet.protocol.Frame;
 import dev.fastnet.protocol.FrameType;
 import dev.fastnet.protocol.ProtocolException;
@@ -60,8 +61,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private final ArrayDeque<OutstandingPing> pings = new ArrayDeque<>(2);
 
-	private final Runnable flushTask = this::flushNow;
-
 	private volatile boolean active;
 
 	private volatile boolean retired;
@@ -72,15 +71,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private int lastId;
 
-	private boolean reading;
-
-	private boolean flushNeeded;
-
-	private boolean flushScheduled;
+	private @Nullable WriteBatcher writer;
 
 	private boolean closedByClient;
 
 	private boolean resetByPeer;
+
+	private boolean readSinceLastComplete;
 
 	private long lastReadNanos;
 
@@ -233,20 +230,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	void write(Frame frame, ChannelPromise promise) {
-		ChannelHandlerContext ctx = context();
-		ctx.write(frame, promise);
-		if (this.reading) {
-			this.flushNeeded = true;
+		WriteBatcher writer = this.writer;
+		if (writer == null) {
+			throw new IllegalStateException("Connection is not initialised");
 		}
-		else if (!this.flushScheduled) {
-			this.flushScheduled = true;
-			ctx.executor().execute(this.flushTask);
-		}
+		writer.write(frame, promise);
 	}
 
-	private void flushNow() {
-		this.flushScheduled = false;
-		context().flush();
+	private WriteBatcher writer() {
+		WriteBatcher writer = this.writer;
+		if (writer == null) {
+			throw new IllegalStateException("Connection is not initialised");
+		}
+		return writer;
 	}
 
 	/**
@@ -275,6 +271,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.ctx = ctx;
+		this.writer = new WriteBatcher(ctx);
 	}
 
 	@Override
@@ -297,8 +294,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 			ctx.fireChannelRead(msg);
 			return;
 		}
-		this.reading = true;
-		this.lastReadNanos = System.nanoTime();
+		writer().reading();
+		this.readSinceLastComplete = true;
 		this.writingAfterIdleSince = 0;
 		if (!this.confirmed) {
 			this.confirmed = true;
@@ -366,11 +363,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
-		this.reading = false;
-		if (this.flushNeeded) {
-			this.flushNeeded = false;
-			ctx.flush();
+		if (this.readSinceLastComplete) {
+			// Once per read, not per frame: the idle logic needs no finer clock
+			this.readSinceLastComplete = false;
+			this.lastReadNanos = System.nanoTime();
 		}
+		writer().readComplete();
 		ctx.fireChannelReadComplete();
 	}
 

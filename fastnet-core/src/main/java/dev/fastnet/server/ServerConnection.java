@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
+import dev.fastnet.internal.WriteBatcher;
 import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.protocol.Frame;
 import dev.fastnet.protocol.FrameTooLargeException;
@@ -45,8 +46,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 
 	private final List<SessionListener> listeners;
 
-	private final Runnable flushTask = this::flushNow;
-
 	private @Nullable ChannelHandlerContext ctx;
 
 	private @Nullable Channel channel;
@@ -55,11 +54,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 
 	private int inFlight;
 
-	private boolean reading;
-
-	private boolean flushNeeded;
-
-	private boolean flushScheduled;
+	private @Nullable WriteBatcher writer;
 
 	private boolean goAwaySent;
 
@@ -72,6 +67,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.ctx = ctx;
+		this.writer = new WriteBatcher(ctx);
 		this.channel = ctx.channel();
 	}
 
@@ -102,7 +98,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 			ctx.fireChannelRead(msg);
 			return;
 		}
-		this.reading = true;
+		writer().reading();
 		switch (frame.type()) {
 			case REQUEST, ONEWAY -> this.dispatcher.dispatch(this, frame);
 			case PING -> {
@@ -121,11 +117,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
-		this.reading = false;
-		if (this.flushNeeded) {
-			this.flushNeeded = false;
-			ctx.flush();
-		}
+		writer().readComplete();
 		ctx.fireChannelReadComplete();
 	}
 
@@ -245,19 +237,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 			frame.release();
 			return;
 		}
-		ctx.write(frame, ctx.voidPromise());
-		if (this.reading) {
-			this.flushNeeded = true;
-		}
-		else if (!this.flushScheduled) {
-			this.flushScheduled = true;
-			ctx.executor().execute(this.flushTask);
-		}
+		writer().write(frame, ctx.voidPromise());
 	}
 
-	private void flushNow() {
-		this.flushScheduled = false;
-		context().flush();
+	private WriteBatcher writer() {
+		WriteBatcher writer = this.writer;
+		if (writer == null) {
+			throw new IllegalStateException("Connection is not initialised");
+		}
+		return writer;
 	}
 
 	void sendGoAway() {
