@@ -302,11 +302,13 @@ class ServerIntegrationTests {
 		RawClient client = connect(server);
 		client.request(1, "block", "");
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().workersActive() == 1);
+		long sent = System.nanoTime();
 		client.send(RawClient.REQUEST, 2, "work", Map.of("timeout-ms", "20"), new byte[0]);
 		client.send(RawClient.REQUEST, 3, "work", Map.of("timeout-ms", "60000"), new byte[0]);
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().workerQueueSize() == 2);
-		// Let the 20 ms budget pass while the request waits in the queue
-		await().pollDelay(Duration.ofMillis(50)).atMost(Duration.ofSeconds(1)).until(() -> true);
+		// The 20 ms budget runs out while the request waits in the queue
+		await().atMost(Duration.ofSeconds(1))
+			.until(() -> System.nanoTime() - sent > TimeUnit.MILLISECONDS.toNanos(40));
 		release.countDown();
 		Map<Integer, RawFrame> answers = new java.util.HashMap<>();
 		for (int i = 0; i < 3; i++) {
@@ -420,13 +422,35 @@ class ServerIntegrationTests {
 				}));
 		RawClient pinging = connect(server);
 		RawClient silent = connect(server);
-		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(900);
-		while (System.nanoTime() < end) {
+		long start = System.nanoTime();
+		CompletableFuture<Boolean> silentClosed = CompletableFuture.supplyAsync(() -> {
+			try {
+				return silent.isClosedByPeer(Duration.ofSeconds(5));
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		});
+		// Ping every 50 ms until the silent connection is closed: pings keep the other one alive
+		int pings = 0;
+		while (!silentClosed.isDone()) {
 			pinging.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
 			assertThat(pinging.read().type()).isEqualTo(RawClient.PONG);
-			await().pollDelay(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> true);
+			pings++;
+			try {
+				silentClosed.get(50, TimeUnit.MILLISECONDS);
+			}
+			catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ex) {
+				// still open: ping again
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
 		}
-		assertThat(silent.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		assertThat(silentClosed.join()).isTrue();
+		assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(290));
+		assertThat(pings).isGreaterThan(1);
 		pinging.request(1, "echo", "alive");
 		assertThat(pinging.read().payloadString()).isEqualTo("alive");
 		assertThat(events).containsExactly("idle");
