@@ -512,7 +512,7 @@ final class EndpointPool {
 				Math.max(0, this.pendingAcquires.get()), inFlight, this.requestsOk.sum(), this.requestsFailed.sum(),
 				this.requestsTimedOut.sum(), this.connectAttempts.sum(), this.connectFailures.sum(),
 				this.connectionsEvicted.sum(), this.acquireNanos.sum(), this.acquireCount.sum(),
-				this.lateResponses.sum(), this.unknownResponses.sum());
+				this.lateResponses.sum(), this.unknownResponses.sum(), this.governor.stateChanges());
 	}
 
 	String describe() {

@@ -26,12 +26,13 @@ import java.net.InetSocketAddress;
  * @param acquireCount acquisitions measured in {@code acquireTimeTotalNanos}
  * @param lateResponses answers that arrived after their request had timed out (dropped)
  * @param unknownResponses answers with an id that was never in flight (dropped)
+ * @param stateChanges times the endpoint's state changed (UP, BACKOFF, DOWN)
  * @since 0.1.0
  */
 public record EndpointStats(InetSocketAddress address, EndpointState state, int open, int idle, int inUse,
 		int pendingAcquires, int inFlight, long requestsOk, long requestsFailed, long requestsTimedOut,
 		long connectAttempts, long connectFailures, long connectionsEvicted, long acquireTimeTotalNanos,
-		long acquireCount, long lateResponses, long unknownResponses) {
+		long acquireCount, long lateResponses, long unknownResponses, long stateChanges) {
 
 	/**
 	 * Return the mean time a call spent acquiring a connection.

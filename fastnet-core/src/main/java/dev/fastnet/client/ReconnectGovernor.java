@@ -28,6 +28,8 @@ final class ReconnectGovernor {
 
 	private volatile long nextAttemptNanos;
 
+	private volatile long stateChanges;
+
 	private int consecutiveFailures;
 
 	ReconnectGovernor(ReconnectOptions options, LongSupplier nanoClock, DoubleSupplier random) {
@@ -59,7 +61,7 @@ final class ReconnectGovernor {
 	 */
 	void succeeded() {
 		this.consecutiveFailures = 0;
-		this.state = EndpointState.UP;
+		moveTo(EndpointState.UP);
 		this.attempting.set(false);
 	}
 
@@ -72,11 +74,11 @@ final class ReconnectGovernor {
 		long delay;
 		if (failures >= this.options.failureThreshold()) {
 			delay = jittered(this.options.circuitCoolDown().toNanos());
-			this.state = EndpointState.DOWN;
+			moveTo(EndpointState.DOWN);
 		}
 		else {
 			delay = backoffNanos(failures);
-			this.state = EndpointState.BACKOFF;
+			moveTo(EndpointState.BACKOFF);
 		}
 		this.nextAttemptNanos = this.nanoClock.getAsLong() + delay;
 		this.attempting.set(false);
@@ -133,11 +135,23 @@ final class ReconnectGovernor {
 	void reset() {
 		this.consecutiveFailures = 0;
 		this.nextAttemptNanos = this.nanoClock.getAsLong();
-		this.state = EndpointState.UP;
+		moveTo(EndpointState.UP);
+	}
+
+	private void moveTo(EndpointState next) {
+		if (this.state != next) {
+			this.state = next;
+			// Single writer (the endpoint's event loop); readers only need a recent value
+			this.stateChanges++;
+		}
 	}
 
 	EndpointState state() {
 		return this.state;
+	}
+
+	long stateChanges() {
+		return this.stateChanges;
 	}
 
 	int consecutiveFailures() {

@@ -140,6 +140,8 @@ class ReconnectGovernorTests {
 		// One failure after a reset backs off instead of reopening the circuit
 		governor.failed();
 		assertThat(governor.state()).isEqualTo(EndpointState.BACKOFF);
+		// UP to BACKOFF to DOWN, reset to UP, then BACKOFF again
+		assertThat(governor.stateChanges()).isEqualTo(4);
 	}
 
 }

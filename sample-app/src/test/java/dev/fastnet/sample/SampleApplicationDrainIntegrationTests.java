@@ -50,6 +50,7 @@ class SampleApplicationDrainIntegrationTests {
 
 	@Test
 	void endpointListsRoutesAndDrainTurnsHealthOutOfServiceUntilRequestsFinish() throws Exception {
+		assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(), 200)).contains("UP");
 		String description = send(HttpRequest.newBuilder(uri("/actuator/fastnet")).build(), 200);
 		assertThat(description).contains("\"route\":\"echo\"").contains("\"route\":\"kv.get\"")
 			.contains("\"execution\":\"EVENT_LOOP\"");
@@ -62,6 +63,8 @@ class SampleApplicationDrainIntegrationTests {
 			assertThat(drained).contains("DRAINING");
 			String health = send(HttpRequest.newBuilder(uri("/actuator/health/fastnet")).build(), 503);
 			assertThat(health).contains("\"status\":\"OUT_OF_SERVICE\"");
+			assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(), 503))
+				.contains("\"status\":\"OUT_OF_SERVICE\"");
 			this.slow.release.countDown();
 			RawFrame answer = client.readSkippingGoAway();
 			assertThat(answer.type()).isEqualTo(RawClient.RESPONSE);

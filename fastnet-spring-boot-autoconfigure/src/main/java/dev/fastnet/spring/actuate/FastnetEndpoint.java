@@ -20,6 +20,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * The {@code fastnet} actuator endpoint: routes with their handler methods, the server's
@@ -38,17 +41,21 @@ public class FastnetEndpoint {
 
 	private final Supplier<Map<String, FastnetClient>> clients;
 
+	private final ApplicationEventPublisher publisher;
+
 	/**
 	 * Create an endpoint.
 	 * @param server the server, if any
 	 * @param registry the handler registry, if any
 	 * @param clients the clients by name
+	 * @param publisher where readiness changes are published
 	 */
 	public FastnetEndpoint(@Nullable FastnetServer server, @Nullable MessageHandlerRegistry registry,
-			Supplier<Map<String, FastnetClient>> clients) {
+			Supplier<Map<String, FastnetClient>> clients, ApplicationEventPublisher publisher) {
 		this.server = server;
 		this.registry = registry;
 		this.clients = clients;
+		this.publisher = publisher;
 	}
 
 	/**
@@ -144,6 +151,8 @@ public class FastnetEndpoint {
 		if (!"drain".equals(action)) {
 			return Map.of("error", "Unknown action '" + action + "'; supported: drain");
 		}
+		// A draining instance should get no new traffic from load balancers
+		AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
 		server.shutdownGracefully(server.config().shutdownGrace());
 		return Map.of("state", server.state().name());
 	}

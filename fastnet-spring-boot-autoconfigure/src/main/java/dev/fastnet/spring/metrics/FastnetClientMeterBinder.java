@@ -64,6 +64,8 @@ public class FastnetClientMeterBinder implements MeterBinder {
 					EndpointStats::connectAttempts);
 			counter(registry, "fastnet.client.connect.failures", "Failed connect attempts to the endpoint", tags,
 					address, EndpointStats::connectFailures);
+			counter(registry, "fastnet.client.endpoint.state.changes", "Changes of the endpoint's state", tags,
+					address, EndpointStats::stateChanges);
 			FunctionTimer
 				.builder("fastnet.client.pool.acquire", this.client, (c) -> find(c, address, EndpointStats::acquireCount),
 						(c) -> find(c, address, EndpointStats::acquireTimeTotalNanos), TimeUnit.NANOSECONDS)

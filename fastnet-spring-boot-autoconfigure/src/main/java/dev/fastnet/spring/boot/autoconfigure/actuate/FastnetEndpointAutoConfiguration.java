@@ -16,6 +16,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.condition.Conditi
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -31,14 +32,15 @@ public final class FastnetEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FastnetEndpoint fastnetEndpoint(ObjectProvider<FastnetServer> server,
-			ObjectProvider<MessageHandlerRegistry> registry, ListableBeanFactory beanFactory) {
+			ObjectProvider<MessageHandlerRegistry> registry, ListableBeanFactory beanFactory,
+			ApplicationEventPublisher publisher) {
 		return new FastnetEndpoint(server.getIfAvailable(), registry.getIfAvailable(), () -> {
 			Map<String, FastnetClient> clients = new LinkedHashMap<>();
 			beanFactory.getBeansOfType(FastnetClient.class)
 				.values()
 				.forEach((client) -> clients.put(client.config().name(), client));
 			return clients;
-		});
+		}, publisher);
 	}
 
 }
