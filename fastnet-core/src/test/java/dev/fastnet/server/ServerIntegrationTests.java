@@ -487,6 +487,25 @@ class ServerIntegrationTests {
 	}
 
 	@Test
+	void sessionListenersHearOfProtocolErrors() throws IOException {
+		List<Throwable> errors = new CopyOnWriteArrayList<>();
+		FastnetServer server = start(echoRoutes(), (config) -> {
+		}, (builder) -> builder.sessionListener(new SessionListener() {
+			@Override
+			public void onError(Session session, Throwable error) {
+				errors.add(error);
+			}
+		}));
+		try (RawClient client = RawClient.connect(server.port())) {
+			client.send(new byte[] { 0, 0, 0, 2, 1, 0 });
+			assertThat(client.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> errors.size() == 1);
+		assertThat(errors.get(0)).isInstanceOfSatisfying(dev.fastnet.protocol.ProtocolException.class,
+				(ex) -> assertThat(ex.violation()).isEqualTo(ProtocolViolation.LENGTH_TOO_SMALL));
+	}
+
+	@Test
 	void secondServerOnTheSamePortFailsWithPortInUse() {
 		FastnetServer first = start(echoRoutes());
 		FastnetServer second = FastnetServer.create(

@@ -136,6 +136,16 @@ class FastnetClientAutoConfigurationTests {
 	}
 
 	@Test
+	void clientFactoryBacksOffForAUserDefinedOne() {
+		FastnetClientFactory mine = new FastnetClientFactory(new FastnetProperties(),
+				new org.springframework.beans.factory.support.DefaultListableBeanFactory()
+					.getBeanProvider(FastnetClientCustomizer.class),
+				null);
+		this.runner.withBean("myFactory", FastnetClientFactory.class, () -> mine)
+			.run((context) -> assertThat(context).getBean(FastnetClientFactory.class).isSameAs(mine));
+	}
+
+	@Test
 	void invalidClientPropertyStopsTheApplicationNamingIt() {
 		this.runner.withPropertyValues("fastnet.client.orders.endpoints=no-port-here").run((context) -> {
 			assertThat(context).hasFailed();
