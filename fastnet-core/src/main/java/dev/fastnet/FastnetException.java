@@ -66,4 +66,15 @@ public class FastnetException extends RuntimeException {
 		return this.status;
 	}
 
+	/**
+	 * Return whether a handler that throws this exception answers with its {@link #status()}.
+	 * Exceptions that describe a call to another server return {@code false}: their status is
+	 * that server's, and passed on it would misreport this one (a 404 for a route that exists).
+	 * A handler that throws one answers ERROR 500 with its message.
+	 * @return {@code true} by default
+	 */
+	public boolean answersWithStatus() {
+		return true;
+	}
+
 }

@@ -23,4 +23,13 @@ public class FastnetConnectException extends FastnetException {
 		super(Status.UNAVAILABLE.code(), message, cause, false);
 	}
 
+	/**
+	 * Return {@code false}: this failure belongs to a call to another server.
+	 * @return {@code false}
+	 */
+	@Override
+	public boolean answersWithStatus() {
+		return false;
+	}
+
 }

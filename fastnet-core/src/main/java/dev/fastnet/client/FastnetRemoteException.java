@@ -38,4 +38,15 @@ public class FastnetRemoteException extends FastnetException {
 		return this.remoteStatus;
 	}
 
+	/**
+	 * Return whether a handler that lets this failure through answers with its status: only for
+	 * application statuses, which mean the same to every caller. Protocol statuses belong to the
+	 * server that sent them.
+	 * @return whether the status is an application status
+	 */
+	@Override
+	public boolean answersWithStatus() {
+		return dev.fastnet.Status.isApplication(status());
+	}
+
 }

@@ -20,4 +20,13 @@ public class FastnetTimeoutException extends FastnetException {
 		super(Status.TIMEOUT.code(), message, null, false);
 	}
 
+	/**
+	 * Return {@code false}: this failure belongs to a call to another server.
+	 * @return {@code false}
+	 */
+	@Override
+	public boolean answersWithStatus() {
+		return false;
+	}
+
 }

@@ -21,4 +21,13 @@ public class PendingAcquireLimitException extends FastnetException {
 		super(Status.UNAVAILABLE.code(), message, null, false);
 	}
 
+	/**
+	 * Return {@code false}: this failure belongs to a call to another server.
+	 * @return {@code false}
+	 */
+	@Override
+	public boolean answersWithStatus() {
+		return false;
+	}
+
 }

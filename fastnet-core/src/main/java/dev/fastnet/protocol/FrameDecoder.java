@@ -93,11 +93,13 @@ public class FrameDecoder extends ByteToMessageDecoder {
 				// Wait for the id so that the peer can be told which request was refused
 				return;
 			}
-			fail(ctx, in, new FrameTooLargeException(length, this.maxFrameSize, in.getInt(start + 7), true));
+			// Only a REQUEST is answered; one-way and control frames are never answered, not even here
+			boolean request = in.getUnsignedByte(start + 5) == FrameType.REQUEST.code();
+			fail(ctx, in, new FrameTooLargeException(length, this.maxFrameSize, in.getInt(start + 7), request));
 			return;
 		}
 		int frameLength = (int) length;
-		if (readable < FrameFormat.LENGTH_FIELD_SIZE + frameLength) {
+		if (readable < FrameFormat.LENGTH_FIELD_SIZE + (long) frameLength) {
 			return;
 		}
 		Frame frame = decodeFrame(ctx, in, start, frameLength);

@@ -183,9 +183,17 @@ public final class FastnetServer implements AutoCloseable {
 			throw new IllegalStateException(
 					"fastnet server failed to bind " + this.config.host() + ":" + this.config.port(), cause);
 		}
-		this.serverChannel = bind.channel();
-		this.boundAddress = (InetSocketAddress) bind.channel().localAddress();
-		this.state = State.RUNNING;
+		synchronized (this.lifecycleMonitor) {
+			if (this.state != State.STARTING) {
+				// Stopped while binding: undo the bind rather than run a server nobody can stop
+				bind.channel().close().awaitUninterruptibly();
+				shutdownGroups();
+				throw new IllegalStateException("fastnet server was stopped while it was starting");
+			}
+			this.serverChannel = bind.channel();
+			this.boundAddress = (InetSocketAddress) bind.channel().localAddress();
+			this.state = State.RUNNING;
+		}
 		logger.info("fastnet server started on " + this.boundAddress + " (" + this.transport.name().toLowerCase()
 				+ ", " + routes.all().size() + " routes)");
 		return this;

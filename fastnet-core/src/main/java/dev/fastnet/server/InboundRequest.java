@@ -121,7 +121,13 @@ final class InboundRequest implements Runnable, RequestContext {
 			return;
 		}
 		if (interruptible) {
-			synchronized (this) {
+			synchronized (lock()) {
+				if (this.timedOut) {
+					// Timed out between taking the request and publishing the runner: the peer was
+					// answered 408, so the handler must not run
+					this.frame.release();
+					return;
+				}
 				this.runner = Thread.currentThread();
 			}
 		}
@@ -135,7 +141,7 @@ final class InboundRequest implements Runnable, RequestContext {
 		}
 		finally {
 			if (interruptible) {
-				synchronized (this) {
+				synchronized (lock()) {
 					this.runner = null;
 					if (this.timedOut) {
 						// The timeout interrupted this thread; the interrupt must not hit the next task
@@ -174,9 +180,18 @@ final class InboundRequest implements Runnable, RequestContext {
 	 */
 	void reject(Status status, String message) {
 		if (STATE.compareAndSet(this, PENDING, DONE)) {
+			cancelTimeout();
 			this.frame.release();
 			finishWithError(status.code(), message);
 		}
+	}
+
+	/**
+	 * Return the monitor that orders the runner's publication against the timeout's interrupt:
+	 * the frame, which handlers never see, so that no user code can hold it.
+	 */
+	private Object lock() {
+		return this.frame;
 	}
 
 	/**
@@ -203,7 +218,7 @@ final class InboundRequest implements Runnable, RequestContext {
 		}
 		while (!STATE.compareAndSet(this, current, DONE));
 		if (current == RUNNING) {
-			synchronized (this) {
+			synchronized (lock()) {
 				this.timedOut = true;
 				Thread runner = this.runner;
 				if (runner != null) {
@@ -246,6 +261,16 @@ final class InboundRequest implements Runnable, RequestContext {
 			finishWithError(Status.INTERNAL.code(), ex.getMessage());
 			return;
 		}
+		int limit = this.dispatcher.maxAnswerPayload();
+		if (payload.readableBytes() > limit) {
+			// Sent anyway, it would make the peer close the connection and fail every request on it
+			int size = payload.readableBytes();
+			payload.release();
+			logger.warn("Handler of route '" + this.route.name() + "' answered " + size + " bytes, more than "
+					+ limit + " bytes fit in a frame");
+			finishWithError(Status.INTERNAL.code(), "Answer of " + size + " bytes exceeds the maximum of " + limit);
+			return;
+		}
 		this.connection.finish(Frame.response(this.frame.id(), payload), this.route.name(),
 				FastnetMetricsRecorder.STATUS_OK, this.startNanos, this.observation);
 	}
@@ -254,7 +279,7 @@ final class InboundRequest implements Runnable, RequestContext {
 		Throwable cause = unwrap(failure);
 		int status;
 		String message;
-		if (cause instanceof FastnetException fastnet) {
+		if (cause instanceof FastnetException fastnet && fastnet.answersWithStatus()) {
 			status = fastnet.status();
 			message = fastnet.getMessage();
 		}

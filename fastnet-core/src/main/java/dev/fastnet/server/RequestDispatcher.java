@@ -47,6 +47,8 @@ final class RequestDispatcher {
 
 	private final long requestTimeoutNanos;
 
+	private final int maxAnswerPayload;
+
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final Map<Long, ServerConnection> connections = new ConcurrentHashMap<>();
@@ -68,6 +70,8 @@ final class RequestDispatcher {
 		this.recorder = recorder;
 		this.timed = recorder != FastnetMetricsRecorder.NONE;
 		this.requestTimeoutNanos = config.requestTimeout().toNanos();
+		// An answer has no route and no headers: only the fixed part precedes its payload
+		this.maxAnswerPayload = config.maxFrameSize() - FrameFormat.HEADER_LENGTH;
 		this.defaultExecution = config.defaultExecution();
 		boolean usesVirtual = config.defaultExecution() == Execution.VIRTUAL
 				|| routes.all().stream().anyMatch((route) -> route.execution() == Execution.VIRTUAL);
@@ -108,31 +112,31 @@ final class RequestDispatcher {
 		Object observation = this.timed ? this.recorder.serverRequestStarted(route.name(), frame.headers()) : null;
 		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline, observation);
 		connection.requestAdmitted();
-		Execution execution = (route.execution() != null) ? route.execution() : this.defaultExecution;
-		boolean timed = !oneway && this.requestTimeoutNanos > 0;
-		if (execution == Execution.EVENT_LOOP) {
-			request.runOnEventLoop();
-			// Only an asynchronous answer is still pending here; a synchronous one needs no timer
-			if (timed) {
-				request.scheduleTimeout(this.requestTimeoutNanos);
-			}
+		if (this.draining) {
+			// Counted before this check: a drain starting meanwhile either waits for this request or
+			// is seen here, so no admitted request is cut off by the final close
+			request.reject(Status.UNAVAILABLE, "Server is shutting down");
 			return;
 		}
+		Execution execution = (route.execution() != null) ? route.execution() : this.defaultExecution;
+		boolean timed = !oneway && this.requestTimeoutNanos > 0;
+		boolean admitted = switch (execution) {
+			case EVENT_LOOP -> {
+				request.runOnEventLoop();
+				yield true;
+			}
+			case PLATFORM -> this.workers.tryExecute(request);
+			case VIRTUAL -> this.workers.tryExecuteVirtual(request);
+		};
+		if (!admitted) {
+			request.reject(Status.UNAVAILABLE, (execution == Execution.VIRTUAL)
+					? "Server is overloaded: virtual thread limit reached" : "Server is overloaded: worker queue is full");
+			return;
+		}
+		// After hand-off, so that refused requests hold no timer; a request already answered by
+		// then skips it
 		if (timed) {
 			request.scheduleTimeout(this.requestTimeoutNanos);
-		}
-		switch (execution) {
-			case EVENT_LOOP -> request.runOnEventLoop();
-			case PLATFORM -> {
-				if (!this.workers.tryExecute(request)) {
-					request.reject(Status.UNAVAILABLE, "Server is overloaded: worker queue is full");
-				}
-			}
-			case VIRTUAL -> {
-				if (!this.workers.tryExecuteVirtual(request)) {
-					request.reject(Status.UNAVAILABLE, "Server is overloaded: virtual thread limit reached");
-				}
-			}
 		}
 	}
 
@@ -253,6 +257,10 @@ final class RequestDispatcher {
 
 	int inFlight() {
 		return this.inFlight.get();
+	}
+
+	int maxAnswerPayload() {
+		return this.maxAnswerPayload;
 	}
 
 	long requestTimeoutNanos() {

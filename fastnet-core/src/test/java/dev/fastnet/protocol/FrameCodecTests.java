@@ -137,6 +137,15 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void oversizedOnewayFrameIsRejectedWithoutAnAnswer() {
+		EmbeddedChannel channel = channel(1024);
+		channel.writeInbound(Unpooled.wrappedBuffer(new byte[] { 0, 0, 0x10, 0, 1, 2, 0, 0, 0, 0, 0 }));
+		assertThat(this.errors).singleElement()
+			.isInstanceOfSatisfying(FrameTooLargeException.class, (ex) -> assertThat(ex.isIdKnown()).isFalse());
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
 	void badVersionIsRejected() {
 		byte[] frame = RawClient.encode(0, 1, "r", Map.of(), new byte[0]);
 		frame[4] = 2;

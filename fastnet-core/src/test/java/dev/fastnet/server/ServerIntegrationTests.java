@@ -166,6 +166,37 @@ class ServerIntegrationTests {
 	}
 
 	@Test
+	void failureOfACallToAnotherServerAnswers500UnlessItCarriesAnApplicationStatus() throws IOException {
+		FastnetServer server = start(Routes.builder().route("downstream.missing", (request) -> {
+			throw new dev.fastnet.client.FastnetRemoteException(404, "No handler for route 'elsewhere'");
+		}).route("downstream.app", (request) -> {
+			throw new dev.fastnet.client.FastnetRemoteException(1404, "No such key: k");
+		}).build());
+		RawClient client = connect(server);
+		client.request(1, "downstream.missing", "");
+		RawFrame missing = client.read();
+		assertThat(missing.errorStatus()).isEqualTo(500);
+		assertThat(missing.errorMessage()).isEqualTo("No handler for route 'elsewhere'");
+		client.request(2, "downstream.app", "");
+		assertThat(client.read().errorStatus()).isEqualTo(1404);
+	}
+
+	@Test
+	void answerLargerThanAFrameIsAnswered500AndTheConnectionStaysOpen() throws IOException {
+		FastnetServer server = start(Routes.builder()
+			.route("big", (request) -> new byte[2000])
+			.route("echo", Execution.EVENT_LOOP, (request) -> request.payload())
+			.build(), (config) -> config.maxFrameSize(1024));
+		RawClient client = connect(server);
+		client.request(1, "big", "");
+		RawFrame answer = client.read();
+		assertThat(answer.errorStatus()).isEqualTo(500);
+		assertThat(answer.errorMessage()).isEqualTo("Answer of 2000 bytes exceeds the maximum of 1016");
+		client.request(2, "echo", "fine");
+		assertThat(client.read().payloadString()).isEqualTo("fine");
+	}
+
+	@Test
 	void asyncHandlerIsAnsweredWhenItsStageCompletes() throws IOException {
 		CompletableFuture<String> later = new CompletableFuture<>();
 		FastnetServer server = start(Routes.builder().route("async", Execution.EVENT_LOOP, (request) -> later).build());
