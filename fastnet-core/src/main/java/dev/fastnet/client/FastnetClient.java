@@ -224,10 +224,12 @@ public final class FastnetClient implements AutoCloseable {
 	 * @param route the route
 	 * @param payload the payload
 	 * @return the answer
+	 * @throws IllegalStateException when called on one of this client's I/O threads
 	 * @throws FastnetException the failure, unwrapped: {@link FastnetRemoteException},
 	 * {@link FastnetTimeoutException}, {@link ConnectionClosedException} and so on
 	 */
 	public Reply requestBlocking(String route, byte[] payload) {
+		checkNotOnIoThread("requestBlocking");
 		return await(request(route, payload), route);
 	}
 
@@ -242,6 +244,7 @@ public final class FastnetClient implements AutoCloseable {
 	 */
 	public Reply requestBlocking(String route, Map<String, String> headers, byte[] payload,
 			@Nullable Duration timeout) {
+		checkNotOnIoThread("requestBlocking");
 		return await(request(route, headers, payload, timeout), route);
 	}
 
@@ -686,13 +689,35 @@ public final class FastnetClient implements AutoCloseable {
 	 * @throws IllegalStateException when called on one of this client's I/O threads
 	 */
 	public void close(Duration grace) {
+		checkNotOnIoThread("close(Duration)");
+		closeGracefully(grace).join();
+	}
+
+	/**
+	 * Send a one-way message and wait until it is written.
+	 * @param route the route
+	 * @param headers the headers
+	 * @param payload the payload
+	 * @throws FastnetException the failure, unwrapped
+	 * @throws IllegalStateException when called on one of this client's I/O threads
+	 */
+	public void onewayBlocking(String route, Map<String, String> headers, byte[] payload) {
+		checkNotOnIoThread("onewayBlocking");
+		await(oneway(route, headers, Unpooled.wrappedBuffer(payload)), route);
+	}
+
+	/**
+	 * Refuse a blocking call on one of this client's I/O threads, where futures complete: it
+	 * would wait for itself forever.
+	 */
+	private void checkNotOnIoThread(String operation) {
 		for (EventExecutor executor : this.group) {
 			if (executor.inEventLoop()) {
-				throw new IllegalStateException(
-						"close(Duration) would block an I/O thread of the client; use closeGracefully(Duration)");
+				throw new IllegalStateException(operation + " would block an I/O thread of the client, which "
+						+ "completes the futures it waits for; call it from another thread or use the asynchronous "
+						+ "methods");
 			}
 		}
-		closeGracefully(grace).join();
 	}
 
 	/**

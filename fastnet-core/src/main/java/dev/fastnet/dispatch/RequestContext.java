@@ -64,8 +64,10 @@ public interface RequestContext {
 	}
 
 	/**
-	 * Return the payload, valid until the handler returns: retain it to keep it longer.
-	 * @return the payload; fastnet releases it
+	 * Return the payload, valid until the handler returns; fastnet releases it then. To keep it
+	 * longer, copy it or take a {@code retainedSlice()} and release that. To answer with it, return
+	 * it as it is, without {@code retain()}: ownership then passes to the answer without a copy.
+	 * @return the payload
 	 */
 	ByteBuf payload();
 

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import dev.fastnet.client.Reply;
@@ -180,24 +179,14 @@ final class ClientProxyFactory {
 			}
 			switch (this.kind) {
 				case ONEWAY -> {
-					this.client.oneway(this.route, headers, io.netty.buffer.Unpooled.wrappedBuffer(payload)).join();
+					this.client.onewayBlocking(this.route, headers, payload);
 					return null;
 				}
 				case ASYNC -> {
 					return this.client.request(this.route, headers, payload, this.timeout).thenApply(this::decode);
 				}
 				default -> {
-					try {
-						return decode(this.client.request(this.route, headers, payload, this.timeout).join());
-					}
-					catch (CompletionException ex) {
-						Throwable cause = ex.getCause();
-						if (cause instanceof RuntimeException runtime) {
-							runtime.addSuppressed(new Exception("Called from here"));
-							throw runtime;
-						}
-						throw ex;
-					}
+					return decode(this.client.requestBlocking(this.route, headers, payload, this.timeout));
 				}
 			}
 		}

@@ -25,11 +25,17 @@ import org.springframework.core.env.PropertySource;
  */
 public class FastnetServerLifecycle implements SmartLifecycle {
 
-	/** Phase in which the server starts late and stops early, before other lifecycle beans. */
+	/**
+	 * Phase of the server, as Boot's web server graceful shutdown: it starts before and stops
+	 * after the lifecycle beans of the default phase.
+	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
 
 	/** Property holding the port the server is bound to. */
 	public static final String PORT_PROPERTY = "local.fastnet.port";
+
+	/** The same port under the name that follows the {@code fastnet.server} properties. */
+	public static final String SERVER_PORT_PROPERTY = "local.fastnet.server.port";
 
 	private static final Log logger = LogFactory.getLog(FastnetServerLifecycle.class);
 
@@ -74,7 +80,8 @@ public class FastnetServerLifecycle implements SmartLifecycle {
 		MutablePropertySources sources = environment.getPropertySources();
 		PropertySource<?> source = sources.get("fastnet.ports");
 		if (source == null) {
-			sources.addFirst(new MapPropertySource("fastnet.ports", Map.of(PORT_PROPERTY, port)));
+			sources.addFirst(
+					new MapPropertySource("fastnet.ports", Map.of(PORT_PROPERTY, port, SERVER_PORT_PROPERTY, port)));
 		}
 		if (context.getParent() instanceof ConfigurableApplicationContext parent) {
 			setPortProperty(parent, port);

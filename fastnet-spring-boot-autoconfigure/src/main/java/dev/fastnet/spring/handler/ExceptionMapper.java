@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 import dev.fastnet.FastnetException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ReflectionUtils;
 
@@ -17,12 +18,15 @@ import org.springframework.util.ReflectionUtils;
  */
 final class ExceptionMapper {
 
-	static final ExceptionMapper NONE = new ExceptionMapper(List.of());
+	static final ExceptionMapper NONE = new ExceptionMapper(List.of(), List.of());
 
-	private final List<Entry> entries;
+	private final List<Entry> own;
 
-	private ExceptionMapper(List<Entry> entries) {
-		this.entries = entries;
+	private final List<Entry> advice;
+
+	private ExceptionMapper(List<Entry> own, List<Entry> advice) {
+		this.own = own;
+		this.advice = advice;
 	}
 
 	static List<Entry> entriesOf(Object bean, Class<?> userClass) {
@@ -42,6 +46,13 @@ final class ExceptionMapper {
 			Class<? extends Throwable> parameterType = (Class<? extends Throwable>) method.getParameterTypes()[0];
 			List<Class<? extends Throwable>> types = (annotation.value().length > 0) ? List.of(annotation.value())
 					: List.of(parameterType);
+			for (Class<? extends Throwable> type : types) {
+				if (!parameterType.isAssignableFrom(type)) {
+					throw new IllegalStateException("@MessageExceptionHandler method "
+							+ HandlerMethodInvoker.describe(method) + " handles " + type.getName()
+							+ " but its parameter takes only " + parameterType.getName());
+				}
+			}
 			ReflectionUtils.makeAccessible(method);
 			for (Class<? extends Throwable> type : types) {
 				entries.add(new Entry(type, bean, method));
@@ -54,13 +65,13 @@ final class ExceptionMapper {
 		if (own.isEmpty() && advice.isEmpty()) {
 			return NONE;
 		}
-		List<Entry> all = new ArrayList<>(own);
-		all.addAll(advice);
-		return new ExceptionMapper(List.copyOf(all));
+		return new ExceptionMapper(List.copyOf(own), List.copyOf(advice));
 	}
 
 	/**
-	 * Map a failure to what the handler throws.
+	 * Map a failure to what the handler throws: the closest matching method of the handler's
+	 * bean, else the closest of the advice beans; a method that returns {@code null} leaves the
+	 * failure unchanged.
 	 */
 	RuntimeException map(Throwable failure) {
 		Throwable cause = failure;
@@ -68,10 +79,12 @@ final class ExceptionMapper {
 				&& cause.getCause() != null) {
 			cause = cause.getCause();
 		}
-		for (Entry entry : this.entries) {
-			if (entry.type().isInstance(cause)) {
+		for (List<Entry> entries : List.of(this.own, this.advice)) {
+			Entry entry = closest(entries, cause);
+			if (entry != null) {
 				try {
-					return (RuntimeException) entry.method().invoke(entry.bean(), cause);
+					Object mapped = entry.method().invoke(entry.bean(), cause);
+					return (mapped != null) ? (RuntimeException) mapped : asRuntime(cause);
 				}
 				catch (InvocationTargetException ex) {
 					return asRuntime(ex.getTargetException());
@@ -82,6 +95,34 @@ final class ExceptionMapper {
 			}
 		}
 		return asRuntime(cause);
+	}
+
+	private static @Nullable Entry closest(List<Entry> entries, Throwable cause) {
+		Entry closest = null;
+		int closestDepth = Integer.MAX_VALUE;
+		for (Entry entry : entries) {
+			int depth = depth(entry.type(), cause.getClass());
+			if (depth < closestDepth) {
+				closest = entry;
+				closestDepth = depth;
+			}
+		}
+		return closest;
+	}
+
+	/**
+	 * Return how many superclass steps lead from the thrown type to the handled one, as Spring's
+	 * ExceptionDepthComparator measures: the nearest handler wins.
+	 */
+	private static int depth(Class<?> handled, Class<?> thrown) {
+		int depth = 0;
+		for (Class<?> type = thrown; type != null; type = type.getSuperclass()) {
+			if (type == handled) {
+				return depth;
+			}
+			depth++;
+		}
+		return Integer.MAX_VALUE;
 	}
 
 	private static RuntimeException asRuntime(Throwable failure) {

@@ -105,6 +105,20 @@ public class MessageHandlerRegistry implements BeanPostProcessor, BeanFactoryAwa
 	}
 
 	/**
+	 * Return whether a type declares {@link MessageHandler} methods.
+	 * @param type the type
+	 * @return whether beans of the type handle routes
+	 */
+	public static boolean hasHandlerMethods(Class<?> type) {
+		Class<?> userClass = ClassUtils.getUserClass(type);
+		return !MethodIntrospector
+			.selectMethods(userClass,
+					(MethodIntrospector.MetadataLookup<MessageHandler>) (method) -> AnnotatedElementUtils
+						.findMergedAnnotation(method, MessageHandler.class))
+			.isEmpty();
+	}
+
+	/**
 	 * Build the routes from every handler found so far; later calls return the same routes.
 	 * @return the routes
 	 */

@@ -92,6 +92,11 @@ class MessageHandlerIntegrationTests {
 				RawFrame failure = call(client, "errors.boom", "");
 				assertThat(failure.errorStatus()).isEqualTo(500);
 				assertThat(failure.errorMessage()).isEqualTo("boom");
+				// The closest handler of the bean wins, whatever the order of its methods
+				assertThat(call(client, "closest.specific", "").errorStatus()).isEqualTo(1409);
+				assertThat(call(client, "closest.general", "").errorMessage()).isEqualTo("runtime: unsupported");
+				// A handler that returns null leaves the failure as it was
+				assertThat(call(client, "closest.unmapped", "").errorStatus()).isEqualTo(500);
 				RawFrame mapped = call(client, "errors.mapped", "");
 				assertThat(mapped.errorStatus()).isEqualTo(1409);
 				assertThat(mapped.errorMessage()).isEqualTo("mapped: conflict");
@@ -226,6 +231,11 @@ class MessageHandlerIntegrationTests {
 		}
 
 		@Bean
+		ClosestHandlers closestHandlers() {
+			return new ClosestHandlers();
+		}
+
+		@Bean
 		Object eventHandlers() {
 			return new Object() {
 				@MessageHandler("events.log")
@@ -311,10 +321,6 @@ class MessageHandlerIntegrationTests {
 			throw new FastnetException(1404, "No such key: k");
 		}
 
-		@MessageHandler("boom")
-		String boom() {
-			throw new IllegalStateException("boom");
-		}
 
 		@MessageHandler("mapped")
 		String mapped() {
@@ -331,9 +337,49 @@ class MessageHandlerIntegrationTests {
 			return CompletableFuture.failedFuture(new IllegalArgumentException("async conflict"));
 		}
 
+		@MessageHandler("boom")
+		String boom() {
+			throw new IllegalStateException("boom");
+		}
+
 		@MessageExceptionHandler
 		FastnetException conflict(IllegalArgumentException ex) {
 			return new FastnetException(1409, "mapped: " + ex.getMessage());
+		}
+
+	}
+
+	@MessageHandler("closest")
+	static class ClosestHandlers {
+
+		@MessageHandler("specific")
+		String specific() {
+			throw new IllegalArgumentException("specific");
+		}
+
+		@MessageHandler("general")
+		String general() {
+			throw new UnsupportedOperationException("unsupported");
+		}
+
+		@MessageHandler("unmapped")
+		String unmapped() {
+			throw new ArithmeticException("unmapped");
+		}
+
+		@MessageExceptionHandler
+		FastnetException anyRuntime(RuntimeException ex) {
+			return new FastnetException(1500, "runtime: " + ex.getMessage());
+		}
+
+		@MessageExceptionHandler
+		FastnetException specific(IllegalArgumentException ex) {
+			return new FastnetException(1409, "specific: " + ex.getMessage());
+		}
+
+		@MessageExceptionHandler
+		FastnetException notMapped(ArithmeticException ex) {
+			return null;
 		}
 
 	}

@@ -9,6 +9,7 @@ import dev.fastnet.spring.context.FastnetServerLifecycle;
 import dev.fastnet.spring.handler.MessageHandlerRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -57,8 +58,17 @@ public final class FastnetServerAutoConfiguration {
 		Duration phaseTimeout = Binder.get(context.getEnvironment())
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(Duration.ofSeconds(30));
+		// and closing connections and threads after the grace takes a few seconds more
+		Duration margin = Duration.ofSeconds(Math.min(5, phaseTimeout.toSeconds() / 2));
+		Duration limit = phaseTimeout.minus(margin);
 		Duration grace = properties.getServer().getShutdownGrace();
-		return new FastnetServerLifecycle(server, context, (grace.compareTo(phaseTimeout) <= 0) ? grace : phaseTimeout);
+		return new FastnetServerLifecycle(server, context, (grace.compareTo(limit) <= 0) ? grace : limit);
+	}
+
+	@Bean
+	static LazyInitializationExcludeFilter fastnetMessageHandlerLazyInitializationExcludeFilter() {
+		// Handler beans must exist when the server starts: its routes are fixed then
+		return (beanName, definition, beanType) -> MessageHandlerRegistry.hasHandlerMethods(beanType);
 	}
 
 }

@@ -80,10 +80,24 @@ class FastnetServerAutoConfigurationTests {
 	void shutdownGraceIsCappedByTheLifecyclePhaseTimeout() {
 		this.runner.withPropertyValues("fastnet.server.shutdown-grace=60s", "spring.lifecycle.timeout-per-shutdown-phase=5s")
 			.run((context) -> assertThat(context.getBean(FastnetServerLifecycle.class).getShutdownGrace())
-				.isEqualTo(Duration.ofSeconds(5)));
+				.isEqualTo(Duration.ofSeconds(3)));
+		this.runner.withPropertyValues("fastnet.server.shutdown-grace=60s")
+			.run((context) -> assertThat(context.getBean(FastnetServerLifecycle.class).getShutdownGrace())
+				.isEqualTo(Duration.ofSeconds(25)));
 		this.runner.withPropertyValues("fastnet.server.shutdown-grace=2s")
 			.run((context) -> assertThat(context.getBean(FastnetServerLifecycle.class).getShutdownGrace())
 				.isEqualTo(Duration.ofSeconds(2)));
+	}
+
+	@Test
+	void handlerBeansAreCreatedEagerlyUnderLazyInitialization() {
+		this.runner.withInitializer((context) -> context.addBeanFactoryPostProcessor(
+				new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
+			.withUserConfiguration(LazyHandlers.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(FastnetServer.class).routes().find("lazy.echo")).isPresent();
+			});
 	}
 
 	@Test
@@ -249,6 +263,25 @@ class FastnetServerAutoConfigurationTests {
 
 		@MessageHandler("same")
 		String two(String payload) {
+			return payload;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LazyHandlers {
+
+		@Bean
+		EchoHandler lazyEchoHandler() {
+			return new EchoHandler();
+		}
+
+	}
+
+	static class EchoHandler {
+
+		@MessageHandler("lazy.echo")
+		String echo(String payload) {
 			return payload;
 		}
 
