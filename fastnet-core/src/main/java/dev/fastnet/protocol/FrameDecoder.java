@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +35,10 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
 	private final RouteCache routes = new RouteCache();
 
+	private final boolean backpressure;
+
+	private boolean paused;
+
 	private boolean failed;
 
 	private long decodedBytes;
@@ -52,12 +57,38 @@ public class FrameDecoder extends ByteToMessageDecoder {
 	 * @param bytesRead counter of decoded bytes, or {@code null}
 	 */
 	public FrameDecoder(int maxFrameSize, @Nullable LongAdder bytesRead) {
+		this(maxFrameSize, bytesRead, false);
+	}
+
+	/**
+	 * Create a decoder that counts the bytes of the frames it decodes and, with backpressure,
+	 * stops decoding while the channel is not writable: a peer that pipelines requests but does
+	 * not read the answers cannot make this side queue more than the write-buffer high water
+	 * mark, even within one read. Decoding resumes when the channel is writable again.
+	 * @param maxFrameSize the largest accepted length field, at least 8
+	 * @param bytesRead counter of decoded bytes, or {@code null}
+	 * @param backpressure whether to pause decoding while the channel is not writable
+	 */
+	public FrameDecoder(int maxFrameSize, @Nullable LongAdder bytesRead, boolean backpressure) {
 		if (maxFrameSize < FrameFormat.HEADER_LENGTH) {
 			throw new IllegalArgumentException(
 					"maxFrameSize must be at least " + FrameFormat.HEADER_LENGTH + ": " + maxFrameSize);
 		}
 		this.maxFrameSize = maxFrameSize;
 		this.bytesRead = bytesRead;
+		this.backpressure = backpressure;
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+		if (this.paused && ctx.channel().isWritable()) {
+			this.paused = false;
+			// Decode what is already buffered: the peer may be waiting for these answers before it
+			// sends anything more
+			channelRead(ctx, Unpooled.EMPTY_BUFFER);
+			channelReadComplete(ctx);
+		}
+		ctx.fireChannelWritabilityChanged();
 	}
 
 	@Override
@@ -75,6 +106,10 @@ public class FrameDecoder extends ByteToMessageDecoder {
 	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
 		if (this.failed) {
 			in.skipBytes(in.readableBytes());
+			return;
+		}
+		if (this.backpressure && !ctx.channel().isWritable()) {
+			this.paused = true;
 			return;
 		}
 		int readable = in.readableBytes();

@@ -43,7 +43,8 @@ final class ServerChannelInitializer {
 			// promise and a listener per answer
 			pipeline.addLast(FastnetPipeline.IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
 		}
-		pipeline.addLast(FastnetPipeline.FRAME_DECODER, new FrameDecoder(this.config.maxFrameSize(), this.stats.bytesRead));
+		pipeline.addLast(FastnetPipeline.FRAME_DECODER,
+				new FrameDecoder(this.config.maxFrameSize(), this.stats.bytesRead, true));
 		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, new FrameEncoder(this.stats.bytesWritten));
 		pipeline.addLast(FastnetPipeline.HANDLER,
 				new ServerConnection(this.sessionIds.incrementAndGet(), this.dispatcher, this.listeners));

@@ -442,6 +442,33 @@ class ServerIntegrationTests {
 	}
 
 	@Test
+	void peerThatDoesNotReadItsAnswersIsNotAnsweredBeyondTheWriteBuffer() throws IOException {
+		FastnetServer server = start(Routes.builder()
+			.route("big", Execution.EVENT_LOOP, (request) -> new byte[256 * 1024])
+			.build(), (config) -> config.writeBufferWaterMarks(32 * 1024, 64 * 1024));
+		try (RawClient client = new RawClient(new InetSocketAddress("127.0.0.1", server.port()), 4096)) {
+			// 100 requests in one write: about 25 MiB of answers, far more than the socket buffers hold
+			java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+			for (int id = 1; id <= 100; id++) {
+				burst.writeBytes(RawClient.encode(RawClient.REQUEST, id, "big", Map.of(), new byte[0]));
+			}
+			client.send(burst.toByteArray());
+			// While nothing is read, the server stops producing answers instead of queueing them all
+			await().atMost(Duration.ofSeconds(10))
+				.during(Duration.ofMillis(300))
+				.until(() -> server.stats().requestsOk() < 100);
+			long answeredWhileBlocked = server.stats().requestsOk();
+			assertThat(answeredWhileBlocked).isLessThan(100);
+			// Reading resumes the server: every request is answered, in order, none lost
+			for (int id = 1; id <= 100; id++) {
+				RawFrame answer = client.read();
+				assertThat(answer.id()).isEqualTo(id);
+				assertThat(answer.payload()).hasSize(256 * 1024);
+			}
+		}
+	}
+
+	@Test
 	void idleConnectionIsClosedButPingKeepsASessionAlive() throws IOException {
 		List<String> events = new CopyOnWriteArrayList<>();
 		FastnetServer server = start(echoRoutes(), (config) -> config.idleTimeout(Duration.ofMillis(300)),

@@ -44,7 +44,15 @@ public final class RawClient implements AutoCloseable {
 	private final OutputStream out;
 
 	public RawClient(InetSocketAddress address) throws IOException {
+		this(address, 0);
+	}
+
+	/** Connect with the given receive buffer size, 0 for the system's default. */
+	public RawClient(InetSocketAddress address, int receiveBufferSize) throws IOException {
 		this.socket = new Socket();
+		if (receiveBufferSize > 0) {
+			this.socket.setReceiveBufferSize(receiveBufferSize);
+		}
 		this.socket.connect(address, 5000);
 		this.socket.setTcpNoDelay(true);
 		this.socket.setSoTimeout(10_000);
