@@ -18,17 +18,23 @@ class BlockingCallIntegrationTests extends ClientTestSupport {
 
 	@Test
 	void blockingCallOnAnIoThreadFailsInsteadOfHanging() {
-		FastnetServer server = startServer(
-				Routes.builder().route("echo", Execution.EVENT_LOOP, (request) -> request.payloadString()).build());
+		FastnetServer server = startServer(Routes.builder()
+			.route("echo", Execution.EVENT_LOOP, (request) -> request.payloadString())
+			.route("slow", (request) -> {
+				// Answer late, so that the callbacks below are attached first and run on the I/O thread
+				Thread.sleep(200);
+				return request.payloadString();
+			})
+			.build());
 		FastnetClient client = client(addressOf(server), (config) -> config.ioThreads(1));
-		CompletableFuture<Reply> nested = client.request("echo", bytes("outer"))
+		CompletableFuture<Reply> nested = client.request("slow", bytes("outer"))
 			.thenApply((reply) -> client.requestBlocking("echo", bytes("inner")));
 		assertThat(nested).failsWithin(Duration.ofSeconds(5))
 			.withThrowableThat()
 			.havingRootCause()
 			.isInstanceOf(IllegalStateException.class)
 			.withMessageStartingWith("requestBlocking would block an I/O thread of the client");
-		CompletableFuture<Void> oneway = client.request("echo", bytes("outer"))
+		CompletableFuture<Void> oneway = client.request("slow", bytes("outer"))
 			.thenAccept((reply) -> client.onewayBlocking("echo", java.util.Map.of(), bytes("inner")));
 		assertThat(oneway).failsWithin(Duration.ofSeconds(5))
 			.withThrowableThat()
