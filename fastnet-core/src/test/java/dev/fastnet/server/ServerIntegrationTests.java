@@ -116,6 +116,24 @@ class ServerIntegrationTests {
 	}
 
 	@Test
+	void handlersRunWhereTheirRouteSays() throws IOException {
+		FastnetServer server = start(Routes.builder()
+			.route("loop", Execution.EVENT_LOOP, (request) -> Thread.currentThread().getName())
+			.route("platform", Execution.PLATFORM, (request) -> Thread.currentThread().getName())
+			.route("virtual", Execution.VIRTUAL, (request) -> Thread.currentThread().getName())
+			.build());
+		RawClient client = connect(server);
+		client.request(1, "loop", "");
+		assertThat(client.read().payloadString()).startsWith("fastnet-server-io");
+		client.request(2, "platform", "");
+		assertThat(client.read().payloadString()).matches("fastnet-worker-\\d+");
+		client.request(3, "virtual", "");
+		// Virtual threads from Java 21 on; before that the platform pool takes the handler
+		assertThat(client.read().payloadString()).matches((Runtime.version().feature() >= 21)
+				? "fastnet-worker-virtual-\\d+" : "fastnet-worker-\\d+");
+	}
+
+	@Test
 	void pingIsAnsweredWithPong() throws IOException {
 		FastnetServer server = start(echoRoutes());
 		RawClient client = connect(server);
