@@ -111,7 +111,7 @@ final class RequestDispatcher {
 		}
 		Object observation = this.timed ? this.recorder.serverRequestStarted(route.name(), frame.headers()) : null;
 		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline, observation);
-		connection.requestAdmitted();
+		requestAdmitted();
 		if (this.draining) {
 			// Counted before this check: a drain starting meanwhile either waits for this request or
 			// is seen here, so no admitted request is cut off by the final close

@@ -52,8 +52,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 
 	private volatile @Nullable Map<String, Object> attributes;
 
-	private int inFlight;
-
 	private @Nullable WriteBatcher writer;
 
 	private boolean goAwaySent;
@@ -210,14 +208,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 		}
 	}
 
-	void requestAdmitted() {
-		this.inFlight++;
-		this.dispatcher.requestAdmitted();
-	}
-
 	private void finish0(@Nullable Frame answer, String route, int status, long startNanos,
 			@Nullable Object observation) {
-		this.inFlight--;
 		int recorded = status;
 		if (answer != null) {
 			if (channel().isActive()) {
@@ -258,10 +250,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 			this.goAwaySent = true;
 			context().writeAndFlush(Frame.control(FrameType.GOAWAY), context().voidPromise());
 		}
-	}
-
-	int inFlight() {
-		return this.inFlight;
 	}
 
 	EventLoop eventLoop() {
