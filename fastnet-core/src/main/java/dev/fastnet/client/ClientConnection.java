@@ -65,6 +65,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private volatile boolean retired;
 
+	private volatile boolean goAwayReceived;
+
 	private volatile boolean confirmed;
 
 	private volatile @Nullable ChannelHandlerContext ctx;
@@ -315,6 +317,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 			case GOAWAY -> {
 				frame.release();
 				logger.debug("Connection to " + this.pool.label() + " received GOAWAY");
+				this.goAwayReceived = true;
 				retire();
 			}
 			case REQUEST -> {
@@ -467,6 +470,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 			ping(null, options.pingTimeout().toNanos());
 		}
 		scheduleMaintenance(now);
+	}
+
+	/**
+	 * Return whether the server announced it is draining.
+	 * @return whether GOAWAY arrived on this connection
+	 */
+	boolean goAwayReceived() {
+		return this.goAwayReceived;
 	}
 
 	/**

@@ -29,8 +29,14 @@ final class RequestCall extends Call {
 
 	private @Nullable ByteBuf payload;
 
-	/** The payload kept after writing, to send again if the connection proves stale. */
+	/**
+	 * The payload kept after writing, to send again if the connection proves stale or its
+	 * server refuses the request while draining.
+	 */
 	private @Nullable ByteBuf kept;
+
+	/** Whether the request was written on a connection that had been idle. */
+	private boolean suspect;
 
 	private int resends;
 
@@ -71,8 +77,8 @@ final class RequestCall extends Call {
 		ByteBuf payload = this.payload;
 		this.payload = null;
 		this.sentOn = connection;
-		boolean suspect = connection.writingAfterIdle();
-		if (suspect && this.resends <= connection.pool().options().maxConnections() && payload != null) {
+		this.suspect = connection.writingAfterIdle();
+		if (this.resends <= connection.pool().options().maxConnections() && payload != null) {
 			this.kept = payload.retain();
 		}
 		this.id = connection.register(this);
@@ -85,6 +91,13 @@ final class RequestCall extends Call {
 	 * @param frame the RESPONSE or ERROR; released here
 	 */
 	void answered(Frame frame) {
+		if (isRefusedByDrainingServer(frame)) {
+			// The server answered 503 after sending GOAWAY: the request never reached a handler,
+			// so another connection (or server) may take it
+			frame.release();
+			resend();
+			return;
+		}
 		cancelTimeout();
 		releaseKept();
 		try {
@@ -131,14 +144,21 @@ final class RequestCall extends Call {
 	 * Return whether the request can be sent again after its connection proved stale.
 	 */
 	boolean canResend() {
-		return this.kept != null;
+		return this.kept != null && this.suspect;
+	}
+
+	private boolean isRefusedByDrainingServer(Frame frame) {
+		ClientConnection connection = this.sentOn;
+		return this.kept != null && connection != null && connection.goAwayReceived()
+				&& frame.type() == FrameType.ERROR && frame.payload().readableBytes() >= 2
+				&& frame.errorStatus() == dev.fastnet.Status.UNAVAILABLE.code();
 	}
 
 	/**
 	 * Send the request again on another connection (event loop); the slot was released. Only for
-	 * a request written on a connection that had been idle and that the server closed before
-	 * answering anything: the server closed it before the request arrived. Bounded: another
-	 * stale connection of the pool may take it, but not more often than the pool has connections.
+	 * a request that never reached a handler: written on a connection that had been idle and that
+	 * the server closed before answering anything, or refused with 503 by a server that had sent
+	 * GOAWAY. Bounded: not more often than the pool has connections.
 	 */
 	void resend() {
 		cancelTimeout();
