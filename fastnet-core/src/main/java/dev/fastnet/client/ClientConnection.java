@@ -40,6 +40,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	/** Ids of timed-out requests remembered to tell late answers from unknown ones. */
 	private static final int MAX_EXPIRED_IDS = 4096;
 
+	/** Golden-ratio multiplier that spreads consecutive ids over the pending map. */
+	private static final int ID_SCRAMBLE = 0x9E3779B9;
+
 	/**
 	 * A server close this soon after requests were written on an idle connection, with nothing
 	 * read since, means the server had closed the idle connection before they arrived: they are
@@ -193,12 +196,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 * Register a request about to be written and return its id. Event loop only.
 	 */
 	int register(RequestCall call) {
-		int id = this.lastId;
+		// Ids follow a counter scrambled by an odd multiplier (a bijection on int): sequential
+		// ids would sit in one long probe run of the open-addressing map, and every removal would
+		// walk it
+		int sequence = this.lastId;
+		int id;
 		do {
-			id = (id == Integer.MAX_VALUE) ? 1 : id + 1;
+			sequence++;
+			id = sequence * ID_SCRAMBLE;
 		}
-		while (this.pending.containsKey(id) || this.expired.containsKey(id));
-		this.lastId = id;
+		while (id == 0 || this.pending.containsKey(id) || this.expired.containsKey(id));
+		this.lastId = sequence;
 		this.pending.put(id, call);
 		this.lastUsedNanos = System.nanoTime();
 		return id;
