@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +95,8 @@ public final class FastnetClient implements AutoCloseable {
 	final LongAdder rejected = new LongAdder();
 
 	private final LongAdder unroutedPushes = new LongAdder();
+
+	private final List<Consumer<List<InetSocketAddress>>> endpointListeners = new CopyOnWriteArrayList<>();
 
 	private volatile EndpointPool[] pools;
 
@@ -573,7 +576,24 @@ public final class FastnetClient implements AutoCloseable {
 		if (!added.isEmpty() || !removed.isEmpty()) {
 			logger.info("fastnet client '" + this.config.name() + "' endpoints updated: " + added.size() + " added, "
 					+ removed.size() + " removed, now " + checked.size());
+			for (Consumer<List<InetSocketAddress>> listener : this.endpointListeners) {
+				try {
+					listener.accept(checked);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Endpoint listener of fastnet client '" + this.config.name() + "' failed", ex);
+				}
+			}
 		}
+	}
+
+	/**
+	 * Register a listener told the new endpoint list whenever {@link #updateEndpoints} changes
+	 * it; for example to meter new endpoints. Called on the thread that updates the endpoints.
+	 * @param listener the listener
+	 */
+	public void onEndpointsChanged(Consumer<List<InetSocketAddress>> listener) {
+		this.endpointListeners.add(Objects.requireNonNull(listener, "listener"));
 	}
 
 	/**

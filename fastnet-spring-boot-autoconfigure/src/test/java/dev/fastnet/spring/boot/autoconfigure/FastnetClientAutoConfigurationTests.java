@@ -237,6 +237,26 @@ class FastnetClientAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void endpointsAddedAtRuntimeGetMetersAndRemovedOnesLoseThem() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		try (FastnetClient client = FastnetClient.create(ClientConfig.builder()
+			.name("moving")
+			.ioThreads(1)
+			.endpoint("127.0.0.1", this.server.port())
+			.build())) {
+			new dev.fastnet.spring.metrics.FastnetClientMeterBinder(client).bindTo(registry);
+			String first = "127.0.0.1:" + this.server.port();
+			String second = "127.0.0.1:" + this.other.port();
+			assertThat(registry.find("fastnet.client.pool.open").tag("endpoint", first).gauge()).isNotNull();
+			client.updateEndpoints(List.of(InetSocketAddress.createUnresolved("127.0.0.1", this.other.port())));
+			assertThat(registry.find("fastnet.client.pool.open").tag("endpoint", second).gauge()).isNotNull();
+			assertThat(registry.find("fastnet.client.pool.open").tag("endpoint", first).gauge()).isNull();
+			assertThat(client.requestBlocking("who", new byte[0]).payloadString()).isEqualTo("two");
+			assertThat(registry.get("fastnet.client.pool.open").tag("endpoint", second).gauge().value()).isEqualTo(1.0);
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class QualifiedInjection {
 
