@@ -7,6 +7,7 @@ import dev.fastnet.FastnetException;
 import dev.fastnet.Status;
 import dev.fastnet.dispatch.Execution;
 import dev.fastnet.spring.handler.MessageHandler;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -51,7 +52,7 @@ class KeyValueHandlers {
 		return new Entry(key.key(), value);
 	}
 
-	private static void requireText(String value, String field) {
+	private static void requireText(@Nullable String value, String field) {
 		if (value == null) {
 			throw new FastnetException(Status.BAD_REQUEST, "Field '" + field + "' is required");
 		}
@@ -62,11 +63,11 @@ class KeyValueHandlers {
 	}
 
 	/** A stored entry. */
-	record Entry(String key, String value) {
+	record Entry(@Nullable String key, @Nullable String value) {
 	}
 
 	/** A request naming a key. */
-	record Key(String key) {
+	record Key(@Nullable String key) {
 	}
 
 }

@@ -1,0 +1,7 @@
+/**
+ * A key-value and echo service built on the fastnet starter.
+ */
+@NullMarked
+package dev.fastnet.sample;
+
+import org.jspecify.annotations.NullMarked;
