@@ -82,7 +82,9 @@ final class RequestCall extends Call {
 			this.kept = payload.retain();
 		}
 		this.id = connection.register(this);
-		this.timeoutTask = connection.executor().schedule(this::timedOut, remaining, TimeUnit.NANOSECONDS);
+		if (!connection.queueTimeout(this)) {
+			this.timeoutTask = connection.executor().schedule(this::timedOut, remaining, TimeUnit.NANOSECONDS);
+		}
 		connection.write(Frame.request(this.id, this.route, headers, payload));
 	}
 
@@ -123,7 +125,18 @@ final class RequestCall extends Call {
 		}
 	}
 
-	private void timedOut() {
+	/**
+	 * Return whether this request was written on the connection and still waits for its answer.
+	 * Event loop of that connection only.
+	 */
+	boolean awaitsAnswerOn(ClientConnection connection) {
+		return this.sentOn == connection && !this.future.isDone();
+	}
+
+	/**
+	 * The request's time ran out (event loop of the connection it was written on).
+	 */
+	void timedOut() {
 		ClientConnection connection = this.sentOn;
 		if (connection != null && connection.expire(this.id, this)) {
 			releaseKept();
