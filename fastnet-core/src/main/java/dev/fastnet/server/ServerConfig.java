@@ -21,8 +21,8 @@ import dev.fastnet.worker.WorkerPoolOptions;
  * @param maxFrameSize largest accepted length field, in bytes; default 1 MiB
  * @param maxConnections connections served at once; further ones are closed at accept; default
  * 10000
- * @param idleTimeout a connection without traffic for this long is closed, zero for never;
- * default 5 minutes
+ * @param idleTimeout a connection that sends nothing for this long is closed (a PING counts),
+ * zero for never; default 5 minutes
  * @param requestTimeout a request not answered within this is answered ERROR 408, zero for
  * never; default 30 seconds
  * @param workers sizing of the worker pool

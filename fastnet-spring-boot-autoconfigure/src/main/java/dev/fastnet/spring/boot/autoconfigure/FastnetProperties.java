@@ -131,8 +131,8 @@ public class FastnetProperties implements Validator {
 		private int maxConnections = 10000;
 
 		/**
-		 * Time without traffic after which a connection is closed. Use 0 to never close idle
-		 * connections.
+		 * Time without anything received after which a connection is closed (a PING counts). Use 0
+		 * to never close idle connections.
 		 */
 		private Duration idleTimeout = Duration.ofMinutes(5);
 
