@@ -80,7 +80,8 @@ public class EchoRoundTripBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() throws Exception {
 		System.out.println("\nMeasuring " + this.server + " echo round trips of " + this.payloadSize
-				+ "-byte payloads, " + BATCH + " pipelined per batch, one connection over loopback");
+				+ "-byte payloads, " + BATCH + " pipelined per batch, one connection over loopback; rerun: "
+				+ "java -jar fastnet-benchmarks/target/benchmarks.jar EchoRoundTripBenchmark -f 3");
 		int port;
 		if (this.server.equals("fastnet")) {
 			this.fastnet = FastnetServer
