@@ -307,11 +307,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	void write(Frame frame, ChannelPromise promise) {
-		WriteBatcher writer = this.writer;
-		if (writer == null) {
-			throw new IllegalStateException("Connection is not initialised");
-		}
-		writer.write(frame, promise);
+		writer().write(frame, promise);
 	}
 
 	private WriteBatcher writer() {
