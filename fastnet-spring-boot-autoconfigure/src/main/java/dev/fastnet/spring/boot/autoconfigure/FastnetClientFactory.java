@@ -1,6 +1,7 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
 import java.net.InetSocketAddress;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +10,6 @@ import java.util.function.Function;
 import dev.fastnet.client.FastnetClient;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -18,7 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
  *
  * @since 0.1.0
  */
-public class FastnetClientFactory implements DisposableBean {
+public class FastnetClientFactory {
 
 	private final FastnetProperties properties;
 
@@ -83,12 +83,7 @@ public class FastnetClientFactory implements DisposableBean {
 	 * @return an unmodifiable view
 	 */
 	public Map<String, FastnetClient> clients() {
-		return java.util.Collections.unmodifiableMap(this.clients);
-	}
-
-	@Override
-	public void destroy() {
-		this.clients.clear();
+		return Collections.unmodifiableMap(this.clients);
 	}
 
 }
