@@ -1,0 +1,139 @@
+package dev.fastnet.benchmarks.load;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.fastnet.client.ClientConfig;
+import dev.fastnet.client.FastnetClient;
+import dev.fastnet.client.FastnetRemoteException;
+import dev.fastnet.client.PoolOptions;
+import dev.fastnet.client.Reply;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.HdrHistogram.Histogram;
+
+/**
+ * fastnet's own {@link FastnetClient} keeping {@code connections x inFlight} requests
+ * outstanding: a pool of {@code connections} connections, each answer checked and replaced by
+ * the next request from the completion callback, on the client's I/O thread.
+ */
+final class FastnetLoadClient implements LoadClient.Driver {
+
+	private final LoadClient.Settings settings;
+
+	private final Measurement measurement;
+
+	private final byte[] pattern;
+
+	private final FastnetClient client;
+
+	private final AtomicInteger running = new AtomicInteger();
+
+	FastnetLoadClient(LoadClient.Settings settings, Measurement measurement) {
+		this.settings = settings;
+		this.measurement = measurement;
+		this.pattern = LoadClient.pattern(settings.payload());
+		int connections = settings.connections();
+		int inFlight = settings.inFlight();
+		this.client = FastnetClient.create(ClientConfig.builder()
+			.endpoint("127.0.0.1", settings.port())
+			.ioThreads(settings.threads())
+			.pool(PoolOptions.builder()
+				.minIdle(connections)
+				.maxConnections(connections)
+				.maxInFlightPerConnection(inFlight)
+				.maxPendingAcquires(connections * inFlight)
+				.build())
+			.build());
+	}
+
+	@Override
+	public void start() {
+		// Warm the pool first, so that the chains do not race the connects
+		this.client.requestBlocking("echo", this.pattern);
+		int chains = this.settings.connections() * this.settings.inFlight();
+		for (int i = 0; i < chains; i++) {
+			new Chain(i, this.measurement.histogram(i)).send();
+		}
+	}
+
+	@Override
+	public void quiesce() throws InterruptedException {
+		// Chains stop sending once stopped; wait for the answers already on their way
+		long deadline = System.nanoTime() + 5_000_000_000L;
+		while (this.running.get() > 0 && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.client.close();
+	}
+
+	private final class Chain {
+
+		private final int index;
+
+		private final Histogram histogram;
+
+		private int sequence;
+
+		Chain(int index, Histogram histogram) {
+			this.index = index;
+			this.histogram = histogram;
+		}
+
+		void send() {
+			int size = FastnetLoadClient.this.settings.payload();
+			int tag = this.index * 31 + this.sequence++;
+			ByteBuf payload = PooledByteBufAllocator.DEFAULT.directBuffer(size);
+			payload.writeInt(tag).writeBytes(FastnetLoadClient.this.pattern, 4, size - 4);
+			long sentAt = System.nanoTime();
+			FastnetLoadClient.this.running.incrementAndGet();
+			CompletableFuture<Reply> reply = FastnetLoadClient.this.client.request("echo", Map.of(), payload, null);
+			reply.whenComplete((answer, failure) -> answered(tag, sentAt, answer, failure));
+		}
+
+		private void answered(int tag, long sentAt, Reply answer, Throwable failure) {
+			Measurement measurement = FastnetLoadClient.this.measurement;
+			FastnetLoadClient.this.running.decrementAndGet();
+			boolean measuring = measurement.measuring();
+			if (failure != null) {
+				if (!(failure instanceof FastnetRemoteException) && !(failure.getCause() instanceof FastnetRemoteException)
+						&& !measurement.stopped()) {
+					// Anything but an ERROR answer ends the chain: it would spin on a dead client
+					measurement.connectionsLost.increment();
+					return;
+				}
+				if (measuring) {
+					measurement.errors.increment();
+				}
+			}
+			else if (!matches(answer.payload(), tag)) {
+				measurement.mismatches.increment();
+			}
+			else if (measuring) {
+				measurement.ok.increment();
+				synchronized (this.histogram) {
+					this.histogram.recordValue(System.nanoTime() - sentAt);
+				}
+			}
+			if (!measurement.stopped()) {
+				send();
+			}
+		}
+
+		private boolean matches(byte[] payload, int tag) {
+			byte[] pattern = FastnetLoadClient.this.pattern;
+			int size = pattern.length;
+			return payload.length == size && ((payload[0] & 0xff) << 24 | (payload[1] & 0xff) << 16
+					| (payload[2] & 0xff) << 8 | (payload[3] & 0xff)) == tag
+					&& Arrays.equals(payload, 4, size, pattern, 4, size);
+		}
+
+	}
+
+}
