@@ -53,6 +53,10 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 	@Override
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
 		if (!(msg instanceof Frame frame)) {
+			if (this.bytesWritten != null && msg instanceof ByteBuf encoded) {
+				// A frame encoded by the thread that produced it
+				this.encodedBytes += encoded.readableBytes();
+			}
 			ctx.write(msg, promise);
 			return;
 		}

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -16,6 +15,7 @@ import dev.fastnet.dispatch.Route;
 import dev.fastnet.internal.Payloads;
 import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.protocol.Frame;
+import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.protocol.FrameType;
 import dev.fastnet.session.Session;
 import io.netty.buffer.ByteBuf;
@@ -65,7 +65,19 @@ final class InboundRequest implements Runnable, RequestContext {
 
 	private boolean timedOut;
 
-	private volatile @Nullable ScheduledFuture<?> timeout;
+	// Request-timeout list of the connection's LoopLane; loop only
+	long timeoutAt;
+
+	boolean tracked;
+
+	@Nullable InboundRequest older;
+
+	@Nullable InboundRequest newer;
+
+	// The answer on its way to the loop, a Frame or its encoding; published by the lane's queue
+	private @Nullable Object answer;
+
+	private int answerStatus;
 
 	InboundRequest(ServerConnection connection, Frame frame, Route route, RequestDispatcher dispatcher,
 			long startNanos, long deadlineNanos, @Nullable Object observation) {
@@ -78,16 +90,11 @@ final class InboundRequest implements Runnable, RequestContext {
 		this.deadlineNanos = deadlineNanos;
 	}
 
-	void scheduleTimeout(long timeoutNanos) {
-		if (this.state != DONE) {
-			// A request answered meanwhile cancels the timer; a stale one finds DONE and returns
-			ScheduledFuture<?> timeout = this.connection.eventLoop()
-				.schedule(this::onTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
-			this.timeout = timeout;
-			if (this.state == DONE) {
-				timeout.cancel(false);
-			}
-		}
+	/**
+	 * Return whether the request still waits for its answer.
+	 */
+	boolean isPending() {
+		return this.state != DONE;
 	}
 
 	/**
@@ -180,7 +187,6 @@ final class InboundRequest implements Runnable, RequestContext {
 	 */
 	void reject(Status status, String message) {
 		if (STATE.compareAndSet(this, PENDING, DONE)) {
-			cancelTimeout();
 			this.frame.release();
 			finishWithError(status.code(), message);
 		}
@@ -202,13 +208,14 @@ final class InboundRequest implements Runnable, RequestContext {
 		boolean pending = STATE.compareAndSet(this, PENDING, DONE);
 		this.frame.release();
 		if (pending) {
-			cancelTimeout();
-			this.connection.finish(null, this.route.name(), FastnetMetricsRecorder.STATUS_CLIENT_GONE, this.startNanos,
-					this.observation);
+			finish(null, FastnetMetricsRecorder.STATUS_CLIENT_GONE);
 		}
 	}
 
-	private void onTimeout() {
+	/**
+	 * Answer 408 unless answered already; called by the lane on the loop at the request timeout.
+	 */
+	void onTimeout() {
 		int current;
 		do {
 			current = this.state;
@@ -244,11 +251,9 @@ final class InboundRequest implements Runnable, RequestContext {
 	 * Answer with a handler's result; the request is already {@code DONE}.
 	 */
 	private void answer(@Nullable Object value) {
-		cancelTimeout();
 		if (isOneway()) {
 			Payloads.release(value);
-			this.connection.finish(null, this.route.name(), FastnetMetricsRecorder.STATUS_ONEWAY, this.startNanos,
-					this.observation);
+			finish(null, FastnetMetricsRecorder.STATUS_ONEWAY);
 			return;
 		}
 		ByteBuf payload;
@@ -271,8 +276,7 @@ final class InboundRequest implements Runnable, RequestContext {
 			finishWithError(Status.INTERNAL.code(), "Answer of " + size + " bytes exceeds the maximum of " + limit);
 			return;
 		}
-		this.connection.finish(Frame.response(this.frame.id(), payload), this.route.name(),
-				FastnetMetricsRecorder.STATUS_OK, this.startNanos, this.observation);
+		finish(Frame.response(this.frame.id(), payload), FastnetMetricsRecorder.STATUS_OK);
 	}
 
 	private void completeExceptionally(Throwable failure) {
@@ -296,20 +300,66 @@ final class InboundRequest implements Runnable, RequestContext {
 			this.dispatcher.lateResult();
 			return;
 		}
-		cancelTimeout();
 		finishWithError(status, message);
 	}
 
 	private void finishWithError(int status, @Nullable String message) {
 		Frame answer = isOneway() ? null : Frame.error(alloc(), this.frame.id(), status, message);
-		this.connection.finish(answer, this.route.name(), status, this.startNanos, this.observation);
+		finish(answer, status);
 	}
 
-	private void cancelTimeout() {
-		ScheduledFuture<?> timeout = this.timeout;
-		if (timeout != null) {
-			timeout.cancel(false);
+	/**
+	 * Hand the answer (none for one-way requests) to the connection's loop. Any thread.
+	 */
+	private void finish(@Nullable Frame answer, int status) {
+		this.answerStatus = status;
+		LoopLane lane = this.connection.lane();
+		if (lane.loop().inEventLoop()) {
+			this.answer = answer;
+			deliver();
+			return;
 		}
+		// Encoded here, on the thread that answered, so that the loop only writes bytes
+		this.answer = (answer != null) ? encode(answer) : null;
+		lane.complete(this);
+	}
+
+	private Object encode(Frame answer) {
+		ByteBuf encoded;
+		try {
+			encoded = FrameEncoder.encode(alloc(), answer);
+		}
+		catch (RuntimeException ex) {
+			// Left to the pipeline's encoder, which fails the write the same way
+			return answer;
+		}
+		answer.release();
+		return encoded;
+	}
+
+	/**
+	 * Write the answer and account for the request. Loop only.
+	 */
+	void deliver() {
+		this.connection.lane().untrack(this);
+		Object answer = this.answer;
+		this.answer = null;
+		int recorded = this.answerStatus;
+		if (answer != null && !this.connection.writeIfActive(answer)) {
+			recorded = FastnetMetricsRecorder.STATUS_CLIENT_GONE;
+		}
+		this.dispatcher.requestFinished(this.route.name(), recorded, this.startNanos, this.observation);
+	}
+
+	/**
+	 * Account for a request whose loop is gone; its answer cannot be written.
+	 */
+	void connectionGone() {
+		Object answer = this.answer;
+		this.answer = null;
+		Payloads.release(answer);
+		this.dispatcher.requestFinished(this.route.name(), FastnetMetricsRecorder.STATUS_CLIENT_GONE, this.startNanos,
+				this.observation);
 	}
 
 	private static Throwable unwrap(Throwable failure) {

@@ -19,6 +19,7 @@ import dev.fastnet.protocol.ProtocolException;
 import dev.fastnet.session.Session;
 import dev.fastnet.worker.WorkerPool;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +53,8 @@ final class RequestDispatcher {
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final Map<Long, ServerConnection> connections = new ConcurrentHashMap<>();
+
+	private final Map<EventLoop, LoopLane> lanes = new ConcurrentHashMap<>();
 
 	private final AtomicLong lastProtocolWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
@@ -125,7 +128,7 @@ final class RequestDispatcher {
 				request.runOnEventLoop();
 				yield true;
 			}
-			case PLATFORM -> this.workers.tryExecute(request);
+			case PLATFORM -> connection.lane().handToWorkers(request);
 			case VIRTUAL -> this.workers.tryExecuteVirtual(request);
 		};
 		if (!admitted) {
@@ -133,11 +136,19 @@ final class RequestDispatcher {
 					? "Server is overloaded: virtual thread limit reached" : "Server is overloaded: worker queue is full");
 			return;
 		}
-		// After hand-off, so that refused requests hold no timer; a request already answered by
-		// then skips it
-		if (timed) {
-			request.scheduleTimeout(this.requestTimeoutNanos);
+		// After hand-off, so that refused requests are never watched; a request answered by then
+		// (on this loop, or queued for it by a worker) is not watched either
+		if (timed && request.isPending()) {
+			connection.lane()
+				.track(request, ((now != 0) ? now : System.nanoTime()) + this.requestTimeoutNanos);
 		}
+	}
+
+	/**
+	 * Return the state kept for an event loop, created on first use.
+	 */
+	LoopLane lane(EventLoop loop) {
+		return this.lanes.computeIfAbsent(loop, (key) -> new LoopLane(key, this.workers));
 	}
 
 	private void refuse(ServerConnection connection, Frame frame, String route, Status status, String message,

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
 import dev.fastnet.internal.WriteBatcher;
-import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.protocol.Frame;
 import dev.fastnet.protocol.FrameTooLargeException;
 import dev.fastnet.protocol.FrameType;
@@ -26,6 +25,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +54,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 
 	private @Nullable WriteBatcher writer;
 
+	private @Nullable LoopLane lane;
+
 	private boolean goAwaySent;
 
 	ServerConnection(long id, RequestDispatcher dispatcher, List<SessionListener> listeners) {
@@ -67,6 +69,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 		this.ctx = ctx;
 		this.writer = new WriteBatcher(ctx);
 		this.channel = ctx.channel();
+		this.lane = this.dispatcher.lane(ctx.channel().eventLoop());
 	}
 
 	@Override
@@ -187,40 +190,28 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	}
 
 	/**
-	 * Answer an admitted request (or finish a one-way one when {@code answer} is null) and
-	 * account for it. Any thread.
+	 * Write an answer, a frame or its encoding, or release it when the connection is closed.
+	 * Loop only.
+	 * @return whether it was written
 	 */
-	void finish(@Nullable Frame answer, String route, int status, long startNanos, @Nullable Object observation) {
-		EventLoop loop = eventLoop();
-		if (loop.inEventLoop()) {
-			finish0(answer, route, status, startNanos, observation);
-			return;
+	boolean writeIfActive(Object answer) {
+		if (!channel().isActive()) {
+			ReferenceCountUtil.release(answer);
+			return false;
 		}
-		try {
-			loop.execute(() -> finish0(answer, route, status, startNanos, observation));
-		}
-		catch (RejectedExecutionException ex) {
-			// The server is gone; nobody can be answered any more
-			if (answer != null) {
-				answer.release();
-			}
-			this.dispatcher.requestFinished(route, FastnetMetricsRecorder.STATUS_CLIENT_GONE, startNanos, observation);
-		}
+		writer().write(answer, context().voidPromise());
+		return true;
 	}
 
-	private void finish0(@Nullable Frame answer, String route, int status, long startNanos,
-			@Nullable Object observation) {
-		int recorded = status;
-		if (answer != null) {
-			if (channel().isActive()) {
-				write0(answer);
-			}
-			else {
-				answer.release();
-				recorded = FastnetMetricsRecorder.STATUS_CLIENT_GONE;
-			}
+	/**
+	 * Return the dispatcher's state for this connection's event loop.
+	 */
+	LoopLane lane() {
+		LoopLane lane = this.lane;
+		if (lane == null) {
+			throw new IllegalStateException("Connection is not initialised");
 		}
-		this.dispatcher.requestFinished(route, recorded, startNanos, observation);
+		return lane;
 	}
 
 	private void write0(Frame frame) {

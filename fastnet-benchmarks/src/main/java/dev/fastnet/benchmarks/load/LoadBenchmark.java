@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
  * Options: {@code --repeats=3 --warmup=3s --duration=5s --payload=1024
  * --loads=16x1,16x16,256x16,1000x1 --client-loads=16x1,16x16,256x16
  * --systems=netty,fastnet-event-loop,fastnet-platform,fastnet-virtual,netty-pool
- * --client-threads=2 --virtual-java=<java of JDK 21 or later> --out=target/load}.
+ * --client-threads=2 --virtual-java=<java of JDK 21 or later> --server-jvm-args=<comma-separated>
+ * --out=target/load}.
  */
 public final class LoadBenchmark {
 
@@ -146,7 +147,9 @@ public final class LoadBenchmark {
 	private Server startServer(String system, int repeat) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(system.equals("fastnet-virtual") ? this.virtualJava : this.java);
-		command.addAll(List.of("-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled", "-cp", this.classpath));
+		command.addAll(List.of("-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled"));
+		command.addAll(list("server-jvm-args", ""));
+		command.addAll(List.of("-cp", this.classpath));
 		if (system.startsWith("fastnet-")) {
 			command.add(dev.fastnet.benchmarks.load.app.EchoApplication.class.getName());
 			command.addAll(List.of("--spring.main.web-application-type=none", "--spring.main.banner-mode=off",
