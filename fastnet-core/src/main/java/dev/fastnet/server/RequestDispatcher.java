@@ -86,6 +86,8 @@ final class RequestDispatcher {
 		long now = (this.timed || !frame.headers().isEmpty()) ? System.nanoTime() : 0L;
 		boolean oneway = frame.type() == FrameType.ONEWAY;
 		if (this.draining) {
+			// GOAWAY first: only a peer that has seen it knows the 503 is safe to send elsewhere
+			connection.sendGoAway();
 			refuse(connection, frame, FastnetMetricsRecorder.UNKNOWN_ROUTE, Status.UNAVAILABLE,
 					"Server is shutting down", now);
 			return;
@@ -115,6 +117,7 @@ final class RequestDispatcher {
 		if (this.draining) {
 			// Counted before this check: a drain starting meanwhile either waits for this request or
 			// is seen here, so no admitted request is cut off by the final close
+			connection.sendGoAway();
 			request.reject(Status.UNAVAILABLE, "Server is shutting down");
 			return;
 		}
