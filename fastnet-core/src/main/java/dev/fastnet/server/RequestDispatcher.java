@@ -158,6 +158,15 @@ final class RequestDispatcher {
 		}
 	}
 
+	/**
+	 * Refuse a request whose headers were over the limits and so never decoded.
+	 */
+	void refuseHeaders(ServerConnection connection, Frame frame, String message) {
+		Route route = this.routes.get(frame.route());
+		refuse(connection, frame, (route != null) ? route.name() : FastnetMetricsRecorder.UNKNOWN_ROUTE,
+				Status.BAD_REQUEST, message, this.timed ? System.nanoTime() : 0L);
+	}
+
 	private static long parseMillis(String text) {
 		if (text.isEmpty() || text.length() > 18) {
 			return -1;

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.fastnet.protocol.FrameDecoder;
 import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.session.SessionListener;
 import dev.fastnet.transport.FastnetPipeline;
@@ -43,11 +42,12 @@ final class ServerChannelInitializer {
 			// promise and a listener per answer
 			pipeline.addLast(FastnetPipeline.IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
 		}
+		ServerConnection connection = new ServerConnection(this.sessionIds.incrementAndGet(), this.dispatcher,
+				this.listeners);
 		pipeline.addLast(FastnetPipeline.FRAME_DECODER,
-				new FrameDecoder(this.config.maxFrameSize(), this.stats.bytesRead, true));
+				new ServerFrameDecoder(this.config, this.stats.bytesRead, this.dispatcher, connection));
 		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, new FrameEncoder(this.stats.bytesWritten));
-		pipeline.addLast(FastnetPipeline.HANDLER,
-				new ServerConnection(this.sessionIds.incrementAndGet(), this.dispatcher, this.listeners));
+		pipeline.addLast(FastnetPipeline.HANDLER, connection);
 	}
 
 }
