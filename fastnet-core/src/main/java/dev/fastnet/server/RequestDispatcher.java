@@ -223,7 +223,7 @@ final class RequestDispatcher {
 		}
 	}
 
-	private static boolean shouldLog(AtomicLong last) {
+	static boolean shouldLog(AtomicLong last) {
 		long now = System.nanoTime();
 		long previous = last.get();
 		return now - previous >= LOG_INTERVAL_NANOS && last.compareAndSet(previous, now);

@@ -26,12 +26,15 @@ final class ServerChannelInitializer {
 
 	private final ServerStats stats;
 
+	private final PartialFrames partialFrames;
+
 	ServerChannelInitializer(ServerConfig config, RequestDispatcher dispatcher, List<SessionListener> listeners,
 			ServerStats stats) {
 		this.config = config;
 		this.dispatcher = dispatcher;
 		this.listeners = listeners;
 		this.stats = stats;
+		this.partialFrames = new PartialFrames(config, stats);
 	}
 
 	void initialize(Channel channel) {
@@ -45,7 +48,8 @@ final class ServerChannelInitializer {
 		ServerConnection connection = new ServerConnection(this.sessionIds.incrementAndGet(), this.dispatcher,
 				this.listeners);
 		pipeline.addLast(FastnetPipeline.FRAME_DECODER,
-				new ServerFrameDecoder(this.config, this.stats.bytesRead, this.dispatcher, connection));
+				new ServerFrameDecoder(this.config, this.stats.bytesRead, this.dispatcher, connection,
+						this.partialFrames));
 		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, new FrameEncoder(this.stats.bytesWritten));
 		pipeline.addLast(FastnetPipeline.HANDLER, connection);
 	}

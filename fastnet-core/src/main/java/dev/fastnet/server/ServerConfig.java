@@ -40,7 +40,7 @@ import dev.fastnet.worker.WorkerPoolOptions;
  * connection, zero for never; default 5 seconds
  * @param maxPartialFrameBytes bytes of unfinished frames buffered across all connections;
  * beyond it the connection with the largest unfinished frame is closed, zero for no limit;
- * default 64 MiB
+ * checked after each read, so it can be passed by what one read brings; default 64 MiB
  * @param maxHeaderCount header entries accepted in one frame; a request with more is answered
  * ERROR 400; default 64
  * @param maxHeaderSize bytes of a headers block accepted in one frame; a request with a larger
