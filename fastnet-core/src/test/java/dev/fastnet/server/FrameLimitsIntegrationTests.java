@@ -243,4 +243,19 @@ class FrameLimitsIntegrationTests {
 		assertThat(server.stats().connectionsClosedForPartialFrames()).isEqualTo(1);
 	}
 
+	@Test
+	void connectionWhosePartialFrameAloneExceedsTheLimitIsClosed() throws IOException {
+		FastnetServer server = start((config) -> config.frameTimeout(Duration.ZERO).maxPartialFrameBytes(10_000));
+		RawClient bystander = connect(server);
+		RawClient offender = connect(server);
+		byte[] frame = RawClient.encode(RawClient.REQUEST, 1, "size", Map.of(), new byte[30_000]);
+		offender.send(Arrays.copyOf(frame, 20_000));
+		assertThat(offender.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		// Small enough that no read of it can leave more than the limit buffered
+		bystander.send(RawClient.encode(RawClient.REQUEST, 1, "size", Map.of(), new byte[5000]));
+		assertThat(bystander.read().payloadString()).isEqualTo("5000");
+		assertThat(server.stats().connectionsClosedForPartialFrames()).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().partialFrameBytes() == 0);
+	}
+
 }
