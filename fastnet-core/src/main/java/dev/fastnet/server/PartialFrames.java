@@ -12,8 +12,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Server-wide account of unfinished frames: the bytes buffered for them across all
  * connections and, when these exceed the limit, the choice of the connection to close (the one
- * holding the largest). Also counts and logs, at most once a second, connections closed by the
- * frame timeout. Only connections that end a read in the middle of a frame ever call it.
+ * holding the largest). Also counts connections closed by the frame timeout. Each kind of close
+ * is logged at most once a second, as a peer can cause many. Only connections that end a read in the middle of a frame ever call it.
  */
 final class PartialFrames {
 
@@ -27,7 +27,9 @@ final class PartialFrames {
 
 	private final Set<ServerFrameDecoder> holders = ConcurrentHashMap.newKeySet();
 
-	private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
+	private final AtomicLong lastLimitWarning = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
+
+	private final AtomicLong lastTimeoutWarning = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
 
 	PartialFrames(ServerConfig config, ServerStats stats) {
 		this.limit = config.maxPartialFrameBytes();
@@ -93,7 +95,7 @@ final class PartialFrames {
 			largest.closeForLimit();
 			excess -= buffered;
 			this.stats.connectionsPartialFramesClosed.increment();
-			if (RequestDispatcher.shouldLog(this.lastWarning)) {
+			if (RequestDispatcher.shouldLog(this.lastLimitWarning)) {
 				logger.warn("Closing connection " + largest.remoteAddress() + ": its unfinished frame of " + buffered
 						+ " bytes is the largest while unfinished frames hold " + total + " bytes, more than the "
 						+ "limit of " + this.limit);
@@ -103,7 +105,7 @@ final class PartialFrames {
 
 	void timedOut(Channel channel, int bufferedBytes) {
 		this.stats.connectionsFrameTimedOut.increment();
-		if (RequestDispatcher.shouldLog(this.lastWarning)) {
+		if (RequestDispatcher.shouldLog(this.lastTimeoutWarning)) {
 			logger.warn("Closing connection " + channel.remoteAddress() + ": a frame did not arrive within "
 					+ TimeUnit.NANOSECONDS.toMillis(this.frameTimeoutNanos) + " ms (" + bufferedBytes
 					+ " bytes of it arrived)");
