@@ -131,7 +131,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
 			}
 		}
 		// What decoding left is the beginning of a frame, unless decoding is paused or gave up.
-		// Reads that end on a frame boundary, as most do, stop at the first test
+		// A read that ends on a frame boundary after one that did too, as most do, costs only
+		// these tests
 		int partial = (this.paused || this.failed) ? 0 : actualReadableBytes();
 		if (partial != 0 || this.partialReported) {
 			boolean sameFrame = this.partialReported && decoded == 0 && partial != 0;
