@@ -29,6 +29,9 @@ public final class FastnetMeters {
 	/** Counter, tag {@code reason}: connections closed for a protocol violation. */
 	public static final String SERVER_INVALID_FRAMES = "fastnet.server.frames.invalid";
 
+	/** Gauge: bytes buffered for frames not complete yet, across all connections. */
+	public static final String SERVER_PARTIAL_FRAMES = "fastnet.server.frames.partial";
+
 	/** Gauge, tag {@code execution}: tasks waiting for a worker. */
 	public static final String WORKERS_QUEUE_SIZE = "fastnet.server.workers.queue.size";
 

@@ -24,6 +24,11 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Decoded frames own a retained slice of the input (no copy); whoever reads a frame releases it.
  * Not sharable: one instance per channel.
+ * <p>
+ * Subclasses can limit headers (see the protected constructor and
+ * {@link #headersRejected(ChannelHandlerContext, Frame, String)}), choose which routes are
+ * worth caching ({@link #isCacheableRoute(String)}) and watch frames that arrive in parts
+ * ({@link #partialFrame(ChannelHandlerContext, int, boolean)}).
  *
  * @since 0.1.0
  */
@@ -33,15 +38,21 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
 	private final @Nullable LongAdder bytesRead;
 
-	private final RouteCache routes = new RouteCache();
+	private final RouteCache routes = new RouteCache(this::isCacheableRoute);
 
 	private final boolean backpressure;
+
+	private final int maxHeaderCount;
+
+	private final int maxHeaderSize;
 
 	private boolean paused;
 
 	private boolean failed;
 
 	private long decodedBytes;
+
+	private boolean partialReported;
 
 	/**
 	 * Create a decoder.
@@ -70,6 +81,21 @@ public class FrameDecoder extends ByteToMessageDecoder {
 	 * @param backpressure whether to pause decoding while the channel is not writable
 	 */
 	public FrameDecoder(int maxFrameSize, @Nullable LongAdder bytesRead, boolean backpressure) {
+		this(maxFrameSize, bytesRead, backpressure, Integer.MAX_VALUE, FrameFormat.MAX_HEADERS_BLOCK);
+	}
+
+	/**
+	 * Create a decoder that also limits the headers of a frame. A frame over a limit is handed
+	 * to {@link #headersRejected(ChannelHandlerContext, Frame, String)} without its headers,
+	 * which are never decoded.
+	 * @param maxFrameSize the largest accepted length field, at least 8
+	 * @param bytesRead counter of decoded bytes, or {@code null}
+	 * @param backpressure whether to pause decoding while the channel is not writable
+	 * @param maxHeaderCount the most header entries accepted in one frame
+	 * @param maxHeaderSize the largest headers block accepted, in bytes
+	 */
+	protected FrameDecoder(int maxFrameSize, @Nullable LongAdder bytesRead, boolean backpressure, int maxHeaderCount,
+			int maxHeaderSize) {
 		if (maxFrameSize < FrameFormat.HEADER_LENGTH) {
 			throw new IllegalArgumentException(
 					"maxFrameSize must be at least " + FrameFormat.HEADER_LENGTH + ": " + maxFrameSize);
@@ -77,6 +103,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
 		this.maxFrameSize = maxFrameSize;
 		this.bytesRead = bytesRead;
 		this.backpressure = backpressure;
+		this.maxHeaderCount = maxHeaderCount;
+		this.maxHeaderSize = maxHeaderSize;
 	}
 
 	@Override
@@ -93,13 +121,58 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-		// Counted once per read rather than per frame: a shared counter update per frame costs
-		// more than the decoding of a small one
-		if (this.bytesRead != null && this.decodedBytes != 0) {
-			this.bytesRead.add(this.decodedBytes);
+		long decoded = this.decodedBytes;
+		if (decoded != 0) {
 			this.decodedBytes = 0;
+			// Counted once per read rather than per frame: a shared counter update per frame costs
+			// more than the decoding of a small one
+			if (this.bytesRead != null) {
+				this.bytesRead.add(decoded);
+			}
+		}
+		// What decoding left is the beginning of a frame, unless decoding is paused or gave up.
+		// A read that ends on a frame boundary after one that did too, as most do, costs only
+		// these tests
+		int partial = (this.paused || this.failed) ? 0 : actualReadableBytes();
+		if (partial != 0 || this.partialReported) {
+			boolean sameFrame = this.partialReported && decoded == 0 && partial != 0;
+			this.partialReported = (partial != 0);
+			partialFrame(ctx, partial, sameFrame);
 		}
 		super.channelReadComplete(ctx);
+	}
+
+	/**
+	 * Called at the end of a read that leaves part of a frame buffered, and at the end of the
+	 * next read after such a one even when nothing is left. Does nothing by default.
+	 * @param ctx the context
+	 * @param bufferedBytes bytes of the unfinished frame held now, 0 when none is left
+	 * @param sameFrame whether these bytes begin the same frame as at the last call
+	 */
+	protected void partialFrame(ChannelHandlerContext ctx, int bufferedBytes, boolean sameFrame) {
+	}
+
+	/**
+	 * Handle a frame whose headers exceed this decoder's limits, on its event loop. By default
+	 * the frame is a protocol error that closes the connection.
+	 * @param ctx the context
+	 * @param frame the frame without its headers and without its payload
+	 * @param message what was exceeded
+	 * @return whether the frame was handled and the connection can go on; {@code false} to treat
+	 * it as a protocol error
+	 */
+	protected boolean headersRejected(ChannelHandlerContext ctx, Frame frame, String message) {
+		return false;
+	}
+
+	/**
+	 * Return whether a route not seen before is worth remembering, so that decoding it again
+	 * allocates nothing. Called once for each new route a peer sends; by default every route.
+	 * @param route the route
+	 * @return whether to cache it
+	 */
+	protected boolean isCacheableRoute(String route) {
+		return true;
 	}
 
 	@Override
@@ -188,12 +261,20 @@ public class FrameDecoder extends ByteToMessageDecoder {
 				return fail(ctx, in, new ProtocolException(ProtocolViolation.OVERRUN,
 						"Headers block of " + blockSize + " bytes overruns a frame of length " + frameLength));
 			}
-			headers = decodeHeaders(in, index, index + blockSize);
+			if (blockSize > this.maxHeaderSize) {
+				return rejectHeaders(ctx, in, Frame.trusted(type, id, route, Map.of(), Unpooled.EMPTY_BUFFER), end,
+						"Headers block of " + blockSize + " bytes exceeds the maximum of " + this.maxHeaderSize);
+			}
+			headers = decodeHeaders(in, index, index + blockSize, this.maxHeaderCount);
 			if (headers == null) {
 				return fail(ctx, in, new ProtocolException(ProtocolViolation.OVERRUN, "Header entry overruns the headers block"));
 			}
 			if (headers == INVALID_UTF8) {
 				return fail(ctx, in, new ProtocolException(ProtocolViolation.INVALID_UTF8, "Header is not valid UTF-8"));
+			}
+			if (headers == TOO_MANY) {
+				return rejectHeaders(ctx, in, Frame.trusted(type, id, route, Map.of(), Unpooled.EMPTY_BUFFER), end,
+						"More than " + this.maxHeaderCount + " header entries");
 			}
 			index += blockSize;
 		}
@@ -201,11 +282,28 @@ public class FrameDecoder extends ByteToMessageDecoder {
 		return Frame.trusted(type, id, route, headers, payload);
 	}
 
+	private @Nullable Frame rejectHeaders(ChannelHandlerContext ctx, ByteBuf in, Frame frame, int end,
+			String message) {
+		if (!headersRejected(ctx, frame, message)) {
+			return fail(ctx, in, new ProtocolException(ProtocolViolation.MALFORMED, message));
+		}
+		// Skipped whole: the peer stays in step and can send the next frame
+		this.decodedBytes += end - in.readerIndex();
+		in.readerIndex(end);
+		return null;
+	}
+
 	private static final Map<String, String> INVALID_UTF8 = Map.of("", "");
 
-	private static @Nullable Map<String, String> decodeHeaders(ByteBuf in, int index, int blockEnd) {
+	private static final Map<String, String> TOO_MANY = Map.of("", "");
+
+	private static @Nullable Map<String, String> decodeHeaders(ByteBuf in, int index, int blockEnd, int maxCount) {
 		Map<String, String> headers = new LinkedHashMap<>(8);
+		int count = 0;
 		while (index < blockEnd) {
+			if (count++ == maxCount) {
+				return TOO_MANY;
+			}
 			int keyLength = in.getUnsignedByte(index++);
 			if (index + keyLength + 2 > blockEnd) {
 				return null;

@@ -2,6 +2,7 @@ package dev.fastnet.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Predicate;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -9,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Remembers the routes a connection has sent so that decoding a known route allocates nothing.
- * A small direct-mapped table: a collision simply replaces the older entry. One per decoder,
+ * A small direct-mapped table: a collision simply replaces the older entry. Only routes the
+ * owner accepts are kept, so a peer sending made-up routes cannot fill it. One per decoder,
  * touched only by its event loop.
  */
 final class RouteCache {
@@ -21,6 +23,12 @@ final class RouteCache {
 	private final String[] strings = new String[SIZE];
 
 	private final byte[] scratch = new byte[FrameFormat.MAX_ROUTE_LENGTH];
+
+	private final Predicate<String> cacheable;
+
+	RouteCache(Predicate<String> cacheable) {
+		this.cacheable = cacheable;
+	}
 
 	/**
 	 * Return the route at the given position.
@@ -43,10 +51,11 @@ final class RouteCache {
 		if (!ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
 			return null;
 		}
-		byte[] copy = Arrays.copyOf(scratch, length);
-		String route = new String(copy, StandardCharsets.UTF_8);
-		this.bytes[slot] = copy;
-		this.strings[slot] = route;
+		String route = new String(scratch, 0, length, StandardCharsets.UTF_8);
+		if (this.cacheable.test(route)) {
+			this.bytes[slot] = Arrays.copyOf(scratch, length);
+			this.strings[slot] = route;
+		}
 		return route;
 	}
 

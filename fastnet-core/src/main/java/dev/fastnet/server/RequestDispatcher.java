@@ -89,6 +89,8 @@ final class RequestDispatcher {
 		long now = (this.timed || !frame.headers().isEmpty()) ? System.nanoTime() : 0L;
 		boolean oneway = frame.type() == FrameType.ONEWAY;
 		if (this.draining) {
+			// GOAWAY first: only a peer that has seen it knows the 503 is safe to send elsewhere
+			connection.sendGoAway();
 			refuse(connection, frame, FastnetMetricsRecorder.UNKNOWN_ROUTE, Status.UNAVAILABLE,
 					"Server is shutting down", now);
 			return;
@@ -118,6 +120,7 @@ final class RequestDispatcher {
 		if (this.draining) {
 			// Counted before this check: a drain starting meanwhile either waits for this request or
 			// is seen here, so no admitted request is cut off by the final close
+			connection.sendGoAway();
 			request.reject(Status.UNAVAILABLE, "Server is shutting down");
 			return;
 		}
@@ -164,6 +167,15 @@ final class RequestDispatcher {
 		if (this.timed) {
 			this.recorder.serverRequest(observation, route, status.code(), System.nanoTime() - startNanos);
 		}
+	}
+
+	/**
+	 * Refuse a request whose headers were over the limits and so never decoded.
+	 */
+	void refuseHeaders(ServerConnection connection, Frame frame, String message) {
+		Route route = this.routes.get(frame.route());
+		refuse(connection, frame, (route != null) ? route.name() : FastnetMetricsRecorder.UNKNOWN_ROUTE,
+				Status.BAD_REQUEST, message, this.timed ? System.nanoTime() : 0L);
 	}
 
 	private static long parseMillis(String text) {
@@ -222,7 +234,7 @@ final class RequestDispatcher {
 		}
 	}
 
-	private static boolean shouldLog(AtomicLong last) {
+	static boolean shouldLog(AtomicLong last) {
 		long now = System.nanoTime();
 		long previous = last.get();
 		return now - previous >= LOG_INTERVAL_NANOS && last.compareAndSet(previous, now);

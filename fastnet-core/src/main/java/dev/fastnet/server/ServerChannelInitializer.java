@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.fastnet.protocol.FrameDecoder;
 import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.session.SessionListener;
 import dev.fastnet.transport.FastnetPipeline;
@@ -27,12 +26,15 @@ final class ServerChannelInitializer {
 
 	private final ServerStats stats;
 
+	private final PartialFrames partialFrames;
+
 	ServerChannelInitializer(ServerConfig config, RequestDispatcher dispatcher, List<SessionListener> listeners,
 			ServerStats stats) {
 		this.config = config;
 		this.dispatcher = dispatcher;
 		this.listeners = listeners;
 		this.stats = stats;
+		this.partialFrames = new PartialFrames(config, stats);
 	}
 
 	void initialize(Channel channel) {
@@ -43,11 +45,13 @@ final class ServerChannelInitializer {
 			// promise and a listener per answer
 			pipeline.addLast(FastnetPipeline.IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
 		}
+		ServerConnection connection = new ServerConnection(this.sessionIds.incrementAndGet(), this.dispatcher,
+				this.listeners);
 		pipeline.addLast(FastnetPipeline.FRAME_DECODER,
-				new FrameDecoder(this.config.maxFrameSize(), this.stats.bytesRead, true));
+				new ServerFrameDecoder(this.config, this.stats.bytesRead, this.dispatcher, connection,
+						this.partialFrames));
 		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, new FrameEncoder(this.stats.bytesWritten));
-		pipeline.addLast(FastnetPipeline.HANDLER,
-				new ServerConnection(this.sessionIds.incrementAndGet(), this.dispatcher, this.listeners));
+		pipeline.addLast(FastnetPipeline.HANDLER, connection);
 	}
 
 }

@@ -36,12 +36,21 @@ import dev.fastnet.worker.WorkerPoolOptions;
  * @param writeBufferHighWaterMark outbound bytes above which a connection stops reading; default
  * 64 KiB
  * @param backlog accept queue length; default 1024
+ * @param frameTimeout a frame not complete this long after its first byte arrived closes the
+ * connection, zero for never; default 5 seconds
+ * @param maxPartialFrameBytes bytes of unfinished frames buffered across all connections;
+ * beyond it the connection with the largest unfinished frame is closed, zero for no limit;
+ * checked after each read, so it can be passed by what one read brings; default 64 MiB
+ * @param maxHeaderCount header entries accepted in one frame; a request with more is answered
+ * ERROR 400; default 64
+ * @param maxHeaderSize bytes of a headers block accepted in one frame; a request with a larger
+ * block is answered ERROR 400; default 8 KiB
  * @since 0.1.0
  */
 public record ServerConfig(String host, int port, int ioThreads, int maxFrameSize, int maxConnections,
 		Duration idleTimeout, Duration requestTimeout, WorkerPoolOptions workers, Execution defaultExecution,
 		Duration shutdownGrace, Transport transport, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
-		int backlog) {
+		int backlog, Duration frameTimeout, long maxPartialFrameBytes, int maxHeaderCount, int maxHeaderSize) {
 
 	/** Default port: 7000. */
 	public static final int DEFAULT_PORT = 7000;
@@ -58,6 +67,18 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 	/** Default shutdown grace: 30 seconds. */
 	public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
+	/** Default frame timeout: 5 seconds. */
+	public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(5);
+
+	/** Default limit of bytes buffered for unfinished frames across all connections: 64 MiB. */
+	public static final long DEFAULT_MAX_PARTIAL_FRAME_BYTES = 64L * 1024 * 1024;
+
+	/** Default maximum number of header entries in a frame: 64. */
+	public static final int DEFAULT_MAX_HEADER_COUNT = 64;
+
+	/** Default maximum size of a headers block: 8 KiB. */
+	public static final int DEFAULT_MAX_HEADER_SIZE = 8 * 1024;
+
 	/**
 	 * Validate the configuration.
 	 */
@@ -69,6 +90,7 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		Objects.requireNonNull(defaultExecution, "defaultExecution");
 		Objects.requireNonNull(shutdownGrace, "shutdownGrace");
 		Objects.requireNonNull(transport, "transport");
+		Objects.requireNonNull(frameTimeout, "frameTimeout");
 		if (port < 0 || port > 65535) {
 			throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
 		}
@@ -91,6 +113,19 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		}
 		if (backlog < 1) {
 			throw new IllegalArgumentException("backlog must be at least 1: " + backlog);
+		}
+		requireNotNegative("frameTimeout", frameTimeout);
+		if (maxPartialFrameBytes < 0) {
+			throw new IllegalArgumentException("maxPartialFrameBytes must be between 0 and " + Long.MAX_VALUE + ": "
+					+ maxPartialFrameBytes);
+		}
+		if (maxHeaderCount < 0) {
+			throw new IllegalArgumentException(
+					"maxHeaderCount must be between 0 and " + Integer.MAX_VALUE + ": " + maxHeaderCount);
+		}
+		if (maxHeaderSize < 0 || maxHeaderSize > FrameFormat.MAX_HEADERS_BLOCK) {
+			throw new IllegalArgumentException(
+					"maxHeaderSize must be between 0 and " + FrameFormat.MAX_HEADERS_BLOCK + ": " + maxHeaderSize);
 		}
 	}
 
@@ -136,6 +171,10 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		builder.writeBufferLowWaterMark = this.writeBufferLowWaterMark;
 		builder.writeBufferHighWaterMark = this.writeBufferHighWaterMark;
 		builder.backlog = this.backlog;
+		builder.frameTimeout = this.frameTimeout;
+		builder.maxPartialFrameBytes = this.maxPartialFrameBytes;
+		builder.maxHeaderCount = this.maxHeaderCount;
+		builder.maxHeaderSize = this.maxHeaderSize;
 		return builder;
 	}
 
@@ -171,6 +210,14 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		private int writeBufferHighWaterMark = 64 * 1024;
 
 		private int backlog = 1024;
+
+		private Duration frameTimeout = DEFAULT_FRAME_TIMEOUT;
+
+		private long maxPartialFrameBytes = DEFAULT_MAX_PARTIAL_FRAME_BYTES;
+
+		private int maxHeaderCount = DEFAULT_MAX_HEADER_COUNT;
+
+		private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
 
 		private Builder() {
 		}
@@ -260,6 +307,40 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		}
 
 		/**
+		 * Set the time a frame may take to arrive, counted from its first byte; a connection
+		 * whose frame takes longer is closed.
+		 * @param frameTimeout the time, zero for never
+		 * @return this builder
+		 */
+		public Builder frameTimeout(Duration frameTimeout) {
+			this.frameTimeout = frameTimeout;
+			return this;
+		}
+
+		/**
+		 * Set the bytes of unfinished frames buffered across all connections beyond which the
+		 * connection with the largest unfinished frame is closed.
+		 * @param maxPartialFrameBytes the limit in bytes, zero for none
+		 * @return this builder
+		 */
+		public Builder maxPartialFrameBytes(long maxPartialFrameBytes) {
+			this.maxPartialFrameBytes = maxPartialFrameBytes;
+			return this;
+		}
+
+		/** @param maxHeaderCount header entries accepted in one frame @return this builder */
+		public Builder maxHeaderCount(int maxHeaderCount) {
+			this.maxHeaderCount = maxHeaderCount;
+			return this;
+		}
+
+		/** @param maxHeaderSize bytes of a headers block accepted in one frame @return this builder */
+		public Builder maxHeaderSize(int maxHeaderSize) {
+			this.maxHeaderSize = maxHeaderSize;
+			return this;
+		}
+
+		/**
 		 * Build and validate the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid option
@@ -267,7 +348,8 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		public ServerConfig build() {
 			return new ServerConfig(this.host, this.port, this.ioThreads, this.maxFrameSize, this.maxConnections,
 					this.idleTimeout, this.requestTimeout, this.workers, this.defaultExecution, this.shutdownGrace,
-					this.transport, this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, this.backlog);
+					this.transport, this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, this.backlog,
+					this.frameTimeout, this.maxPartialFrameBytes, this.maxHeaderCount, this.maxHeaderSize);
 		}
 
 	}

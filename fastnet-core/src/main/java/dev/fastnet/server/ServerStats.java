@@ -1,6 +1,7 @@
 package dev.fastnet.server;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.fastnet.Status;
@@ -21,6 +22,12 @@ public final class ServerStats {
 	final LongAdder connectionsRejected = new LongAdder();
 
 	final LongAdder connectionsIdleClosed = new LongAdder();
+
+	final LongAdder connectionsFrameTimedOut = new LongAdder();
+
+	final LongAdder connectionsPartialFramesClosed = new LongAdder();
+
+	final AtomicLong partialFrameBytes = new AtomicLong();
 
 	final LongAdder bytesRead = new LongAdder();
 
@@ -86,6 +93,29 @@ public final class ServerStats {
 	/** @return connections closed by the idle timeout */
 	public long connectionsIdleClosed() {
 		return this.connectionsIdleClosed.sum();
+	}
+
+	/** @return connections closed because a frame did not arrive within the frame timeout */
+	public long connectionsFrameTimedOut() {
+		return this.connectionsFrameTimedOut.sum();
+	}
+
+	/**
+	 * Return how many connections were closed because unfinished frames across all connections
+	 * exceeded their limit; each held the largest unfinished frame when it was chosen.
+	 * @return the count
+	 */
+	public long connectionsClosedForPartialFrames() {
+		return this.connectionsPartialFramesClosed.sum();
+	}
+
+	/**
+	 * Return the bytes buffered now for frames not complete yet, across all connections; counted
+	 * only while the server limits them.
+	 * @return the bytes
+	 */
+	public long partialFrameBytes() {
+		return this.partialFrameBytes.get();
 	}
 
 	/** @return bytes of frames received */

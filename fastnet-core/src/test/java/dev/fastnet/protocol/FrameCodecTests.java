@@ -220,6 +220,128 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void onlyRoutesTheSubclassAcceptsAreCached() {
+		EmbeddedChannel channel = new EmbeddedChannel(new LimitingDecoder(Integer.MAX_VALUE, 0xFFFF));
+		for (String route : new String[] { "user.get", "user.get", "made.up", "made.up" }) {
+			channel.writeInbound(Unpooled.wrappedBuffer(RawClient.encode(0, 1, route, Map.of(), new byte[0])));
+		}
+		Frame[] frames = new Frame[4];
+		for (int i = 0; i < 4; i++) {
+			frames[i] = channel.readInbound();
+			frames[i].release();
+		}
+		assertThat(frames[1].route()).isSameAs(frames[0].route());
+		assertThat(frames[3].route()).isEqualTo("made.up").isNotSameAs(frames[2].route());
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void headersOverALimitAreNotDecodedAndTheNextFrameIsDecoded() {
+		LimitingDecoder decoder = new LimitingDecoder(2, 32);
+		EmbeddedChannel channel = new EmbeddedChannel(decoder);
+		ByteBuf all = Unpooled.buffer();
+		all.writeBytes(RawClient.encode(0, 1, "user.get", Map.of("a", "1", "b", "2"), new byte[] { 1 }));
+		all.writeBytes(RawClient.encode(0, 2, "user.get", orderedHeaders(3, "v"), new byte[] { 2 }));
+		all.writeBytes(RawClient.encode(2, 0, "user.get", Map.of("a", "x".repeat(40)), new byte[] { 3 }));
+		all.writeBytes(RawClient.encode(0, 4, "user.get", Map.of(), new byte[] { 4 }));
+		channel.writeInbound(all);
+		Frame first = channel.readInbound();
+		assertThat(first.headers()).hasSize(2);
+		first.release();
+		Frame last = channel.readInbound();
+		assertThat(last.id()).isEqualTo(4);
+		last.release();
+		assertThat((Object) channel.readInbound()).isNull();
+		assertThat(decoder.rejected).containsExactly("REQUEST 2 user.get: More than 2 header entries",
+				"ONEWAY 0 user.get: Headers block of 44 bytes exceeds the maximum of 32");
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void headersOverALimitAreAProtocolErrorUnlessTheSubclassHandlesThem() {
+		EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(1 << 20, null, false, 1, 0xFFFF) {
+		}, new ChannelInboundHandlerAdapter() {
+			@Override
+			public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+				FrameCodecTests.this.errors.add(cause);
+			}
+		});
+		channel.writeInbound(Unpooled.wrappedBuffer(RawClient.encode(0, 1, "r", orderedHeaders(2, "v"), new byte[0])));
+		assertThat(this.errors).singleElement()
+			.isInstanceOfSatisfying(ProtocolException.class, (ex) -> {
+				assertThat(ex.violation()).isEqualTo(ProtocolViolation.MALFORMED);
+				assertThat(ex.getMessage()).isEqualTo("More than 1 header entries");
+			});
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void partialFramesAreReportedAtTheEndOfEachReadUntilNoneIsLeft() {
+		LimitingDecoder decoder = new LimitingDecoder(Integer.MAX_VALUE, 0xFFFF);
+		EmbeddedChannel channel = new EmbeddedChannel(decoder);
+		byte[] first = RawClient.encode(0, 1, "r", Map.of(), new byte[100]);
+		byte[] second = RawClient.encode(0, 2, "r", Map.of(), new byte[100]);
+		// A whole frame: nothing to report
+		channel.writeInbound(Unpooled.wrappedBuffer(first));
+		// The first 10 bytes of a frame, then 20 more of the same frame
+		channel.writeInbound(Unpooled.wrappedBuffer(first, 0, 10));
+		channel.writeInbound(Unpooled.wrappedBuffer(first, 10, 20));
+		// Its end and the first 5 bytes of the next frame
+		ByteBuf rest = Unpooled.buffer();
+		rest.writeBytes(first, 30, first.length - 30).writeBytes(second, 0, 5);
+		channel.writeInbound(rest);
+		// The end of that one: nothing left, reported once
+		channel.writeInbound(Unpooled.wrappedBuffer(second, 5, second.length - 5));
+		channel.writeInbound(Unpooled.wrappedBuffer(first));
+		assertThat(decoder.partials).containsExactly("10 new", "30 same", "5 new", "0 new");
+		for (int i = 0; i < 4; i++) {
+			((Frame) channel.readInbound()).release();
+		}
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	private static Map<String, String> orderedHeaders(int count, String value) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		for (int i = 0; i < count; i++) {
+			headers.put("h" + i, value);
+		}
+		return headers;
+	}
+
+	/**
+	 * A decoder with header limits that caches only {@code user.get} and records what it is
+	 * told.
+	 */
+	private static final class LimitingDecoder extends FrameDecoder {
+
+		private final List<String> rejected = new ArrayList<>();
+
+		private final List<String> partials = new ArrayList<>();
+
+		LimitingDecoder(int maxHeaderCount, int maxHeaderSize) {
+			super(1 << 20, null, false, maxHeaderCount, maxHeaderSize);
+		}
+
+		@Override
+		protected boolean isCacheableRoute(String route) {
+			return route.equals("user.get");
+		}
+
+		@Override
+		protected boolean headersRejected(ChannelHandlerContext ctx, Frame frame, String message) {
+			assertThat(frame.headers()).isEmpty();
+			this.rejected.add(frame.type() + " " + frame.id() + " " + frame.route() + ": " + message);
+			return true;
+		}
+
+		@Override
+		protected void partialFrame(ChannelHandlerContext ctx, int bufferedBytes, boolean sameFrame) {
+			this.partials.add(bufferedBytes + (sameFrame ? " same" : " new"));
+		}
+
+	}
+
+	@Test
 	void errorFrameCarriesStatusAndMessage() {
 		Frame error = Frame.error(io.netty.buffer.ByteBufAllocator.DEFAULT, 9, 1404, "No such key: k");
 		assertThat(error.errorStatus()).isEqualTo(1404);

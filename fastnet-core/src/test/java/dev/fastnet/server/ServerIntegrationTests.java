@@ -633,6 +633,42 @@ class ServerIntegrationTests {
 	}
 
 	@Test
+	void requestRefusedWhileDrainingIsAnsweredOnlyAfterTheConnectionsGoAway() throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		FastnetServer server = start(Routes.builder().route("gate", Execution.EVENT_LOOP, (request) -> {
+			// Holds the event loop in the middle of a read: the second request is already buffered
+			entered.countDown();
+			release.await(10, TimeUnit.SECONDS);
+			return "passed";
+		}).build());
+		RawClient client = connect(server);
+		java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+		both.writeBytes(RawClient.encode(RawClient.REQUEST, 1, "gate", Map.of(), new byte[0]));
+		both.writeBytes(RawClient.encode(RawClient.REQUEST, 2, "gate", Map.of(), new byte[0]));
+		client.send(both.toByteArray());
+		assertThat(awaitLatch(entered)).isTrue();
+		// Draining starts while the event loop is busy, so the GOAWAY task queues behind the read
+		CompletableFuture<GracefulShutdownResult> stopped = server.shutdownGracefully(Duration.ofSeconds(10));
+		release.countDown();
+		List<RawFrame> frames = new ArrayList<>();
+		RawFrame frame;
+		do {
+			frame = client.read();
+			frames.add(frame);
+		}
+		while (frame.type() != RawClient.ERROR);
+		assertThat(frame.id()).isEqualTo(2);
+		assertThat(frame.errorStatus()).isEqualTo(503);
+		assertThat(frame.errorMessage()).isEqualTo("Server is shutting down");
+		assertThat(frames).extracting(RawFrame::type)
+			.as("frames before the 503")
+			.containsExactly(RawClient.RESPONSE, RawClient.GOAWAY, RawClient.ERROR);
+		assertThat(stopped).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(GracefulShutdownResult.IDLE);
+		assertThat(client.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+	}
+
+	@Test
 	void gracefulStopEndsAfterTheGraceWhenRequestsHang() throws Exception {
 		CountDownLatch never = new CountDownLatch(1);
 		FastnetServer server = start(Routes.builder().route("hang", (request) -> {

@@ -1,5 +1,7 @@
 package dev.fastnet.spring.metrics;
 
+import java.util.function.ToDoubleFunction;
+
 import dev.fastnet.metrics.FastnetMeters;
 import dev.fastnet.protocol.ProtocolViolation;
 import dev.fastnet.server.FastnetServer;
@@ -39,13 +41,13 @@ public class FastnetServerMeterBinder implements MeterBinder {
 		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_ACCEPTED, stats, ServerStats::connectionsAccepted)
 			.description("Connections accepted by the fastnet server")
 			.register(registry);
-		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_REJECTED, stats, ServerStats::connectionsRejected)
-			.description("Connections closed by the fastnet server at accept or for idleness")
-			.tag("reason", "limit")
-			.register(registry);
-		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_REJECTED, stats, ServerStats::connectionsIdleClosed)
-			.description("Connections closed by the fastnet server at accept or for idleness")
-			.tag("reason", "idle")
+		rejected(registry, stats, "limit", ServerStats::connectionsRejected);
+		rejected(registry, stats, "idle", ServerStats::connectionsIdleClosed);
+		rejected(registry, stats, "frame_timeout", ServerStats::connectionsFrameTimedOut);
+		rejected(registry, stats, "partial_frames", ServerStats::connectionsClosedForPartialFrames);
+		Gauge.builder(FastnetMeters.SERVER_PARTIAL_FRAMES, stats, ServerStats::partialFrameBytes)
+			.description("Bytes buffered by the fastnet server for frames not complete yet")
+			.baseUnit("bytes")
 			.register(registry);
 		FunctionCounter.builder(FastnetMeters.SERVER_BYTES_READ, stats, ServerStats::bytesRead)
 			.description("Bytes of frames received by the fastnet server")
@@ -94,6 +96,14 @@ public class FastnetServerMeterBinder implements MeterBinder {
 				.tag("area", "direct")
 				.register(registry);
 		}
+	}
+
+	private static void rejected(MeterRegistry registry, ServerStats stats, String reason,
+			ToDoubleFunction<ServerStats> count) {
+		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_REJECTED, stats, count)
+			.description("Connections closed by the fastnet server at accept, for idleness or to protect its memory")
+			.tag("reason", reason)
+			.register(registry);
 	}
 
 }

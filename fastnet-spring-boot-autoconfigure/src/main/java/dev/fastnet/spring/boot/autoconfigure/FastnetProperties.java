@@ -72,6 +72,11 @@ public class FastnetProperties implements Validator {
 				server.getWriteBufferLowWaterMark().toBytes(), Integer.MAX_VALUE);
 		range(errors, "server.write-buffer-low-water-mark", server.getWriteBufferLowWaterMark().toBytes(), 1,
 				Integer.MAX_VALUE);
+		notNegative(errors, "server.frame-timeout", server.getFrameTimeout());
+		range(errors, "server.max-buffered-partial-frames", server.getMaxBufferedPartialFrames().toBytes(), 0,
+				Long.MAX_VALUE);
+		range(errors, "server.max-header-count", server.getMaxHeaderCount(), 0, Integer.MAX_VALUE);
+		range(errors, "server.max-header-size", server.getMaxHeaderSize().toBytes(), 0, FrameFormat.MAX_HEADERS_BLOCK);
 		((FastnetProperties) target).getClient().forEach((name, client) -> client.validate(name, errors));
 	}
 
@@ -166,6 +171,30 @@ public class FastnetProperties implements Validator {
 		 * Outbound bytes queued on a connection below which a paused connection is read again.
 		 */
 		private DataSize writeBufferLowWaterMark = DataSize.ofKilobytes(32);
+
+		/**
+		 * Time a frame may take to arrive, counted from its first byte. A connection whose frame
+		 * takes longer is closed, however steadily its bytes trickle in. Use 0 for no limit.
+		 */
+		private Duration frameTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Bytes of unfinished frames the server buffers across all connections. Beyond it, the
+		 * connection holding the largest unfinished frame is closed. Use 0 for no limit.
+		 */
+		private DataSize maxBufferedPartialFrames = DataSize.ofMegabytes(64);
+
+		/**
+		 * Maximum number of header entries in a frame. A request with more is answered with
+		 * ERROR 400.
+		 */
+		private int maxHeaderCount = 64;
+
+		/**
+		 * Maximum size of the headers block of a frame. A request with a larger one is answered
+		 * with ERROR 400.
+		 */
+		private DataSize maxHeaderSize = DataSize.ofKilobytes(8);
 
 		private final Workers workers = new Workers();
 
@@ -273,6 +302,38 @@ public class FastnetProperties implements Validator {
 			this.writeBufferLowWaterMark = writeBufferLowWaterMark;
 		}
 
+		public Duration getFrameTimeout() {
+			return this.frameTimeout;
+		}
+
+		public void setFrameTimeout(Duration frameTimeout) {
+			this.frameTimeout = frameTimeout;
+		}
+
+		public DataSize getMaxBufferedPartialFrames() {
+			return this.maxBufferedPartialFrames;
+		}
+
+		public void setMaxBufferedPartialFrames(DataSize maxBufferedPartialFrames) {
+			this.maxBufferedPartialFrames = maxBufferedPartialFrames;
+		}
+
+		public int getMaxHeaderCount() {
+			return this.maxHeaderCount;
+		}
+
+		public void setMaxHeaderCount(int maxHeaderCount) {
+			this.maxHeaderCount = maxHeaderCount;
+		}
+
+		public DataSize getMaxHeaderSize() {
+			return this.maxHeaderSize;
+		}
+
+		public void setMaxHeaderSize(DataSize maxHeaderSize) {
+			this.maxHeaderSize = maxHeaderSize;
+		}
+
 		public Workers getWorkers() {
 			return this.workers;
 		}
@@ -297,6 +358,10 @@ public class FastnetProperties implements Validator {
 						(int) this.writeBufferHighWaterMark.toBytes())
 				.workers(new WorkerPoolOptions(this.workers.threads, this.workers.queueCapacity,
 						this.workers.virtualConcurrency, "fastnet-worker-"))
+				.frameTimeout(this.frameTimeout)
+				.maxPartialFrameBytes(this.maxBufferedPartialFrames.toBytes())
+				.maxHeaderCount(this.maxHeaderCount)
+				.maxHeaderSize((int) this.maxHeaderSize.toBytes())
 				.build();
 		}
 

@@ -50,7 +50,10 @@ class FastnetPropertiesTests {
 					Map.entry("fastnet.server.workers.queue-capacity", "6"),
 					Map.entry("fastnet.server.workers.virtual-concurrency", "7"),
 					Map.entry("fastnet.server.write-buffer-low-water-mark", "1KB"),
-					Map.entry("fastnet.server.write-buffer-high-water-mark", "2KB")));
+					Map.entry("fastnet.server.write-buffer-high-water-mark", "2KB"),
+					Map.entry("fastnet.server.frame-timeout", "250ms"),
+					Map.entry("fastnet.server.max-buffered-partial-frames", "8MB"),
+					Map.entry("fastnet.server.max-header-count", "16"), Map.entry("fastnet.server.max-header-size", "2KB")));
 			ServerConfig config = properties.getServer().toConfig();
 			assertThat(config.host()).isEqualTo("::1");
 			assertThat(config.port()).isZero();
@@ -67,6 +70,20 @@ class FastnetPropertiesTests {
 			assertThat(config.workers().virtualConcurrency()).isEqualTo(7);
 			assertThat(config.writeBufferLowWaterMark()).isEqualTo(1024);
 			assertThat(config.writeBufferHighWaterMark()).isEqualTo(2048);
+			assertThat(config.frameTimeout()).isEqualTo(Duration.ofMillis(250));
+			assertThat(config.maxPartialFrameBytes()).isEqualTo(8 * 1024 * 1024);
+			assertThat(config.maxHeaderCount()).isEqualTo(16);
+			assertThat(config.maxHeaderSize()).isEqualTo(2048);
+		}
+
+		@Test
+		void frameLimitsDefaultToTheCoreDefaults() {
+			FastnetProperties.Server server = bind(Map.of()).getServer();
+			assertThat(server.getFrameTimeout()).isEqualTo(ServerConfig.DEFAULT_FRAME_TIMEOUT);
+			assertThat(server.getMaxBufferedPartialFrames().toBytes())
+				.isEqualTo(ServerConfig.DEFAULT_MAX_PARTIAL_FRAME_BYTES);
+			assertThat(server.getMaxHeaderCount()).isEqualTo(ServerConfig.DEFAULT_MAX_HEADER_COUNT);
+			assertThat(server.getMaxHeaderSize().toBytes()).isEqualTo(ServerConfig.DEFAULT_MAX_HEADER_SIZE);
 		}
 
 	}

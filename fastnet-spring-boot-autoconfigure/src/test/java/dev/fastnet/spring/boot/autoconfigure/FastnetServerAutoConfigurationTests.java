@@ -61,7 +61,9 @@ class FastnetServerAutoConfigurationTests {
 			.withPropertyValues("fastnet.server.max-frame-size=64KB", "fastnet.server.max-connections=7",
 					"fastnet.server.idle-timeout=10s", "fastnet.server.request-timeout=250ms",
 					"fastnet.server.default-execution=virtual", "fastnet.server.workers.queue-capacity=3",
-					"fastnet.server.transport=nio", "fastnet.server.shutdown-grace=2s")
+					"fastnet.server.transport=nio", "fastnet.server.shutdown-grace=2s", "fastnet.server.frame-timeout=3s",
+					"fastnet.server.max-buffered-partial-frames=16MB", "fastnet.server.max-header-count=8",
+					"fastnet.server.max-header-size=1KB")
 			.run((context) -> {
 				ServerConfig config = context.getBean(FastnetServer.class).config();
 				assertThat(config.maxFrameSize()).isEqualTo(64 * 1024);
@@ -73,6 +75,10 @@ class FastnetServerAutoConfigurationTests {
 				assertThat(config.workers().threads()).isEqualTo(2);
 				assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(context.getBean(FastnetServer.class).transport()).isEqualTo(dev.fastnet.transport.Transport.NIO);
+				assertThat(config.frameTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(config.maxPartialFrameBytes()).isEqualTo(16 * 1024 * 1024);
+				assertThat(config.maxHeaderCount()).isEqualTo(8);
+				assertThat(config.maxHeaderSize()).isEqualTo(1024);
 			});
 	}
 
@@ -132,6 +138,20 @@ class FastnetServerAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("fastnet.server.port")
 				.hasMessageContaining("must be between 0 and 65535 but was 70000");
+		});
+	}
+
+	@Test
+	void invalidFrameLimitsStopTheApplicationNamingTheProperty() {
+		this.runner.withPropertyValues("fastnet.server.max-header-size=64KB").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("fastnet.server.max-header-size")
+				.hasMessageContaining("must be between 0 and 65535 but was 65536");
+		});
+		this.runner.withPropertyValues("fastnet.server.frame-timeout=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("fastnet.server.frame-timeout");
 		});
 	}
 
@@ -207,6 +227,11 @@ class FastnetServerAutoConfigurationTests {
 			assertThat(registry.get("fastnet.server.requests").tag("route", "UNKNOWN").tag("status", "404").timer().count())
 				.isEqualTo(1);
 			assertThat(registry.get("fastnet.server.connections.accepted").functionCounter().count()).isEqualTo(1);
+			for (String reason : new String[] { "limit", "idle", "frame_timeout", "partial_frames" }) {
+				assertThat(registry.get("fastnet.server.connections.rejected").tag("reason", reason).functionCounter()
+					.count()).isZero();
+			}
+			assertThat(registry.get("fastnet.server.frames.partial").gauge().value()).isZero();
 		});
 	}
 
