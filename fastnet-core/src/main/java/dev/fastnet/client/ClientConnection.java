@@ -20,6 +20,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -417,7 +418,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		release(true);
-		call.answered(frame);
+		// A request made by the answer's callback takes this connection first: written with the
+		// requests of the same read, it leaves in the same flush
+		FastThreadLocal<ClientConnection> answering = this.pool.client.answering;
+		answering.set(this);
+		try {
+			call.answered(frame);
+		}
+		finally {
+			answering.set(null);
+		}
 		trimDeadlines();
 	}
 
@@ -638,6 +648,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		ChannelHandlerContext ctx = this.ctx;
 		SocketAddress remote = (ctx != null) ? ctx.channel().remoteAddress() : null;
 		return (remote != null && !remote.toString().endsWith(this.pool.label())) ? " (" + remote + ")" : "";
+	}
+
+	/**
+	 * Return the event loop of this connection, or {@code null} before it is initialised.
+	 */
+	@Nullable EventExecutor loopOrNull() {
+		ChannelHandlerContext ctx = this.ctx;
+		return (ctx != null) ? ctx.executor() : null;
 	}
 
 	private ChannelHandlerContext context() {

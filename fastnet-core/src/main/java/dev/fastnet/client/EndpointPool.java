@@ -1,7 +1,11 @@
 package dev.fastnet.client;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,6 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +53,9 @@ final class EndpointPool {
 	private final PoolOptions options;
 
 	private volatile ClientConnection[] connections = NONE;
+
+	/** The same connections grouped by event loop; replaced with {@link #connections}. */
+	private volatile LoopConnections byLoop = LoopConnections.NONE;
 
 	private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
 
@@ -138,11 +147,62 @@ final class EndpointPool {
 	}
 
 	/**
-	 * Reserve a slot on the least loaded usable connection.
+	 * Reserve a slot on a usable connection with room: on the connection whose answer is being
+	 * handled when the caller is that answer's callback; on one of the calling event loop's own
+	 * connections when the caller is one of this client's event loops (a callback of an earlier
+	 * answer, say), so that the call is written without a hand-off to another thread; the less
+	 * loaded of two chosen at random (power of two choices), so that the cost does not grow with
+	 * the pool; scanning every connection only when both are full.
 	 * @return the connection, or {@code null} when none has a free slot
 	 */
 	@Nullable ClientConnection tryAcquire() {
 		int max = this.options.maxInFlightPerConnection();
+		ClientConnection answering = this.client.answering.getIfExists();
+		if (answering != null && answering.pool() == this && answering.isUsable() && answering.tryReserve(max)) {
+			return answering;
+		}
+		LoopConnections byLoop = this.byLoop;
+		if (byLoop.loops.length > 0) {
+			ClientConnection[] own = byLoop.of(ThreadExecutorMap.currentExecutor());
+			if (own != null) {
+				ClientConnection connection = pickOfTwo(own, max);
+				if (connection != null) {
+					return connection;
+				}
+			}
+		}
+		ClientConnection connection = pickOfTwo(this.connections, max);
+		return (connection != null) ? connection : scan(max);
+	}
+
+	private static @Nullable ClientConnection pickOfTwo(ClientConnection[] connections, int max) {
+		int count = connections.length;
+		if (count == 0) {
+			return null;
+		}
+		ClientConnection best = connections[0];
+		if (count > 1) {
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			int first = random.nextInt(count);
+			int second = random.nextInt(count - 1);
+			if (second >= first) {
+				second++;
+			}
+			ClientConnection a = connections[first];
+			ClientConnection b = connections[second];
+			boolean aUsable = a.isUsable();
+			boolean bUsable = b.isUsable();
+			if (aUsable && bUsable) {
+				best = (b.inFlight() < a.inFlight()) ? b : a;
+			}
+			else {
+				best = aUsable ? a : b;
+			}
+		}
+		return (best.isUsable() && best.tryReserve(max)) ? best : null;
+	}
+
+	private @Nullable ClientConnection scan(int max) {
 		for (int round = 0; round < 4; round++) {
 			ClientConnection[] connections = this.connections;
 			int count = connections.length;
@@ -336,6 +396,7 @@ final class EndpointPool {
 			ClientConnection[] updated = Arrays.copyOf(current, current.length + 1);
 			updated[current.length] = connection;
 			this.connections = updated;
+			this.byLoop = LoopConnections.of(updated);
 		}
 		drain();
 	}
@@ -387,6 +448,7 @@ final class EndpointPool {
 				System.arraycopy(current, 0, updated, 0, i);
 				System.arraycopy(current, i + 1, updated, i, current.length - i - 1);
 				this.connections = updated;
+				this.byLoop = LoopConnections.of(updated);
 				return true;
 			}
 		}
@@ -523,6 +585,50 @@ final class EndpointPool {
 	@Override
 	public String toString() {
 		return "EndpointPool[" + describe() + "]";
+	}
+
+	/**
+	 * Connections grouped by the event loop they run on; a handful of loops, so a scan by
+	 * identity finds the group.
+	 */
+	static final class LoopConnections {
+
+		static final LoopConnections NONE = new LoopConnections(new EventExecutor[0], new ClientConnection[0][]);
+
+		final EventExecutor[] loops;
+
+		final ClientConnection[][] connections;
+
+		private LoopConnections(EventExecutor[] loops, ClientConnection[][] connections) {
+			this.loops = loops;
+			this.connections = connections;
+		}
+
+		static LoopConnections of(ClientConnection[] all) {
+			Map<EventExecutor, List<ClientConnection>> grouped = new LinkedHashMap<>();
+			for (ClientConnection connection : all) {
+				EventExecutor loop = connection.loopOrNull();
+				if (loop != null) {
+					grouped.computeIfAbsent(loop, (key) -> new ArrayList<>()).add(connection);
+				}
+			}
+			EventExecutor[] loops = grouped.keySet().toArray(new EventExecutor[0]);
+			ClientConnection[][] connections = new ClientConnection[loops.length][];
+			for (int i = 0; i < loops.length; i++) {
+				connections[i] = grouped.get(loops[i]).toArray(new ClientConnection[0]);
+			}
+			return new LoopConnections(loops, connections);
+		}
+
+		@Nullable ClientConnection[] of(@Nullable EventExecutor loop) {
+			for (int i = 0; i < this.loops.length; i++) {
+				if (this.loops[i] == loop) {
+					return this.connections[i];
+				}
+			}
+			return null;
+		}
+
 	}
 
 }

@@ -31,6 +31,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -93,6 +94,9 @@ public final class FastnetClient implements AutoCloseable {
 	private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
 	final LongAdder rejected = new LongAdder();
+
+	/** The connection whose answer this I/O thread is handling, for the callback's next call. */
+	final FastThreadLocal<ClientConnection> answering = new FastThreadLocal<>();
 
 	private final LongAdder unroutedPushes = new LongAdder();
 

@@ -16,8 +16,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * fastnet's own {@link FastnetClient} keeping {@code connections x inFlight} requests
- * outstanding: a pool of {@code connections} connections, each answer checked and replaced by
- * the next request from the completion callback, on the client's I/O thread.
+ * outstanding: a pool of {@code connections} connections (otherwise the default pool options),
+ * each answer checked and replaced by the next request from the completion callback, on the
+ * client's I/O thread.
  */
 final class FastnetLoadClient implements LoadClient.Driver {
 
@@ -31,6 +32,8 @@ final class FastnetLoadClient implements LoadClient.Driver {
 
 	private final AtomicInteger running = new AtomicInteger();
 
+	private final java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+
 	FastnetLoadClient(LoadClient.Settings settings, Measurement measurement) {
 		this.settings = settings;
 		this.measurement = measurement;
@@ -43,7 +46,6 @@ final class FastnetLoadClient implements LoadClient.Driver {
 			.pool(PoolOptions.builder()
 				.minIdle(connections)
 				.maxConnections(connections)
-				.maxInFlightPerConnection(inFlight)
 				.maxPendingAcquires(connections * inFlight)
 				.build())
 			.build());
@@ -106,6 +108,9 @@ final class FastnetLoadClient implements LoadClient.Driver {
 						&& !measurement.stopped()) {
 					// Anything but an ERROR answer ends the chain: it would spin on a dead client
 					measurement.connectionsLost.increment();
+					if (FastnetLoadClient.this.reported.compareAndSet(false, true)) {
+						System.err.println("A request chain ended: " + failure);
+					}
 					return;
 				}
 				if (measuring) {

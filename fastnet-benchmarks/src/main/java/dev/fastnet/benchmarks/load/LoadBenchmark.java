@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +79,12 @@ public final class LoadBenchmark {
 			}
 			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
 		}
-		new LoadBenchmark(options).run(String.join(" ", args));
+		// The command as printed names no local path: the JDK for virtual threads is the user's own
+		String command = String.join(" ", Arrays.stream(args)
+			.map((arg) -> arg.startsWith("--virtual-java=") ? "--virtual-java=<java of JDK 21+>" : arg)
+			.filter((arg) -> !arg.startsWith("--out="))
+			.toArray(String[]::new));
+		new LoadBenchmark(options).run(command);
 		System.exit(0);
 	}
 
@@ -97,7 +103,7 @@ public final class LoadBenchmark {
 		try (PrintWriter jsonl = new PrintWriter(Files.newBufferedWriter(this.out.resolve("results.jsonl")))) {
 			for (int repeat = 1; repeat <= repeats; repeat++) {
 				// Rotate the order so that no system always runs first or last in a repeat
-				List<String> order = new ArrayList<>(systems);
+				List<String> order = new ArrayList<>(loads.isEmpty() ? List.of() : systems);
 				Collections.rotate(order, repeat - 1);
 				for (String system : order) {
 					try (Server server = startServer(system, repeat)) {

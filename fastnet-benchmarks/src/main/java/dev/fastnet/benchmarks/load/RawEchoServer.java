@@ -72,6 +72,11 @@ public final class RawEchoServer {
 
 	static ByteBuf answer(ChannelHandlerContext ctx, ByteBuf request) {
 		int start = request.readerIndex();
+		if (request.getByte(start + 5) == 4) {
+			// PING, which fastnet's client sends on connections it has not heard from: PONG
+			request.release();
+			return ctx.alloc().directBuffer(12).writeInt(8).writeByte(1).writeByte(5).writeByte(0).writeInt(0).writeByte(0);
+		}
 		int id = request.getInt(start + 7);
 		int routeLength = request.getUnsignedByte(start + 11);
 		int payloadStart = start + 12 + routeLength;

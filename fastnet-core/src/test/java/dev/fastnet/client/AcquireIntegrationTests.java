@@ -1,0 +1,90 @@
+package dev.fastnet.client;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.fastnet.dispatch.Execution;
+import dev.fastnet.dispatch.Routes;
+import dev.fastnet.server.FastnetServer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Which connection of a pool a call gets: the answering connection for a call made in an
+ * answer's callback, and every connection of a large pool when calls fill them.
+ */
+class AcquireIntegrationTests extends ClientTestSupport {
+
+	private static Routes sessionRoutes() {
+		// Answers with the id of the server session the request arrived on
+		return Routes.builder()
+			.route("session", Execution.EVENT_LOOP, (request) -> Long.toString(request.session().id()))
+			.build();
+	}
+
+	@Test
+	void callsMadeInAnswerCallbacksStayOnTheAnsweringConnection() throws Exception {
+		FastnetServer server = startServer(sessionRoutes());
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(PoolOptions.builder().minIdle(4).maxConnections(4).build()));
+		await().atMost(Duration.ofSeconds(5)).until(() -> client.endpoints().get(0).open() == 4);
+		List<String> sessions = new ArrayList<>();
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		chain(client, 50, sessions, done);
+		done.get(10, TimeUnit.SECONDS);
+		assertThat(sessions).hasSize(50);
+		// The first call may take any connection; each later one was made in the previous answer's callback
+		assertThat(Set.copyOf(sessions.subList(1, sessions.size()))).containsExactly(sessions.get(1));
+	}
+
+	private void chain(FastnetClient client, int left, List<String> sessions, CompletableFuture<Void> done) {
+		client.request("session", new byte[0]).whenComplete((reply, failure) -> {
+			if (failure != null) {
+				done.completeExceptionally(failure);
+				return;
+			}
+			sessions.add(reply.payloadString());
+			if (left == 1) {
+				done.complete(null);
+			}
+			else {
+				chain(client, left - 1, sessions, done);
+			}
+		});
+	}
+
+	@Test
+	void callsFillEveryConnectionOfALargePool() throws Exception {
+		FastnetServer server = startServer(Routes.builder().route("slow", (request) -> {
+			Thread.sleep(200);
+			return Long.toString(request.session().id());
+		}).build(), (config) -> config.workers(new dev.fastnet.worker.WorkerPoolOptions(64, 1000, 1, "fastnet-worker-")));
+		int connections = 32;
+		FastnetClient client = client(addressOf(server), (config) -> config.pool(PoolOptions.builder()
+			.minIdle(connections)
+			.maxConnections(connections)
+			.maxInFlightPerConnection(2)
+			.build()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> client.endpoints().get(0).open() == connections);
+		// Exactly the pool's capacity: a call finds room only if acquire looks past two full connections
+		List<CompletableFuture<Reply>> calls = new ArrayList<>();
+		for (int i = 0; i < connections * 2; i++) {
+			calls.add(client.request("slow", "x".getBytes(StandardCharsets.UTF_8)));
+		}
+		Set<String> sessions = ConcurrentHashMap.newKeySet();
+		for (CompletableFuture<Reply> call : calls) {
+			sessions.add(call.get(10, TimeUnit.SECONDS).payloadString());
+		}
+		assertThat(sessions).hasSize(connections);
+		assertThat(client.endpoints().get(0).pendingAcquires()).isZero();
+	}
+
+}
