@@ -137,6 +137,42 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 		return composite;
 	}
 
+	/**
+	 * Encode a RESPONSE without making a {@link Frame} of it first, as a server answers on its
+	 * hot path.
+	 * @param alloc the allocator
+	 * @param id the id of the request answered
+	 * @param payload the payload; ownership passes to the encoding, which releases it or holds it
+	 * @return the encoded bytes; the caller owns them
+	 */
+	public static ByteBuf encodeResponse(ByteBufAllocator alloc, int id, ByteBuf payload) {
+		int payloadLength = payload.readableBytes();
+		int prefixLength = FrameFormat.LENGTH_FIELD_SIZE + FrameFormat.HEADER_LENGTH;
+		boolean copy = payloadLength <= COPY_THRESHOLD;
+		ByteBuf out;
+		try {
+			out = alloc.buffer(copy ? prefixLength + payloadLength : prefixLength);
+		}
+		catch (RuntimeException | Error ex) {
+			payload.release();
+			throw ex;
+		}
+		out.writeInt(FrameFormat.HEADER_LENGTH + payloadLength);
+		out.writeByte(FrameFormat.VERSION);
+		out.writeByte(FrameType.RESPONSE.code());
+		out.writeByte(0);
+		out.writeInt(id);
+		out.writeByte(0);
+		if (copy) {
+			out.writeBytes(payload, payload.readerIndex(), payloadLength);
+			payload.release();
+			return out;
+		}
+		CompositeByteBuf composite = alloc.compositeBuffer(2);
+		composite.addComponents(true, out, payload);
+		return composite;
+	}
+
 	private static int headersBlockSize(Map<String, String> headers) {
 		int size = 0;
 		for (Map.Entry<String, String> header : headers.entrySet()) {

@@ -276,7 +276,7 @@ final class InboundRequest implements Runnable, RequestContext {
 			finishWithError(Status.INTERNAL.code(), "Answer of " + size + " bytes exceeds the maximum of " + limit);
 			return;
 		}
-		finish(Frame.response(this.frame.id(), payload), FastnetMetricsRecorder.STATUS_OK);
+		finishEncoded(FrameEncoder.encodeResponse(alloc(), this.frame.id(), payload));
 	}
 
 	private void completeExceptionally(Throwable failure) {
@@ -335,6 +335,21 @@ final class InboundRequest implements Runnable, RequestContext {
 		}
 		answer.release();
 		return encoded;
+	}
+
+	/**
+	 * Hand an encoded RESPONSE to the connection's loop. Any thread.
+	 */
+	private void finishEncoded(ByteBuf response) {
+		this.answerStatus = FastnetMetricsRecorder.STATUS_OK;
+		this.answer = response;
+		LoopLane lane = this.connection.lane();
+		if (lane.loop().inEventLoop()) {
+			deliver();
+		}
+		else {
+			lane.complete(this);
+		}
 	}
 
 	/**
