@@ -75,6 +75,8 @@ final class LoopLane implements Runnable {
 					while ((dead = this.completed.poll()) != null) {
 						dead.connectionGone();
 					}
+					// Whoever queues next tries the loop again and, refused, drains again
+					this.drainScheduled = 0;
 				}
 			}
 		}

@@ -16,9 +16,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * fastnet's own {@link FastnetClient} keeping {@code connections x inFlight} requests
- * outstanding: a pool of {@code connections} connections (otherwise the default pool options),
- * each answer checked and replaced by the next request from the completion callback, on the
- * client's I/O thread.
+ * outstanding: a pool of {@code connections} connections with at most {@code inFlight} requests
+ * each (otherwise the default pool options), each answer checked and replaced by the next
+ * request from the completion callback, on the client's I/O thread.
  */
 final class FastnetLoadClient implements LoadClient.Driver {
 
@@ -46,6 +46,8 @@ final class FastnetLoadClient implements LoadClient.Driver {
 			.pool(PoolOptions.builder()
 				.minIdle(connections)
 				.maxConnections(connections)
+				// The same shape as the minimal client's: at most inFlight on each connection
+				.maxInFlightPerConnection(inFlight)
 				.maxPendingAcquires(connections * inFlight)
 				.build())
 			.build());
@@ -72,6 +74,12 @@ final class FastnetLoadClient implements LoadClient.Driver {
 
 	@Override
 	public void close() {
+		// What the pool looked like at the end, for a reader of the run's log
+		this.client.endpoints()
+			.forEach((endpoint) -> System.err.println("Pool of " + endpoint.address() + ": " + endpoint.open()
+					+ " connections open, " + endpoint.pendingAcquires() + " calls waiting for one, "
+					+ endpoint.connectAttempts() + " connect attempts, " + endpoint.connectFailures() + " failed, "
+					+ endpoint.connectionsEvicted() + " connections evicted"));
 		this.client.close();
 	}
 
