@@ -800,7 +800,8 @@ public class FastnetProperties implements Validator {
 		private int failureThreshold = 5;
 
 		/**
-		 * Time a down endpoint waits before one probe connect is tried.
+		 * Longest time between probe connects while an endpoint is down. The first probe
+		 * comes after the backoff in force, each further one after twice the previous delay.
 		 */
 		private Duration circuitCoolDown = Duration.ofSeconds(30);
 
