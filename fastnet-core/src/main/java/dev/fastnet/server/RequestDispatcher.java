@@ -62,8 +62,9 @@ final class RequestDispatcher {
 
 	private volatile boolean draining;
 
-	private volatile Runnable onDrained = () -> {
-	};
+	private volatile long lingerNanos;
+
+	private volatile @Nullable Runnable onDrained;
 
 	RequestDispatcher(Routes routes, ServerConfig config, WorkerPool workers, ServerStats stats,
 			FastnetMetricsRecorder recorder) {
@@ -88,6 +89,9 @@ final class RequestDispatcher {
 		// The clock is read only when something needs it: a recorder, or a deadline to check
 		long now = (this.timed || !frame.headers().isEmpty()) ? System.nanoTime() : 0L;
 		boolean oneway = frame.type() == FrameType.ONEWAY;
+		if (!oneway) {
+			connection.requestReceived();
+		}
 		if (this.draining) {
 			// GOAWAY first: only a peer that has seen it knows the 503 is safe to send elsewhere
 			connection.sendGoAway();
@@ -161,7 +165,7 @@ final class RequestDispatcher {
 		Object observation = this.timed ? this.recorder.serverRequestStarted(route, frame.headers()) : null;
 		frame.release();
 		if (!oneway) {
-			connection.write(Frame.error(connection.channel().alloc(), id, status.code(), message));
+			connection.answer(Frame.error(connection.channel().alloc(), id, status.code(), message));
 		}
 		this.stats.error(status.code());
 		if (this.timed) {
@@ -173,6 +177,9 @@ final class RequestDispatcher {
 	 * Refuse a request whose headers were over the limits and so never decoded.
 	 */
 	void refuseHeaders(ServerConnection connection, Frame frame, String message) {
+		if (frame.type() != FrameType.ONEWAY) {
+			connection.requestReceived();
+		}
 		Route route = this.routes.get(frame.route());
 		refuse(connection, frame, (route != null) ? route.name() : FastnetMetricsRecorder.UNKNOWN_ROUTE,
 				Status.BAD_REQUEST, message, this.timed ? System.nanoTime() : 0L);
@@ -212,7 +219,7 @@ final class RequestDispatcher {
 			this.recorder.serverRequest(observation, route, status, System.nanoTime() - startNanos);
 		}
 		if (this.inFlight.decrementAndGet() == 0 && this.draining) {
-			this.onDrained.run();
+			checkDrained();
 		}
 	}
 
@@ -250,6 +257,9 @@ final class RequestDispatcher {
 
 	void connectionClosed(ServerConnection connection) {
 		this.connections.remove(connection.id());
+		if (this.draining) {
+			checkDrained();
+		}
 	}
 
 	Collection<? extends Session> sessions() {
@@ -261,17 +271,37 @@ final class RequestDispatcher {
 	}
 
 	/**
-	 * Start draining: new requests are refused, every connection gets GOAWAY.
-	 * @param onDrained run once no request is in flight any more
-	 * @return whether nothing is in flight already
+	 * Start draining: requests are refused with 503 from now on, every connection gets GOAWAY
+	 * and is closed once it has been idle for the linger time. Idempotent.
+	 * @param lingerNanos how long a draining connection must have nothing in flight and
+	 * receive nothing before it is closed, zero to leave closing to the peer or the caller
 	 */
-	boolean startDraining(Runnable onDrained) {
-		this.onDrained = onDrained;
+	void startDraining(long lingerNanos) {
+		this.lingerNanos = lingerNanos;
 		this.draining = true;
 		for (ServerConnection connection : this.connections.values()) {
-			connection.sendGoAway();
+			connection.startDraining(lingerNanos);
 		}
-		return this.inFlight.get() == 0;
+	}
+
+	/**
+	 * Run the callback once, while draining, no request is in flight and no connection is
+	 * open any more; it may run at once. The callback must tolerate running more than once.
+	 */
+	void whenDrained(Runnable onDrained) {
+		this.onDrained = onDrained;
+		checkDrained();
+	}
+
+	private void checkDrained() {
+		Runnable onDrained = this.onDrained;
+		if (onDrained != null && this.draining && this.inFlight.get() == 0 && this.connections.isEmpty()) {
+			onDrained.run();
+		}
+	}
+
+	long lingerNanos() {
+		return this.lingerNanos;
 	}
 
 	Routes routes() {

@@ -28,8 +28,8 @@ import dev.fastnet.worker.WorkerPoolOptions;
  * @param workers sizing of the worker pool
  * @param defaultExecution where handlers run unless their route says otherwise; default
  * {@link Execution#PLATFORM}
- * @param shutdownGrace how long a graceful stop waits for requests in flight; default 30
- * seconds
+ * @param shutdownGrace how long a graceful stop waits for requests in flight and for peers to
+ * close their connections after the GOAWAY; default 30 seconds
  * @param transport the Netty transport; default {@link Transport#AUTO}
  * @param writeBufferLowWaterMark outbound bytes below which a paused connection reads again;
  * default 32 KiB

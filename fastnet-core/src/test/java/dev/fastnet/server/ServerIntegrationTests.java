@@ -669,6 +669,65 @@ class ServerIntegrationTests {
 	}
 
 	@Test
+	void requestsAPeerWritesBeforeItReadsTheGoAwayAreAllAnsweredBeforeTheConnectionCloses() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		FastnetServer server = start(Routes.builder().route("slow", (request) -> {
+			release.await(10, TimeUnit.SECONDS);
+			return "done";
+		}).build());
+		RawClient client = connect(server);
+		client.request(1, "slow", "");
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.inFlight() == 1);
+		Map<Integer, RawFrame> answers = new java.util.concurrent.ConcurrentHashMap<>();
+		List<Integer> goAwaysBefore = new CopyOnWriteArrayList<>();
+		CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+			try {
+				while (true) {
+					RawFrame frame = client.read();
+					if (frame.type() == RawClient.GOAWAY) {
+						goAwaysBefore.add(answers.size());
+					}
+					else {
+						assertThat(answers.put(frame.id(), frame)).as("second answer to " + frame.id()).isNull();
+					}
+				}
+			}
+			catch (IOException ex) {
+				// End of stream or reset: the server closed the connection
+			}
+		});
+		long start = System.nanoTime();
+		CompletableFuture<GracefulShutdownResult> stopped = server.shutdownGracefully(Duration.ofSeconds(10));
+		// The peer goes on writing as if it had not read the GOAWAY yet, also after the last
+		// request in flight is answered, which is when the server used to close the connection
+		List<Integer> written = new ArrayList<>();
+		written.add(1);
+		for (int id = 2; id <= 400; id++) {
+			if (id == 200) {
+				release.countDown();
+				await().atMost(Duration.ofSeconds(5)).until(() -> server.inFlight() == 0);
+			}
+			try {
+				client.request(id, "slow", "");
+			}
+			catch (IOException ex) {
+				break;
+			}
+			written.add(id);
+		}
+		assertThat(closed).succeedsWithin(Duration.ofSeconds(10));
+		assertThat(written).hasSize(400);
+		assertThat(answers.keySet()).containsExactlyInAnyOrderElementsOf(written);
+		assertThat(answers.get(1).type()).isEqualTo(RawClient.RESPONSE);
+		assertThat(answers.values()).filteredOn((frame) -> frame.id() != 1)
+			.allSatisfy((frame) -> assertThat(frame.errorStatus()).isEqualTo(503));
+		assertThat(goAwaysBefore).containsExactly(0);
+		assertThat(stopped).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(GracefulShutdownResult.IDLE);
+		// Closed once idle for the linger time, well before the grace ends
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+	}
+
+	@Test
 	void gracefulStopEndsAfterTheGraceWhenRequestsHang() throws Exception {
 		CountDownLatch never = new CountDownLatch(1);
 		FastnetServer server = start(Routes.builder().route("hang", (request) -> {

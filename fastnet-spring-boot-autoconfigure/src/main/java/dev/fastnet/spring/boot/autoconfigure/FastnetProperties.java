@@ -153,7 +153,8 @@ public class FastnetProperties implements Validator {
 		private Execution defaultExecution = Execution.PLATFORM;
 
 		/**
-		 * Time requests in flight may take to finish when the server stops gracefully.
+		 * Time requests in flight may take to finish, and peers to close their connections
+		 * after the GOAWAY, when the server stops gracefully.
 		 */
 		private Duration shutdownGrace = Duration.ofSeconds(30);
 
