@@ -92,6 +92,8 @@ public final class FastnetServer implements AutoCloseable {
 
 	private @Nullable EventLoopGroup ioGroup;
 
+	private @Nullable ServerBootstrap bootstrap;
+
 	private volatile @Nullable Channel serverChannel;
 
 	private volatile @Nullable InetSocketAddress boundAddress;
@@ -196,6 +198,7 @@ public final class FastnetServer implements AutoCloseable {
 				shutdownGroups();
 				throw new IllegalStateException("fastnet server was stopped while it was starting");
 			}
+			this.bootstrap = bootstrap;
 			this.serverChannel = bind.channel();
 			this.boundAddress = (InetSocketAddress) bind.channel().localAddress();
 			this.state = State.RUNNING;
@@ -203,6 +206,55 @@ public final class FastnetServer implements AutoCloseable {
 		logger.info("fastnet server started on " + this.boundAddress + " (" + this.transport.name().toLowerCase()
 				+ ", " + routes.all().size() + " routes)");
 		return this;
+	}
+
+	/**
+	 * Stop taking requests without stopping: new connections are refused, every connection
+	 * gets GOAWAY, requests that arrive from now on are answered ERROR 503 (after the GOAWAY of
+	 * their connection), requests in flight finish, and connections are closed by their peers
+	 * or once idle for {@link #DRAIN_LINGER}. {@link #resume()} undoes it; the event loops and
+	 * workers keep running meanwhile.
+	 * @return whether the server was running and is now draining
+	 */
+	public boolean drain() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state != State.RUNNING) {
+				return false;
+			}
+			this.state = State.DRAINING;
+			// Refused rather than accepted and sent away: clients back off instead of
+			// reconnecting for every call
+			closeServerChannel();
+			Objects.requireNonNull(this.dispatcher, "dispatcher").startDraining(DRAIN_LINGER.toNanos());
+		}
+		logger.info("Draining fastnet server on " + this.boundAddress + ": refusing new connections and requests");
+		return true;
+	}
+
+	/**
+	 * Take connections and requests again after {@link #drain()}, on the same address and port.
+	 * A server that is stopping cannot resume.
+	 * @return whether the server was drained and now runs again
+	 * @throws PortInUseException when the port was taken meanwhile; the server stays drained
+	 */
+	public boolean resume() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state != State.DRAINING || this.shutdownFuture != null) {
+				return false;
+			}
+			InetSocketAddress address = address();
+			ChannelFuture bind = Objects.requireNonNull(this.bootstrap, "bootstrap")
+				.bind(address)
+				.awaitUninterruptibly();
+			if (!bind.isSuccess()) {
+				throw new PortInUseException(address.getPort(), bind.cause());
+			}
+			this.serverChannel = bind.channel();
+			Objects.requireNonNull(this.dispatcher, "dispatcher").stopDraining();
+			this.state = State.RUNNING;
+		}
+		logger.info("fastnet server on " + this.boundAddress + " resumed");
+		return true;
 	}
 
 	private void closeServerChannel() {
@@ -420,7 +472,10 @@ public final class FastnetServer implements AutoCloseable {
 		/** Accepting and serving. */
 		RUNNING,
 
-		/** Stopped accepting; finishing requests in flight. */
+		/**
+		 * Refusing new requests and finishing those in flight: stopping, or drained by
+		 * {@link FastnetServer#drain()} until {@link FastnetServer#resume()}.
+		 */
 		DRAINING,
 
 		/** Stopped; every resource released. */

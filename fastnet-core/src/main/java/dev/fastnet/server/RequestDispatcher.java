@@ -285,6 +285,16 @@ final class RequestDispatcher {
 	}
 
 	/**
+	 * Take requests again after {@link #startDraining(long)}.
+	 */
+	void stopDraining() {
+		this.draining = false;
+		for (ServerConnection connection : this.connections.values()) {
+			connection.stopDraining();
+		}
+	}
+
+	/**
 	 * Run the callback once, while draining, no request is in flight and no connection is
 	 * open any more; it may run at once. The callback must tolerate running more than once.
 	 */

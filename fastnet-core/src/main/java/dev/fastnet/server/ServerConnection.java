@@ -73,6 +73,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 
 	private boolean draining;
 
+	// Tells a check scheduled before a resume from the checks of a later drain
+	private int drainGeneration;
+
 	ServerConnection(long id, RequestDispatcher dispatcher, List<SessionListener> listeners) {
 		this.id = id;
 		this.dispatcher = dispatcher;
@@ -289,20 +292,34 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 		sendGoAway();
 		if (!this.draining) {
 			this.draining = true;
+			int generation = ++this.drainGeneration;
 			if (lingerNanos > 0) {
-				scheduleLingerCheck(lingerNanos);
+				scheduleLingerCheck(generation, lingerNanos);
 			}
 		}
 	}
 
-	private void scheduleLingerCheck(long lingerNanos) {
-		this.readSinceCheck = false;
-		eventLoop().schedule(() -> checkLinger(lingerNanos), lingerNanos, TimeUnit.NANOSECONDS);
+	/**
+	 * Serve requests again; a later drain sends GOAWAY again. Any thread.
+	 */
+	void stopDraining() {
+		EventLoop loop = eventLoop();
+		if (!loop.inEventLoop()) {
+			loop.execute(this::stopDraining);
+			return;
+		}
+		this.draining = false;
+		this.goAwaySent = false;
 	}
 
-	private void checkLinger(long lingerNanos) {
+	private void scheduleLingerCheck(int generation, long lingerNanos) {
+		this.readSinceCheck = false;
+		eventLoop().schedule(() -> checkLinger(generation, lingerNanos), lingerNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private void checkLinger(int generation, long lingerNanos) {
 		Channel channel = channel();
-		if (!channel.isActive()) {
+		if (!this.draining || generation != this.drainGeneration || !channel.isActive()) {
 			return;
 		}
 		ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
@@ -312,7 +329,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 			context().close();
 		}
 		else {
-			scheduleLingerCheck(lingerNanos);
+			scheduleLingerCheck(generation, lingerNanos);
 		}
 	}
 

@@ -728,6 +728,35 @@ class ServerIntegrationTests {
 	}
 
 	@Test
+	void drainedServerRefusesRequestsUntilResumed() throws Exception {
+		FastnetServer server = start(echoRoutes());
+		RawClient client = connect(server);
+		client.request(1, "echo", "before");
+		assertThat(client.read().payloadString()).isEqualTo("before");
+		assertThat(server.drain()).isTrue();
+		assertThat(server.drain()).isFalse();
+		assertThat(server.state()).isEqualTo(FastnetServer.State.DRAINING);
+		assertThat(client.read().type()).isEqualTo(RawClient.GOAWAY);
+		client.request(2, "echo", "while drained");
+		assertThat(client.read().errorStatus()).isEqualTo(503);
+		// New connections are refused, so that clients back off rather than reconnect per call
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> RawClient.connect(server.port()).close());
+		int port = server.port();
+		assertThat(server.resume()).isTrue();
+		assertThat(server.port()).isEqualTo(port);
+		assertThat(server.state()).isEqualTo(FastnetServer.State.RUNNING);
+		RawClient fresh = connect(server);
+		fresh.request(3, "echo", "after");
+		RawFrame answer = fresh.read();
+		assertThat(answer.type()).isEqualTo(RawClient.RESPONSE);
+		assertThat(answer.payloadString()).isEqualTo("after");
+		// A stop cannot be undone
+		CompletableFuture<GracefulShutdownResult> stopped = server.shutdownGracefully(Duration.ofSeconds(5));
+		assertThat(server.resume()).isFalse();
+		assertThat(stopped).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(GracefulShutdownResult.IDLE);
+	}
+
+	@Test
 	void gracefulStopEndsAfterTheGraceWhenRequestsHang() throws Exception {
 		CountDownLatch never = new CountDownLatch(1);
 		FastnetServer server = start(Routes.builder().route("hang", (request) -> {
