@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +51,10 @@ final class RequestDispatcher {
 
 	private final int maxAnswerPayload;
 
+	private final long minPingIntervalNanos;
+
+	private final int maxPingStrikes;
+
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final Map<Long, ServerConnection> connections = new ConcurrentHashMap<>();
@@ -59,6 +64,8 @@ final class RequestDispatcher {
 	private final AtomicLong lastProtocolWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
 	private final AtomicLong lastHandlerWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+
+	private final AtomicLong lastPingWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
 	private volatile boolean draining;
 
@@ -77,6 +84,8 @@ final class RequestDispatcher {
 		// An answer has no route and no headers: only the fixed part precedes its payload
 		this.maxAnswerPayload = config.maxFrameSize() - FrameFormat.HEADER_LENGTH;
 		this.defaultExecution = config.defaultExecution();
+		this.minPingIntervalNanos = config.minPingInterval().toNanos();
+		this.maxPingStrikes = config.maxPingStrikes();
 		boolean usesVirtual = config.defaultExecution() == Execution.VIRTUAL
 				|| routes.all().stream().anyMatch((route) -> route.execution() == Execution.VIRTUAL);
 		if (usesVirtual && !workers.supportsVirtualThreads()) {
@@ -245,6 +254,26 @@ final class RequestDispatcher {
 		long now = System.nanoTime();
 		long previous = last.get();
 		return now - previous >= LOG_INTERVAL_NANOS && last.compareAndSet(previous, now);
+	}
+
+	/**
+	 * Account for a connection closed for sending PINGs too often.
+	 */
+	void pingAbuse(Channel channel, int strikes) {
+		this.stats.connectionsPingAbuse.increment();
+		if (shouldLog(this.lastPingWarning)) {
+			logger.warn("Closing connection " + channel.remoteAddress() + ": " + strikes
+					+ " PINGs came sooner than the minimum interval of "
+					+ TimeUnit.NANOSECONDS.toMillis(this.minPingIntervalNanos) + " ms while it had nothing else to do");
+		}
+	}
+
+	long minPingIntervalNanos() {
+		return this.minPingIntervalNanos;
+	}
+
+	int maxPingStrikes() {
+		return this.maxPingStrikes;
 	}
 
 	void idleClosed() {

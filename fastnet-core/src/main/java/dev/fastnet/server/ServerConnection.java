@@ -76,6 +76,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	// Tells a check scheduled before a resume from the checks of a later drain
 	private int drainGeneration;
 
+	// PING enforcement, after gRPC's KeepAliveEnforcer: the last PING accepted, the strikes
+	// since, and whether the connection was used since that PING
+	private boolean pinged;
+
+	private long lastPingNanos;
+
+	private int pingStrikes;
+
+	private boolean answeredSincePing;
+
+	private boolean closingForPings;
+
 	ServerConnection(long id, RequestDispatcher dispatcher, List<SessionListener> listeners) {
 		this.id = id;
 		this.dispatcher = dispatcher;
@@ -122,7 +134,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 			case REQUEST, ONEWAY -> this.dispatcher.dispatch(this, frame);
 			case PING -> {
 				frame.release();
-				write(Frame.control(FrameType.PONG));
+				if (pingAcceptable(ctx)) {
+					write(Frame.control(FrameType.PONG));
+				}
 			}
 			case PONG -> frame.release();
 			default -> {
@@ -131,6 +145,50 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 				exceptionCaught(ctx, new ProtocolException(ProtocolViolation.UNEXPECTED_TYPE,
 						"A server does not accept " + type + " frames"));
 			}
+		}
+	}
+
+	/**
+	 * Return whether a PING is answered. One that comes sooner than the minimum interval after
+	 * the last one accepted, while no request is in flight and no answer was written since, is
+	 * a strike; beyond the strikes forgiven, the connection gets GOAWAY and is closed.
+	 */
+	private boolean pingAcceptable(ChannelHandlerContext ctx) {
+		if (this.closingForPings) {
+			return false;
+		}
+		long minInterval = this.dispatcher.minPingIntervalNanos();
+		if (minInterval == 0) {
+			return true;
+		}
+		long now = ctx.executor().ticker().nanoTime();
+		if (this.answeredSincePing) {
+			// The peer uses the connection: its PINGs are keep-alives, not abuse
+			this.answeredSincePing = false;
+			this.pingStrikes = 0;
+		}
+		else if (this.unanswered <= 0 && this.pinged && now - this.lastPingNanos < minInterval) {
+			if (++this.pingStrikes <= this.dispatcher.maxPingStrikes()) {
+				return true;
+			}
+			closeForPings(ctx);
+			return false;
+		}
+		this.pinged = true;
+		this.lastPingNanos = now;
+		return true;
+	}
+
+	private void closeForPings(ChannelHandlerContext ctx) {
+		this.closingForPings = true;
+		this.dispatcher.pingAbuse(ctx.channel(), this.pingStrikes);
+		ctx.channel().config().setAutoRead(false);
+		if (this.goAwaySent) {
+			ctx.close();
+		}
+		else {
+			this.goAwaySent = true;
+			ctx.writeAndFlush(Frame.control(FrameType.GOAWAY)).addListener(ChannelFutureListener.CLOSE);
 		}
 	}
 
@@ -216,6 +274,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	 */
 	boolean writeIfActive(Object answer) {
 		this.unanswered--;
+		this.answeredSincePing = true;
 		if (!channel().isActive()) {
 			ReferenceCountUtil.release(answer);
 			return false;
@@ -247,6 +306,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	 */
 	void answer(Frame answer) {
 		this.unanswered--;
+		this.answeredSincePing = true;
 		write0(answer);
 	}
 

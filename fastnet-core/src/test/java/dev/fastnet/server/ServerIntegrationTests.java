@@ -157,6 +157,62 @@ class ServerIntegrationTests {
 	}
 
 	@Test
+	void peerPingingFasterThanAllowedIsForgivenTwiceThenSentGoAwayAndClosed() throws IOException {
+		FastnetServer server = start(echoRoutes(), (config) -> config.minPingInterval(Duration.ofSeconds(10)));
+		RawClient client = connect(server);
+		byte[] ping = RawClient.encode(RawClient.PING, 0, "", Map.of(), new byte[0]);
+		java.io.ByteArrayOutputStream pings = new java.io.ByteArrayOutputStream();
+		for (int i = 0; i < 10; i++) {
+			pings.writeBytes(ping);
+		}
+		client.send(pings.toByteArray());
+		// The first is accepted, the next two are strikes forgiven, the fourth ends the connection
+		for (int i = 0; i < 3; i++) {
+			assertThat(client.read().type()).isEqualTo(RawClient.PONG);
+		}
+		assertThat(client.read().type()).isEqualTo(RawClient.GOAWAY);
+		assertThat(client.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		assertThat(server.stats().connectionsClosedForPingAbuse()).isEqualTo(1);
+	}
+
+	@Test
+	void pingsWhileRequestsAreInFlightOrAfterAnAnswerAreNoStrikes() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		FastnetServer server = start(Routes.builder()
+			.route("echo", Execution.EVENT_LOOP, (request) -> request.payload())
+			.route("slow", (request) -> {
+				release.await(10, TimeUnit.SECONDS);
+				return "done";
+			})
+			.build(), (config) -> config.minPingInterval(Duration.ofSeconds(10)).maxPingStrikes(0));
+		RawClient client = connect(server);
+		client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+		assertThat(client.read().type()).isEqualTo(RawClient.PONG);
+		for (int i = 1; i <= 3; i++) {
+			client.request(i, "echo", "x");
+			assertThat(client.read().type()).isEqualTo(RawClient.RESPONSE);
+			client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+			assertThat(client.read().type()).isEqualTo(RawClient.PONG);
+		}
+		client.request(4, "slow", "");
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.inFlight() == 1);
+		for (int i = 0; i < 3; i++) {
+			client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+			assertThat(client.read().type()).isEqualTo(RawClient.PONG);
+		}
+		release.countDown();
+		assertThat(client.read().payloadString()).isEqualTo("done");
+		client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+		assertThat(client.read().type()).isEqualTo(RawClient.PONG);
+		assertThat(server.stats().connectionsClosedForPingAbuse()).isZero();
+		// With nothing else going on, the next one is a strike, and none is forgiven here
+		client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+		assertThat(client.read().type()).isEqualTo(RawClient.GOAWAY);
+		assertThat(client.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		assertThat(server.stats().connectionsClosedForPingAbuse()).isEqualTo(1);
+	}
+
+	@Test
 	void handlerExceptionIsAnswered500WithItsMessageAndTheConnectionStaysOpen() throws IOException {
 		FastnetServer server = start(Routes.builder().route("boom", (request) -> {
 			throw new IllegalStateException("boom");
@@ -489,7 +545,8 @@ class ServerIntegrationTests {
 	@Test
 	void idleConnectionIsClosedButPingKeepsASessionAlive() throws IOException {
 		List<String> events = new CopyOnWriteArrayList<>();
-		FastnetServer server = start(echoRoutes(), (config) -> config.idleTimeout(Duration.ofMillis(300)),
+		FastnetServer server = start(echoRoutes(),
+				(config) -> config.idleTimeout(Duration.ofMillis(300)).minPingInterval(Duration.ZERO),
 				(builder) -> builder.sessionListener(new SessionListener() {
 					@Override
 					public void onIdle(Session session) {
