@@ -170,8 +170,15 @@ public class PoolAcquireBenchmark {
 
 		@Setup(Level.Trial)
 		public void setUp() throws Exception {
-			this.server = FastnetServer
-				.builder(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build())
+			// The pool PINGs its idle connections every second, more often than the server's
+			// default minimum PING interval allows
+			ServerConfig config = ServerConfig.builder()
+				.host("127.0.0.1")
+				.port(0)
+				.ioThreads(1)
+				.minPingInterval(Duration.ZERO)
+				.build();
+			this.server = FastnetServer.builder(config)
 				.routes(Routes.builder().route("echo", Execution.EVENT_LOOP, (request) -> request.payload()).build())
 				.build()
 				.start();

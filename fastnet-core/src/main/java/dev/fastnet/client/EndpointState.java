@@ -17,8 +17,9 @@ public enum EndpointState {
 	BACKOFF,
 
 	/**
-	 * Too many consecutive connect attempts failed: the circuit is open. After the cool-down one
-	 * probe attempt is made (half-open); its success brings the endpoint back {@link #UP}.
+	 * Too many consecutive connect attempts failed: the circuit is open and calls fail fast.
+	 * Probe attempts are made one at a time (half-open), at growing intervals up to the
+	 * cool-down; the first that succeeds brings the endpoint back {@link #UP}.
 	 */
 	DOWN
 

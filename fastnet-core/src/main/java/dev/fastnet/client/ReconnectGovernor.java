@@ -7,8 +7,10 @@ import java.util.function.LongSupplier;
 /**
  * Decides when an endpoint may be dialled: at most one connect attempt in flight, exponential
  * backoff with jitter and a cap after each failure, and a circuit that opens
- * ({@link EndpointState#DOWN}) after consecutive failures and lets one probe through after the
- * cool-down. It never dials by itself: the pool asks before each attempt (lazy reconnect).
+ * ({@link EndpointState#DOWN}) after consecutive failures. While it is open, calls go elsewhere
+ * or fail fast, and one probe at a time is let through (half-open): the first after the backoff
+ * in force, each further one after twice the previous delay, up to the cool-down. It never dials
+ * by itself: the pool asks before each attempt (lazy reconnect).
  * <p>
  * An attempt ends with {@link #succeeded()} (the connection answered its first frame) or
  * {@link #failed()} (connect error, or accepted then closed before answering). Thread-safe;
@@ -73,7 +75,7 @@ final class ReconnectGovernor {
 		int failures = ++this.consecutiveFailures;
 		long delay;
 		if (failures >= this.options.failureThreshold()) {
-			delay = jittered(this.options.circuitCoolDown().toNanos());
+			delay = probeDelayNanos(failures - this.options.failureThreshold());
 			moveTo(EndpointState.DOWN);
 		}
 		else {
@@ -93,6 +95,19 @@ final class ReconnectGovernor {
 		double base = this.options.initialBackoff().toNanos()
 				* Math.pow(this.options.multiplier(), Math.max(0, failures - 1));
 		return jittered(Math.min(base, this.options.maxBackoff().toNanos()));
+	}
+
+	/**
+	 * Return the jittered delay before a probe of an open circuit: the backoff in force when
+	 * it opened, doubled after each failed probe, up to the cool-down. A server that comes back
+	 * is found within about the time it was away rather than after the whole cool-down.
+	 * @param failedProbes probes that failed since the circuit opened
+	 */
+	long probeDelayNanos(int failedProbes) {
+		double first = Math.min(this.options.maxBackoff().toNanos(), this.options.initialBackoff().toNanos()
+				* Math.pow(this.options.multiplier(), this.options.failureThreshold() - 1));
+		double coolDown = this.options.circuitCoolDown().toNanos();
+		return jittered(Math.min(coolDown, first * Math.pow(2, Math.min(failedProbes, 62))));
 	}
 
 	private long jittered(double nanos) {

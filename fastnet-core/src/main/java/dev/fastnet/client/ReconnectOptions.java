@@ -17,8 +17,9 @@ import java.util.Objects;
  * default 0.2
  * @param failureThreshold consecutive failures after which the endpoint is
  * {@link EndpointState#DOWN} (circuit open); default 5
- * @param circuitCoolDown how long the circuit stays open before one probe attempt; default 30
- * seconds
+ * @param circuitCoolDown longest time between probe attempts while the circuit is open: the
+ * first probe comes after the backoff in force when it opened, each further one after twice the
+ * previous delay, up to this; default 30 seconds
  * @since 0.1.0
  */
 public record ReconnectOptions(Duration initialBackoff, double multiplier, Duration maxBackoff, double jitter,
@@ -147,7 +148,7 @@ public record ReconnectOptions(Duration initialBackoff, double multiplier, Durat
 			return this;
 		}
 
-		/** @param circuitCoolDown time the circuit stays open @return this builder */
+		/** @param circuitCoolDown longest time between probes of an open circuit @return this builder */
 		public Builder circuitCoolDown(Duration circuitCoolDown) {
 			this.circuitCoolDown = circuitCoolDown;
 			return this;

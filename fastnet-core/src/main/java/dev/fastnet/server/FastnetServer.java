@@ -54,6 +54,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FastnetServer implements AutoCloseable {
 
+	/**
+	 * How long a draining connection must have nothing in flight and receive nothing before the
+	 * server closes it: time for the peer to read the GOAWAY and stop sending.
+	 */
+	public static final Duration DRAIN_LINGER = Duration.ofSeconds(1);
+
 	private static final Log logger = LogFactory.getLog(FastnetServer.class);
 
 	private final ServerConfig config;
@@ -86,7 +92,9 @@ public final class FastnetServer implements AutoCloseable {
 
 	private @Nullable EventLoopGroup ioGroup;
 
-	private @Nullable Channel serverChannel;
+	private @Nullable ServerBootstrap bootstrap;
+
+	private volatile @Nullable Channel serverChannel;
 
 	private volatile @Nullable InetSocketAddress boundAddress;
 
@@ -190,6 +198,7 @@ public final class FastnetServer implements AutoCloseable {
 				shutdownGroups();
 				throw new IllegalStateException("fastnet server was stopped while it was starting");
 			}
+			this.bootstrap = bootstrap;
 			this.serverChannel = bind.channel();
 			this.boundAddress = (InetSocketAddress) bind.channel().localAddress();
 			this.state = State.RUNNING;
@@ -200,11 +209,70 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
+	 * Stop taking requests without stopping: new connections are refused, every connection
+	 * gets GOAWAY, requests that arrive from now on are answered ERROR 503 (after the GOAWAY of
+	 * their connection), requests in flight finish, and connections are closed by their peers
+	 * or once idle for {@link #DRAIN_LINGER}. {@link #resume()} undoes it; the event loops and
+	 * workers keep running meanwhile.
+	 * @return whether the server was running and is now draining
+	 */
+	public boolean drain() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state != State.RUNNING) {
+				return false;
+			}
+			this.state = State.DRAINING;
+			// Refused rather than accepted and sent away: clients back off instead of
+			// reconnecting for every call
+			closeServerChannel();
+			Objects.requireNonNull(this.dispatcher, "dispatcher").startDraining(DRAIN_LINGER.toNanos());
+		}
+		logger.info("Draining fastnet server on " + this.boundAddress + ": refusing new connections and requests");
+		return true;
+	}
+
+	/**
+	 * Take connections and requests again after {@link #drain()}, on the same address and port.
+	 * A server that is stopping cannot resume.
+	 * @return whether the server was drained and now runs again
+	 * @throws PortInUseException when the port was taken meanwhile; the server stays drained
+	 */
+	public boolean resume() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state != State.DRAINING || this.shutdownFuture != null) {
+				return false;
+			}
+			InetSocketAddress address = address();
+			ChannelFuture bind = Objects.requireNonNull(this.bootstrap, "bootstrap")
+				.bind(address)
+				.awaitUninterruptibly();
+			if (!bind.isSuccess()) {
+				throw new PortInUseException(address.getPort(), bind.cause());
+			}
+			this.serverChannel = bind.channel();
+			Objects.requireNonNull(this.dispatcher, "dispatcher").stopDraining();
+			this.state = State.RUNNING;
+		}
+		logger.info("fastnet server on " + this.boundAddress + " resumed");
+		return true;
+	}
+
+	private void closeServerChannel() {
+		Channel serverChannel = this.serverChannel;
+		if (serverChannel != null) {
+			serverChannel.close().awaitUninterruptibly();
+		}
+	}
+
+	/**
 	 * Stop gracefully: stop accepting, send GOAWAY on every connection, answer requests that
-	 * arrive from now on with ERROR 503, let requests in flight finish within the grace period,
-	 * then close everything. Idempotent and safe to call concurrently: every call returns the
-	 * same future.
-	 * @param grace how long requests in flight may take
+	 * arrive from now on with ERROR 503, let requests in flight finish, and keep each connection
+	 * open until its peer closes it or it has been idle for {@link #DRAIN_LINGER} (or the grace,
+	 * if shorter), so that requests the peer wrote before it read the GOAWAY are answered too.
+	 * The stop completes when no connection is left and no request is in flight, or when the
+	 * grace ends; then everything is closed. Idempotent and safe to call concurrently: every
+	 * call returns the same future.
+	 * @param grace how long requests in flight and peers still sending may take
 	 * @return completes when the server is fully stopped
 	 */
 	public CompletableFuture<GracefulShutdownResult> shutdownGracefully(Duration grace) {
@@ -216,7 +284,7 @@ public final class FastnetServer implements AutoCloseable {
 			}
 			future = new CompletableFuture<>();
 			this.shutdownFuture = future;
-			if (this.state != State.RUNNING) {
+			if (this.state != State.RUNNING && this.state != State.DRAINING) {
 				this.state = State.STOPPED;
 				this.workers.shutdownNow(Duration.ofSeconds(1));
 				future.complete(GracefulShutdownResult.IDLE);
@@ -226,28 +294,30 @@ public final class FastnetServer implements AutoCloseable {
 		}
 		RequestDispatcher dispatcher = Objects.requireNonNull(this.dispatcher, "dispatcher");
 		logger.info("Commencing graceful shutdown of fastnet server on " + this.boundAddress + ", waiting up to "
-				+ grace.toMillis() + " ms for " + dispatcher.inFlight() + " requests in flight");
-		Channel serverChannel = this.serverChannel;
-		if (serverChannel != null) {
-			serverChannel.close().awaitUninterruptibly();
+				+ grace.toMillis() + " ms for " + dispatcher.inFlight() + " requests in flight and "
+				+ dispatcher.sessions().size() + " connections");
+		closeServerChannel();
+		long graceNanos = grace.toNanos();
+		dispatcher.startDraining(Math.min(DRAIN_LINGER.toNanos(), graceNanos));
+		EventLoopGroup boss = this.bossGroup;
+		if (graceNanos == 0 || boss == null) {
+			finish(graceEnded(dispatcher), future);
+			return future;
 		}
-		boolean idle = dispatcher.startDraining(() -> finish(GracefulShutdownResult.IDLE, future));
-		if (idle) {
-			finish(GracefulShutdownResult.IDLE, future);
-		}
-		else {
-			EventLoopGroup boss = this.bossGroup;
-			if (boss != null) {
-				boss.schedule(() -> finish(GracefulShutdownResult.REQUESTS_ACTIVE, future), grace.toNanos(),
-						TimeUnit.NANOSECONDS);
-			}
-		}
+		// Scheduled first: a drain that is complete already finishes, and the timer dies with the loops
+		boss.schedule(() -> finish(graceEnded(dispatcher), future), graceNanos, TimeUnit.NANOSECONDS);
+		dispatcher.whenDrained(() -> finish(GracefulShutdownResult.IDLE, future));
 		return future;
+	}
+
+	private static GracefulShutdownResult graceEnded(RequestDispatcher dispatcher) {
+		// Connections still open then are closed, but only requests in flight are lost
+		return (dispatcher.inFlight() == 0) ? GracefulShutdownResult.IDLE : GracefulShutdownResult.REQUESTS_ACTIVE;
 	}
 
 	/**
 	 * Stop gracefully and wait until stopped.
-	 * @param grace how long requests in flight may take
+	 * @param grace how long requests in flight and peers still sending may take
 	 * @return how the stop ended
 	 */
 	public GracefulShutdownResult stop(Duration grace) {
@@ -262,7 +332,8 @@ public final class FastnetServer implements AutoCloseable {
 	public void close() {
 		CompletableFuture<GracefulShutdownResult> future = shutdownGracefully(Duration.ZERO);
 		if (!future.isDone()) {
-			finish(GracefulShutdownResult.REQUESTS_ACTIVE, future);
+			RequestDispatcher dispatcher = this.dispatcher;
+			finish((dispatcher != null) ? graceEnded(dispatcher) : GracefulShutdownResult.IDLE, future);
 		}
 		future.join();
 	}
@@ -401,7 +472,10 @@ public final class FastnetServer implements AutoCloseable {
 		/** Accepting and serving. */
 		RUNNING,
 
-		/** Stopped accepting; finishing requests in flight. */
+		/**
+		 * Refusing new requests and finishing those in flight: stopping, or drained by
+		 * {@link FastnetServer#drain()} until {@link FastnetServer#resume()}.
+		 */
 		DRAINING,
 
 		/** Stopped; every resource released. */

@@ -7,7 +7,10 @@ package dev.fastnet.server;
  */
 public enum GracefulShutdownResult {
 
-	/** Every request in flight was answered before the grace period ended. */
+	/**
+	 * Every request was answered before the grace period ended; connections still open when
+	 * it ended (peers that kept sending) were closed.
+	 */
 	IDLE,
 
 	/** The grace period ended with requests still in flight; their connections were closed. */

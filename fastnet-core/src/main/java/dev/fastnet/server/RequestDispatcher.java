@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +51,10 @@ final class RequestDispatcher {
 
 	private final int maxAnswerPayload;
 
+	private final long minPingIntervalNanos;
+
+	private final int maxPingStrikes;
+
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final Map<Long, ServerConnection> connections = new ConcurrentHashMap<>();
@@ -60,10 +65,13 @@ final class RequestDispatcher {
 
 	private final AtomicLong lastHandlerWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
+	private final AtomicLong lastPingWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+
 	private volatile boolean draining;
 
-	private volatile Runnable onDrained = () -> {
-	};
+	private volatile long lingerNanos;
+
+	private volatile @Nullable Runnable onDrained;
 
 	RequestDispatcher(Routes routes, ServerConfig config, WorkerPool workers, ServerStats stats,
 			FastnetMetricsRecorder recorder) {
@@ -76,6 +84,8 @@ final class RequestDispatcher {
 		// An answer has no route and no headers: only the fixed part precedes its payload
 		this.maxAnswerPayload = config.maxFrameSize() - FrameFormat.HEADER_LENGTH;
 		this.defaultExecution = config.defaultExecution();
+		this.minPingIntervalNanos = config.minPingInterval().toNanos();
+		this.maxPingStrikes = config.maxPingStrikes();
 		boolean usesVirtual = config.defaultExecution() == Execution.VIRTUAL
 				|| routes.all().stream().anyMatch((route) -> route.execution() == Execution.VIRTUAL);
 		if (usesVirtual && !workers.supportsVirtualThreads()) {
@@ -88,6 +98,9 @@ final class RequestDispatcher {
 		// The clock is read only when something needs it: a recorder, or a deadline to check
 		long now = (this.timed || !frame.headers().isEmpty()) ? System.nanoTime() : 0L;
 		boolean oneway = frame.type() == FrameType.ONEWAY;
+		if (!oneway) {
+			connection.requestReceived();
+		}
 		if (this.draining) {
 			// GOAWAY first: only a peer that has seen it knows the 503 is safe to send elsewhere
 			connection.sendGoAway();
@@ -161,7 +174,7 @@ final class RequestDispatcher {
 		Object observation = this.timed ? this.recorder.serverRequestStarted(route, frame.headers()) : null;
 		frame.release();
 		if (!oneway) {
-			connection.write(Frame.error(connection.channel().alloc(), id, status.code(), message));
+			connection.answer(Frame.error(connection.channel().alloc(), id, status.code(), message));
 		}
 		this.stats.error(status.code());
 		if (this.timed) {
@@ -173,6 +186,9 @@ final class RequestDispatcher {
 	 * Refuse a request whose headers were over the limits and so never decoded.
 	 */
 	void refuseHeaders(ServerConnection connection, Frame frame, String message) {
+		if (frame.type() != FrameType.ONEWAY) {
+			connection.requestReceived();
+		}
 		Route route = this.routes.get(frame.route());
 		refuse(connection, frame, (route != null) ? route.name() : FastnetMetricsRecorder.UNKNOWN_ROUTE,
 				Status.BAD_REQUEST, message, this.timed ? System.nanoTime() : 0L);
@@ -212,7 +228,7 @@ final class RequestDispatcher {
 			this.recorder.serverRequest(observation, route, status, System.nanoTime() - startNanos);
 		}
 		if (this.inFlight.decrementAndGet() == 0 && this.draining) {
-			this.onDrained.run();
+			checkDrained();
 		}
 	}
 
@@ -240,6 +256,26 @@ final class RequestDispatcher {
 		return now - previous >= LOG_INTERVAL_NANOS && last.compareAndSet(previous, now);
 	}
 
+	/**
+	 * Account for a connection closed for sending PINGs too often.
+	 */
+	void pingAbuse(Channel channel, int strikes) {
+		this.stats.connectionsPingAbuse.increment();
+		if (shouldLog(this.lastPingWarning)) {
+			logger.warn("Closing connection " + channel.remoteAddress() + ": " + strikes
+					+ " PINGs came sooner than the minimum interval of "
+					+ TimeUnit.NANOSECONDS.toMillis(this.minPingIntervalNanos) + " ms while it had nothing else to do");
+		}
+	}
+
+	long minPingIntervalNanos() {
+		return this.minPingIntervalNanos;
+	}
+
+	int maxPingStrikes() {
+		return this.maxPingStrikes;
+	}
+
 	void idleClosed() {
 		this.stats.connectionsIdleClosed.increment();
 	}
@@ -250,6 +286,9 @@ final class RequestDispatcher {
 
 	void connectionClosed(ServerConnection connection) {
 		this.connections.remove(connection.id());
+		if (this.draining) {
+			checkDrained();
+		}
 	}
 
 	Collection<? extends Session> sessions() {
@@ -261,17 +300,47 @@ final class RequestDispatcher {
 	}
 
 	/**
-	 * Start draining: new requests are refused, every connection gets GOAWAY.
-	 * @param onDrained run once no request is in flight any more
-	 * @return whether nothing is in flight already
+	 * Start draining: requests are refused with 503 from now on, every connection gets GOAWAY
+	 * and is closed once it has been idle for the linger time. Idempotent.
+	 * @param lingerNanos how long a draining connection must have nothing in flight and
+	 * receive nothing before it is closed, zero to leave closing to the peer or the caller
 	 */
-	boolean startDraining(Runnable onDrained) {
-		this.onDrained = onDrained;
+	void startDraining(long lingerNanos) {
+		this.lingerNanos = lingerNanos;
 		this.draining = true;
 		for (ServerConnection connection : this.connections.values()) {
-			connection.sendGoAway();
+			connection.startDraining(lingerNanos);
 		}
-		return this.inFlight.get() == 0;
+	}
+
+	/**
+	 * Take requests again after {@link #startDraining(long)}.
+	 */
+	void stopDraining() {
+		this.draining = false;
+		for (ServerConnection connection : this.connections.values()) {
+			connection.stopDraining();
+		}
+	}
+
+	/**
+	 * Run the callback once, while draining, no request is in flight and no connection is
+	 * open any more; it may run at once. The callback must tolerate running more than once.
+	 */
+	void whenDrained(Runnable onDrained) {
+		this.onDrained = onDrained;
+		checkDrained();
+	}
+
+	private void checkDrained() {
+		Runnable onDrained = this.onDrained;
+		if (onDrained != null && this.draining && this.inFlight.get() == 0 && this.connections.isEmpty()) {
+			onDrained.run();
+		}
+	}
+
+	long lingerNanos() {
+		return this.lingerNanos;
 	}
 
 	Routes routes() {

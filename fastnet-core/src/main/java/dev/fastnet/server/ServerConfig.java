@@ -28,8 +28,8 @@ import dev.fastnet.worker.WorkerPoolOptions;
  * @param workers sizing of the worker pool
  * @param defaultExecution where handlers run unless their route says otherwise; default
  * {@link Execution#PLATFORM}
- * @param shutdownGrace how long a graceful stop waits for requests in flight; default 30
- * seconds
+ * @param shutdownGrace how long a graceful stop waits for requests in flight and for peers to
+ * close their connections after the GOAWAY; default 30 seconds
  * @param transport the Netty transport; default {@link Transport#AUTO}
  * @param writeBufferLowWaterMark outbound bytes below which a paused connection reads again;
  * default 32 KiB
@@ -45,12 +45,18 @@ import dev.fastnet.worker.WorkerPoolOptions;
  * ERROR 400; default 64
  * @param maxHeaderSize bytes of a headers block accepted in one frame; a request with a larger
  * block is answered ERROR 400; default 8 KiB
+ * @param minPingInterval a PING that arrives sooner than this after the previous accepted one,
+ * with no request in flight and no answer written since, is a strike; zero accepts every PING;
+ * default 5 seconds
+ * @param maxPingStrikes strikes a connection is forgiven: the next one gets GOAWAY and closes
+ * the connection; an answer written resets them; default 2
  * @since 0.1.0
  */
 public record ServerConfig(String host, int port, int ioThreads, int maxFrameSize, int maxConnections,
 		Duration idleTimeout, Duration requestTimeout, WorkerPoolOptions workers, Execution defaultExecution,
 		Duration shutdownGrace, Transport transport, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
-		int backlog, Duration frameTimeout, long maxPartialFrameBytes, int maxHeaderCount, int maxHeaderSize) {
+		int backlog, Duration frameTimeout, long maxPartialFrameBytes, int maxHeaderCount, int maxHeaderSize,
+		Duration minPingInterval, int maxPingStrikes) {
 
 	/** Default port: 7000. */
 	public static final int DEFAULT_PORT = 7000;
@@ -79,6 +85,12 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 	/** Default maximum size of a headers block: 8 KiB. */
 	public static final int DEFAULT_MAX_HEADER_SIZE = 8 * 1024;
 
+	/** Default minimum time between PINGs: 5 seconds. */
+	public static final Duration DEFAULT_MIN_PING_INTERVAL = Duration.ofSeconds(5);
+
+	/** Default number of PINGs arriving too soon that a connection is forgiven: 2. */
+	public static final int DEFAULT_MAX_PING_STRIKES = 2;
+
 	/**
 	 * Validate the configuration.
 	 */
@@ -91,6 +103,7 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		Objects.requireNonNull(shutdownGrace, "shutdownGrace");
 		Objects.requireNonNull(transport, "transport");
 		Objects.requireNonNull(frameTimeout, "frameTimeout");
+		Objects.requireNonNull(minPingInterval, "minPingInterval");
 		if (port < 0 || port > 65535) {
 			throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
 		}
@@ -126,6 +139,11 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		if (maxHeaderSize < 0 || maxHeaderSize > FrameFormat.MAX_HEADERS_BLOCK) {
 			throw new IllegalArgumentException(
 					"maxHeaderSize must be between 0 and " + FrameFormat.MAX_HEADERS_BLOCK + ": " + maxHeaderSize);
+		}
+		requireNotNegative("minPingInterval", minPingInterval);
+		if (maxPingStrikes < 0) {
+			throw new IllegalArgumentException(
+					"maxPingStrikes must be between 0 and " + Integer.MAX_VALUE + ": " + maxPingStrikes);
 		}
 	}
 
@@ -175,6 +193,8 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		builder.maxPartialFrameBytes = this.maxPartialFrameBytes;
 		builder.maxHeaderCount = this.maxHeaderCount;
 		builder.maxHeaderSize = this.maxHeaderSize;
+		builder.minPingInterval = this.minPingInterval;
+		builder.maxPingStrikes = this.maxPingStrikes;
 		return builder;
 	}
 
@@ -218,6 +238,10 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		private int maxHeaderCount = DEFAULT_MAX_HEADER_COUNT;
 
 		private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
+
+		private Duration minPingInterval = DEFAULT_MIN_PING_INTERVAL;
+
+		private int maxPingStrikes = DEFAULT_MAX_PING_STRIKES;
 
 		private Builder() {
 		}
@@ -341,6 +365,28 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		}
 
 		/**
+		 * Set the shortest time between PINGs of a connection that is not using it otherwise;
+		 * a PING that comes sooner is a strike.
+		 * @param minPingInterval the time, zero to accept every PING
+		 * @return this builder
+		 */
+		public Builder minPingInterval(Duration minPingInterval) {
+			this.minPingInterval = minPingInterval;
+			return this;
+		}
+
+		/**
+		 * Set how many PINGs arriving too soon a connection is forgiven before it is sent GOAWAY
+		 * and closed.
+		 * @param maxPingStrikes the strikes forgiven, 0 to close at the first
+		 * @return this builder
+		 */
+		public Builder maxPingStrikes(int maxPingStrikes) {
+			this.maxPingStrikes = maxPingStrikes;
+			return this;
+		}
+
+		/**
 		 * Build and validate the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid option
@@ -349,7 +395,8 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 			return new ServerConfig(this.host, this.port, this.ioThreads, this.maxFrameSize, this.maxConnections,
 					this.idleTimeout, this.requestTimeout, this.workers, this.defaultExecution, this.shutdownGrace,
 					this.transport, this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, this.backlog,
-					this.frameTimeout, this.maxPartialFrameBytes, this.maxHeaderCount, this.maxHeaderSize);
+					this.frameTimeout, this.maxPartialFrameBytes, this.maxHeaderCount, this.maxHeaderSize,
+					this.minPingInterval, this.maxPingStrikes);
 		}
 
 	}

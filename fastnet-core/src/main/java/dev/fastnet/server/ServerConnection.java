@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import dev.fastnet.internal.WriteBatcher;
 import dev.fastnet.protocol.Frame;
@@ -23,6 +24,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -35,6 +37,11 @@ import org.jspecify.annotations.Nullable;
  * event loop and flushes them in batches, and is the connection's {@link Session}.
  * <p>
  * Fields without synchronisation are touched only on the connection's event loop.
+ * <p>
+ * While the server drains, the connection stays open after its GOAWAY until the peer closes
+ * it, or until it has had nothing in flight and received nothing for the linger time: a peer
+ * may have written requests before it read the GOAWAY, and each of them is still answered
+ * (handled if admitted before, refused with 503 after).
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements Session {
 
@@ -58,6 +65,29 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 
 	private boolean goAwaySent;
 
+	// Requests received and not answered yet
+	private int unanswered;
+
+	// Whether bytes arrived since the draining connection last looked at it
+	private boolean readSinceCheck;
+
+	private boolean draining;
+
+	// Tells a check scheduled before a resume from the checks of a later drain
+	private int drainGeneration;
+
+	// PING enforcement, after gRPC's KeepAliveEnforcer: the last PING accepted, the strikes
+	// since, and whether the connection was used since that PING
+	private boolean pinged;
+
+	private long lastPingNanos;
+
+	private int pingStrikes;
+
+	private boolean answeredSincePing;
+
+	private boolean closingForPings;
+
 	ServerConnection(long id, RequestDispatcher dispatcher, List<SessionListener> listeners) {
 		this.id = id;
 		this.dispatcher = dispatcher;
@@ -79,7 +109,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 			safely(() -> listener.onOpen(this));
 		}
 		if (this.dispatcher.isDraining()) {
-			sendGoAway();
+			startDraining(this.dispatcher.lingerNanos());
 		}
 		ctx.fireChannelActive();
 	}
@@ -104,7 +134,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 			case REQUEST, ONEWAY -> this.dispatcher.dispatch(this, frame);
 			case PING -> {
 				frame.release();
-				write(Frame.control(FrameType.PONG));
+				if (pingAcceptable(ctx)) {
+					write(Frame.control(FrameType.PONG));
+				}
 			}
 			case PONG -> frame.release();
 			default -> {
@@ -116,8 +148,54 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 		}
 	}
 
+	/**
+	 * Return whether a PING is answered. One that comes sooner than the minimum interval after
+	 * the last one accepted, while no request is in flight and no answer was written since, is
+	 * a strike; beyond the strikes forgiven, the connection gets GOAWAY and is closed.
+	 */
+	private boolean pingAcceptable(ChannelHandlerContext ctx) {
+		if (this.closingForPings) {
+			return false;
+		}
+		long minInterval = this.dispatcher.minPingIntervalNanos();
+		if (minInterval == 0) {
+			return true;
+		}
+		long now = ctx.executor().ticker().nanoTime();
+		if (this.answeredSincePing) {
+			// The peer uses the connection: its PINGs are keep-alives, not abuse
+			this.answeredSincePing = false;
+			this.pingStrikes = 0;
+		}
+		else if (this.unanswered <= 0 && this.pinged && now - this.lastPingNanos < minInterval) {
+			if (++this.pingStrikes <= this.dispatcher.maxPingStrikes()) {
+				return true;
+			}
+			closeForPings(ctx);
+			return false;
+		}
+		this.pinged = true;
+		this.lastPingNanos = now;
+		return true;
+	}
+
+	private void closeForPings(ChannelHandlerContext ctx) {
+		this.closingForPings = true;
+		this.dispatcher.pingAbuse(ctx.channel(), this.pingStrikes);
+		ctx.channel().config().setAutoRead(false);
+		if (this.goAwaySent) {
+			ctx.close();
+		}
+		else {
+			this.goAwaySent = true;
+			ctx.writeAndFlush(Frame.control(FrameType.GOAWAY)).addListener(ChannelFutureListener.CLOSE);
+		}
+	}
+
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
+		// Once per read rather than per frame; a read that ends inside a frame counts too
+		this.readSinceCheck = true;
 		writer().readComplete();
 		ctx.fireChannelReadComplete();
 	}
@@ -195,6 +273,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	 * @return whether it was written
 	 */
 	boolean writeIfActive(Object answer) {
+		this.unanswered--;
+		this.answeredSincePing = true;
 		if (!channel().isActive()) {
 			ReferenceCountUtil.release(answer);
 			return false;
@@ -212,6 +292,22 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 			throw new IllegalStateException("Connection is not initialised");
 		}
 		return lane;
+	}
+
+	/**
+	 * A request that expects an answer arrived. Loop only.
+	 */
+	void requestReceived() {
+		this.unanswered++;
+	}
+
+	/**
+	 * Write the answer to a request refused before admission. Loop only.
+	 */
+	void answer(Frame answer) {
+		this.unanswered--;
+		this.answeredSincePing = true;
+		write0(answer);
 	}
 
 	private void write0(Frame frame) {
@@ -240,6 +336,60 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 		if (!this.goAwaySent && channel().isActive()) {
 			this.goAwaySent = true;
 			context().writeAndFlush(Frame.control(FrameType.GOAWAY), context().voidPromise());
+		}
+	}
+
+	/**
+	 * Send GOAWAY and, with a linger time, close the connection once it has been idle that
+	 * long. Any thread.
+	 */
+	void startDraining(long lingerNanos) {
+		EventLoop loop = eventLoop();
+		if (!loop.inEventLoop()) {
+			loop.execute(() -> startDraining(lingerNanos));
+			return;
+		}
+		sendGoAway();
+		if (!this.draining) {
+			this.draining = true;
+			int generation = ++this.drainGeneration;
+			if (lingerNanos > 0) {
+				scheduleLingerCheck(generation, lingerNanos);
+			}
+		}
+	}
+
+	/**
+	 * Serve requests again; a later drain sends GOAWAY again. Any thread.
+	 */
+	void stopDraining() {
+		EventLoop loop = eventLoop();
+		if (!loop.inEventLoop()) {
+			loop.execute(this::stopDraining);
+			return;
+		}
+		this.draining = false;
+		this.goAwaySent = false;
+	}
+
+	private void scheduleLingerCheck(int generation, long lingerNanos) {
+		this.readSinceCheck = false;
+		eventLoop().schedule(() -> checkLinger(generation, lingerNanos), lingerNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private void checkLinger(int generation, long lingerNanos) {
+		Channel channel = channel();
+		if (!this.draining || generation != this.drainGeneration || !channel.isActive()) {
+			return;
+		}
+		ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+		boolean written = outbound == null || outbound.totalPendingWriteBytes() == 0;
+		if (this.unanswered <= 0 && !this.readSinceCheck && written) {
+			logger.debug("Closing draining connection " + channel.remoteAddress() + ": idle since its GOAWAY");
+			context().close();
+		}
+		else {
+			scheduleLingerCheck(generation, lingerNanos);
 		}
 	}
 

@@ -27,6 +27,8 @@ public final class ServerStats {
 
 	final LongAdder connectionsPartialFramesClosed = new LongAdder();
 
+	final LongAdder connectionsPingAbuse = new LongAdder();
+
 	final AtomicLong partialFrameBytes = new AtomicLong();
 
 	final LongAdder bytesRead = new LongAdder();
@@ -107,6 +109,15 @@ public final class ServerStats {
 	 */
 	public long connectionsClosedForPartialFrames() {
 		return this.connectionsPartialFramesClosed.sum();
+	}
+
+	/**
+	 * Return how many connections were closed because they sent PINGs more often than the
+	 * minimum PING interval allows, more times than forgiven.
+	 * @return the count
+	 */
+	public long connectionsClosedForPingAbuse() {
+		return this.connectionsPingAbuse.sum();
 	}
 
 	/**

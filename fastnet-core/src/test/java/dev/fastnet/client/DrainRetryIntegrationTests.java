@@ -1,23 +1,35 @@
 package dev.fastnet.client;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fastnet.dispatch.Execution;
 import dev.fastnet.dispatch.Routes;
 import dev.fastnet.server.FastnetServer;
+import dev.fastnet.server.GracefulShutdownResult;
 import dev.fastnet.test.RawClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Integration tests for requests refused by a draining server: announced by GOAWAY and answered
- * 503 without reaching a handler, they are sent again elsewhere.
+ * 503 without reaching a handler, they are sent again elsewhere; and for a real server stopped
+ * under load.
  */
 class DrainRetryIntegrationTests extends ClientTestSupport {
+
+	// Requests kept in flight by the load: enough that some are always on the wire
+	private static final int WINDOW = 512;
 
 	@Test
 	void requestRefusedAfterGoAwayIsAnsweredByAnotherServer() throws Exception {
@@ -47,6 +59,57 @@ class DrainRetryIntegrationTests extends ClientTestSupport {
 			assertThat(client.requestBlocking("who", bytes("")).payloadString()).isEqualTo("healthy");
 		}
 		assertThat(refused.get()).isPositive();
+	}
+
+	@Test
+	void stoppingOneOfTwoServersUnderLoadFailsNoCall() throws Exception {
+		Routes routes = Routes.builder().route("work", (request) -> request.payloadString()).build();
+		FastnetServer stopping = startServer(routes);
+		FastnetServer staying = startServer(routes);
+		FastnetClient client = client(List.of(addressOf(stopping), addressOf(staying)),
+				(config) -> config.balancing(Balancing.ROUND_ROBIN), (builder) -> {
+				});
+		byte[] payload = new byte[1024];
+		AtomicLong ok = new AtomicLong();
+		ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+		AtomicBoolean running = new AtomicBoolean(true);
+		Semaphore window = new Semaphore(WINDOW);
+		Thread load = new Thread(() -> {
+			while (running.get()) {
+				try {
+					if (!window.tryAcquire(1, TimeUnit.SECONDS)) {
+						continue;
+					}
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				client.request("work", payload).whenComplete((reply, ex) -> {
+					if (ex != null) {
+						failures.add(ex);
+					}
+					else {
+						ok.incrementAndGet();
+					}
+					window.release();
+				});
+			}
+		}, "load");
+		load.start();
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> stopping.stats().requestsOk() > 500 && staying.stats().requestsOk() > 500);
+			GracefulShutdownResult result = stopping.stop(Duration.ofSeconds(10));
+			long okAtStop = ok.get();
+			await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > okAtStop + 500);
+			assertThat(result).isEqualTo(GracefulShutdownResult.IDLE);
+		}
+		finally {
+			running.set(false);
+			load.join(5000);
+		}
+		assertThat(window.tryAcquire(WINDOW, 10, TimeUnit.SECONDS)).isTrue();
+		assertThat(failures).isEmpty();
 	}
 
 	@Test

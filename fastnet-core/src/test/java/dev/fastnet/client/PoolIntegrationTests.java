@@ -193,12 +193,16 @@ class PoolIntegrationTests extends ClientTestSupport {
 
 	@Test
 	void idleConnectionsArePingedBeforeTheServersIdleTimeoutCanCloseThem() {
-		FastnetServer server = startServer(routes(), (config) -> config.idleTimeout(Duration.ofMillis(400)));
+		// The server also enforces a minimum PING interval, below the client's ping interval
+		FastnetServer server = startServer(routes(), (config) -> config.idleTimeout(Duration.ofMillis(400))
+			.minPingInterval(Duration.ofMillis(50))
+			.maxPingStrikes(0));
 		FastnetClient client = client(addressOf(server), (config) -> config
 			.pool(pool().pingInterval(Duration.ofMillis(100)).build()));
 		client.requestBlocking("echo", bytes("1"));
 		await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3))
 			.until(() -> server.sessions().size() == 1 && server.stats().connectionsIdleClosed() == 0);
+		assertThat(server.stats().connectionsClosedForPingAbuse()).isZero();
 		client.requestBlocking("echo", bytes("2"));
 		assertThat(client.endpoints().get(0).connectAttempts()).isEqualTo(1);
 	}

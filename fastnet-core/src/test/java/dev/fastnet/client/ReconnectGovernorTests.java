@@ -73,7 +73,7 @@ class ReconnectGovernorTests {
 	}
 
 	@Test
-	void consecutiveFailuresOpenTheCircuitAndOneProbeIsLetThroughAfterTheCoolDown() {
+	void consecutiveFailuresOpenTheCircuitAndProbesComeAtDoublingIntervalsUpToTheCoolDown() {
 		ReconnectGovernor governor = governor(options(3));
 		for (int i = 0; i < 2; i++) {
 			assertThat(governor.tryBeginAttempt()).isTrue();
@@ -81,23 +81,47 @@ class ReconnectGovernorTests {
 			advance(1000);
 		}
 		assertThat(governor.tryBeginAttempt()).isTrue();
-		assertThat(TimeUnit.NANOSECONDS.toSeconds(governor.failed())).isEqualTo(30);
+		// The backoff in force after 3 failures: 100 ms x 1.6 x 1.6
+		assertThat(TimeUnit.NANOSECONDS.toMillis(governor.failed())).isEqualTo(256);
 		assertThat(governor.state()).isEqualTo(EndpointState.DOWN);
-		advance(29_999);
+		advance(255);
 		assertThat(governor.isAttemptDue()).isFalse();
 		assertThat(governor.nanosUntilNextAttempt()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(1));
 		advance(1);
 		assertThat(governor.isAttemptDue()).isTrue();
 		assertThat(governor.tryBeginAttempt()).isTrue();
 		assertThat(governor.tryBeginAttempt()).as("half-open: a single probe").isFalse();
-		governor.failed();
-		assertThat(governor.state()).isEqualTo(EndpointState.DOWN);
-		advance(30_000);
-		assertThat(governor.tryBeginAttempt()).isTrue();
+		long[] probeMillis = { 512, 1024, 2048, 4096, 8192, 16384, 30000, 30000 };
+		for (long expected : probeMillis) {
+			long delay = governor.failed();
+			assertThat(TimeUnit.NANOSECONDS.toMillis(delay)).isEqualTo(expected);
+			assertThat(governor.state()).isEqualTo(EndpointState.DOWN);
+			this.now.addAndGet(delay - 1);
+			assertThat(governor.tryBeginAttempt()).isFalse();
+			this.now.addAndGet(1);
+			assertThat(governor.tryBeginAttempt()).isTrue();
+		}
 		governor.succeeded();
 		assertThat(governor.state()).isEqualTo(EndpointState.UP);
 		assertThat(governor.consecutiveFailures()).isZero();
 		assertThat(governor.nanosUntilNextAttempt()).isZero();
+	}
+
+	@Test
+	void probesNeverWaitLongerThanTheCoolDown() {
+		ReconnectGovernor governor = governor(ReconnectOptions.builder()
+			.initialBackoff(Duration.ofSeconds(5))
+			.maxBackoff(Duration.ofSeconds(10))
+			.failureThreshold(1)
+			.circuitCoolDown(Duration.ofSeconds(2))
+			.build());
+		assertThat(governor.tryBeginAttempt()).isTrue();
+		assertThat(TimeUnit.NANOSECONDS.toMillis(governor.failed())).isEqualTo(2000);
+		for (int i = 0; i < 100; i++) {
+			advance(2000);
+			assertThat(governor.tryBeginAttempt()).isTrue();
+			assertThat(TimeUnit.NANOSECONDS.toMillis(governor.failed())).isEqualTo(2000);
+		}
 	}
 
 	@Test
@@ -129,7 +153,8 @@ class ReconnectGovernorTests {
 		for (int i = 0; i < 2; i++) {
 			assertThat(governor.tryBeginAttempt()).isTrue();
 			governor.failed();
-			advance(1000);
+			// Past the first backoff (100 ms), before the first probe (160 ms)
+			advance(120);
 		}
 		assertThat(governor.state()).isEqualTo(EndpointState.DOWN);
 		assertThat(governor.tryBeginAttempt()).isFalse();

@@ -151,32 +151,37 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 	}
 
 	@Test
-	void circuitOpensAfterConsecutiveFailuresFailsFastAndLetsOneProbeThroughAfterTheCoolDown() throws Exception {
-		int port = freePort();
+	void openCircuitFailsFastAndAServerBackOnItsPortIsUsedLongBeforeTheCoolDownEnds() throws Exception {
+		FastnetServer first = startServer(echo());
+		int port = first.port();
+		first.close();
 		FastnetClient client = client(new InetSocketAddress("127.0.0.1", port), (config) -> config
 			.reconnect(ReconnectOptions.builder()
-				.initialBackoff(Duration.ofMillis(50))
-				.maxBackoff(Duration.ofMillis(50))
+				.initialBackoff(Duration.ofMillis(500))
+				.maxBackoff(Duration.ofMillis(500))
 				.failureThreshold(3)
-				.circuitCoolDown(Duration.ofMillis(600))
+				.circuitCoolDown(Duration.ofSeconds(30))
 				.jitter(0)
 				.build()));
-		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
 			.until(() -> client.request("echo", bytes("")).handle((reply, ex) -> ex).get(5, TimeUnit.SECONDS) != null
 					&& client.endpoints().get(0).state() == EndpointState.DOWN);
 		EndpointStats down = client.endpoints().get(0);
 		assertThat(down.connectFailures()).isEqualTo(3);
+		// The first probe is half a second away: until then calls fail at once
+		long start = System.nanoTime();
 		assertThatExceptionOfType(NoEndpointAvailableException.class)
 			.isThrownBy(() -> client.requestBlocking("echo", bytes("")))
 			.withMessageContaining("127.0.0.1:" + port + " DOWN (next attempt in");
-		assertThat(client.endpoints().get(0).connectAttempts()).isEqualTo(3);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
 		startServer(echo(), (config) -> config.port(port));
-		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-			.ignoreException(NoEndpointAvailableException.class)
+		long back = System.nanoTime();
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+			.ignoreExceptionsInstanceOf(FastnetConnectException.class)
 			.until(() -> client.requestBlocking("echo", bytes("back")).payloadString().equals("back"));
-		EndpointStats up = client.endpoints().get(0);
-		assertThat(up.state()).isEqualTo(EndpointState.UP);
-		assertThat(up.connectAttempts()).isEqualTo(4);
+		// Probes after 0.5 s, then 1 s, then 2 s: the server is found within about 2 s, not 30
+		assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(5));
+		assertThat(client.endpoints().get(0).state()).isEqualTo(EndpointState.UP);
 	}
 
 	@Test

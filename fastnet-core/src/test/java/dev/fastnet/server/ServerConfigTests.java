@@ -46,4 +46,28 @@ class ServerConfigTests {
 			.withMessage("maxHeaderSize must be between 0 and 65535: 65536");
 	}
 
+	@Test
+	void pingLimitsDefaultToTheDocumentedValuesAndSurviveToBuilder() {
+		ServerConfig defaults = ServerConfig.defaults();
+		assertThat(defaults.minPingInterval()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(defaults.maxPingStrikes()).isEqualTo(2);
+		ServerConfig config = ServerConfig.builder().minPingInterval(Duration.ZERO).maxPingStrikes(0).build();
+		assertThat(config.toBuilder().build()).isEqualTo(config);
+	}
+
+	@Test
+	void pingLimitsOutOfRangeAreRejectedNamingTheOption() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ServerConfig.builder().minPingInterval(Duration.ofSeconds(-1)).build())
+			.withMessage("minPingInterval must not be negative: PT-1S");
+		assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().maxPingStrikes(-1).build())
+			.withMessage("maxPingStrikes must be between 0 and 2147483647: -1");
+	}
+
+	@Test
+	void fastnetClientsPingLessOftenThanServersAllowByDefault() {
+		assertThat(dev.fastnet.client.PoolOptions.DEFAULT_PING_INTERVAL)
+			.isGreaterThanOrEqualTo(ServerConfig.DEFAULT_MIN_PING_INTERVAL);
+	}
+
 }

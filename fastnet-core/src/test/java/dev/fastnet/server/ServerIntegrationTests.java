@@ -157,6 +157,62 @@ class ServerIntegrationTests {
 	}
 
 	@Test
+	void peerPingingFasterThanAllowedIsForgivenTwiceThenSentGoAwayAndClosed() throws IOException {
+		FastnetServer server = start(echoRoutes(), (config) -> config.minPingInterval(Duration.ofSeconds(10)));
+		RawClient client = connect(server);
+		byte[] ping = RawClient.encode(RawClient.PING, 0, "", Map.of(), new byte[0]);
+		java.io.ByteArrayOutputStream pings = new java.io.ByteArrayOutputStream();
+		for (int i = 0; i < 10; i++) {
+			pings.writeBytes(ping);
+		}
+		client.send(pings.toByteArray());
+		// The first is accepted, the next two are strikes forgiven, the fourth ends the connection
+		for (int i = 0; i < 3; i++) {
+			assertThat(client.read().type()).isEqualTo(RawClient.PONG);
+		}
+		assertThat(client.read().type()).isEqualTo(RawClient.GOAWAY);
+		assertThat(client.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		assertThat(server.stats().connectionsClosedForPingAbuse()).isEqualTo(1);
+	}
+
+	@Test
+	void pingsWhileRequestsAreInFlightOrAfterAnAnswerAreNoStrikes() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		FastnetServer server = start(Routes.builder()
+			.route("echo", Execution.EVENT_LOOP, (request) -> request.payload())
+			.route("slow", (request) -> {
+				release.await(10, TimeUnit.SECONDS);
+				return "done";
+			})
+			.build(), (config) -> config.minPingInterval(Duration.ofSeconds(10)).maxPingStrikes(0));
+		RawClient client = connect(server);
+		client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+		assertThat(client.read().type()).isEqualTo(RawClient.PONG);
+		for (int i = 1; i <= 3; i++) {
+			client.request(i, "echo", "x");
+			assertThat(client.read().type()).isEqualTo(RawClient.RESPONSE);
+			client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+			assertThat(client.read().type()).isEqualTo(RawClient.PONG);
+		}
+		client.request(4, "slow", "");
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.inFlight() == 1);
+		for (int i = 0; i < 3; i++) {
+			client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+			assertThat(client.read().type()).isEqualTo(RawClient.PONG);
+		}
+		release.countDown();
+		assertThat(client.read().payloadString()).isEqualTo("done");
+		client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+		assertThat(client.read().type()).isEqualTo(RawClient.PONG);
+		assertThat(server.stats().connectionsClosedForPingAbuse()).isZero();
+		// With nothing else going on, the next one is a strike, and none is forgiven here
+		client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+		assertThat(client.read().type()).isEqualTo(RawClient.GOAWAY);
+		assertThat(client.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+		assertThat(server.stats().connectionsClosedForPingAbuse()).isEqualTo(1);
+	}
+
+	@Test
 	void handlerExceptionIsAnswered500WithItsMessageAndTheConnectionStaysOpen() throws IOException {
 		FastnetServer server = start(Routes.builder().route("boom", (request) -> {
 			throw new IllegalStateException("boom");
@@ -489,7 +545,8 @@ class ServerIntegrationTests {
 	@Test
 	void idleConnectionIsClosedButPingKeepsASessionAlive() throws IOException {
 		List<String> events = new CopyOnWriteArrayList<>();
-		FastnetServer server = start(echoRoutes(), (config) -> config.idleTimeout(Duration.ofMillis(300)),
+		FastnetServer server = start(echoRoutes(),
+				(config) -> config.idleTimeout(Duration.ofMillis(300)).minPingInterval(Duration.ZERO),
 				(builder) -> builder.sessionListener(new SessionListener() {
 					@Override
 					public void onIdle(Session session) {
@@ -666,6 +723,94 @@ class ServerIntegrationTests {
 			.containsExactly(RawClient.RESPONSE, RawClient.GOAWAY, RawClient.ERROR);
 		assertThat(stopped).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(GracefulShutdownResult.IDLE);
 		assertThat(client.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+	}
+
+	@Test
+	void requestsAPeerWritesBeforeItReadsTheGoAwayAreAllAnsweredBeforeTheConnectionCloses() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		FastnetServer server = start(Routes.builder().route("slow", (request) -> {
+			release.await(10, TimeUnit.SECONDS);
+			return "done";
+		}).build());
+		RawClient client = connect(server);
+		client.request(1, "slow", "");
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.inFlight() == 1);
+		Map<Integer, RawFrame> answers = new java.util.concurrent.ConcurrentHashMap<>();
+		List<Integer> goAwaysBefore = new CopyOnWriteArrayList<>();
+		CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+			try {
+				while (true) {
+					RawFrame frame = client.read();
+					if (frame.type() == RawClient.GOAWAY) {
+						goAwaysBefore.add(answers.size());
+					}
+					else {
+						assertThat(answers.put(frame.id(), frame)).as("second answer to " + frame.id()).isNull();
+					}
+				}
+			}
+			catch (IOException ex) {
+				// End of stream or reset: the server closed the connection
+			}
+		});
+		long start = System.nanoTime();
+		CompletableFuture<GracefulShutdownResult> stopped = server.shutdownGracefully(Duration.ofSeconds(10));
+		// The peer goes on writing as if it had not read the GOAWAY yet, also after the last
+		// request in flight is answered, which is when the server used to close the connection
+		List<Integer> written = new ArrayList<>();
+		written.add(1);
+		for (int id = 2; id <= 400; id++) {
+			if (id == 200) {
+				release.countDown();
+				await().atMost(Duration.ofSeconds(5)).until(() -> server.inFlight() == 0);
+			}
+			try {
+				client.request(id, "slow", "");
+			}
+			catch (IOException ex) {
+				break;
+			}
+			written.add(id);
+		}
+		assertThat(closed).succeedsWithin(Duration.ofSeconds(10));
+		assertThat(written).hasSize(400);
+		assertThat(answers.keySet()).containsExactlyInAnyOrderElementsOf(written);
+		assertThat(answers.get(1).type()).isEqualTo(RawClient.RESPONSE);
+		assertThat(answers.values()).filteredOn((frame) -> frame.id() != 1)
+			.allSatisfy((frame) -> assertThat(frame.errorStatus()).isEqualTo(503));
+		assertThat(goAwaysBefore).containsExactly(0);
+		assertThat(stopped).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(GracefulShutdownResult.IDLE);
+		// Closed once idle for the linger time, well before the grace ends
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+	}
+
+	@Test
+	void drainedServerRefusesRequestsUntilResumed() throws Exception {
+		FastnetServer server = start(echoRoutes());
+		RawClient client = connect(server);
+		client.request(1, "echo", "before");
+		assertThat(client.read().payloadString()).isEqualTo("before");
+		assertThat(server.drain()).isTrue();
+		assertThat(server.drain()).isFalse();
+		assertThat(server.state()).isEqualTo(FastnetServer.State.DRAINING);
+		assertThat(client.read().type()).isEqualTo(RawClient.GOAWAY);
+		client.request(2, "echo", "while drained");
+		assertThat(client.read().errorStatus()).isEqualTo(503);
+		// New connections are refused, so that clients back off rather than reconnect per call
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> RawClient.connect(server.port()).close());
+		int port = server.port();
+		assertThat(server.resume()).isTrue();
+		assertThat(server.port()).isEqualTo(port);
+		assertThat(server.state()).isEqualTo(FastnetServer.State.RUNNING);
+		RawClient fresh = connect(server);
+		fresh.request(3, "echo", "after");
+		RawFrame answer = fresh.read();
+		assertThat(answer.type()).isEqualTo(RawClient.RESPONSE);
+		assertThat(answer.payloadString()).isEqualTo("after");
+		// A stop cannot be undone
+		CompletableFuture<GracefulShutdownResult> stopped = server.shutdownGracefully(Duration.ofSeconds(5));
+		assertThat(server.resume()).isFalse();
+		assertThat(stopped).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(GracefulShutdownResult.IDLE);
 	}
 
 	@Test

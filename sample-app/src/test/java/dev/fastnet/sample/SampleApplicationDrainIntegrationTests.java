@@ -27,11 +27,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Integration tests for draining the sample application's fastnet server through the
- * {@code fastnet} actuator endpoint while a request is in flight.
+ * {@code fastnet} actuator endpoint while a request is in flight, and for resuming it, with the
+ * endpoint's write operations allowed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=2",
-				"fastnet.server.shutdown-grace=10s" })
+				"fastnet.server.shutdown-grace=10s", "management.endpoint.fastnet.access=unrestricted" })
 class SampleApplicationDrainIntegrationTests {
 
 	@Value("${local.fastnet.port}")
@@ -49,7 +50,7 @@ class SampleApplicationDrainIntegrationTests {
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@Test
-	void endpointListsRoutesAndDrainTurnsHealthOutOfServiceUntilRequestsFinish() throws Exception {
+	void drainRefusesNewRequestsWhileThoseInFlightFinishAndResumeTakesThemAgain() throws Exception {
 		assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(), 200)).contains("UP");
 		String description = send(HttpRequest.newBuilder(uri("/actuator/fastnet")).build(), 200);
 		assertThat(description).contains("\"route\":\"echo\"").contains("\"route\":\"kv.get\"")
@@ -57,22 +58,38 @@ class SampleApplicationDrainIntegrationTests {
 		try (RawClient client = RawClient.connect(this.fastnetPort)) {
 			client.request(1, "test.slow", "");
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.server.inFlight() == 1);
-			String drained = send(HttpRequest.newBuilder(uri("/actuator/fastnet/drain"))
-				.POST(HttpRequest.BodyPublishers.noBody())
-				.build(), 200);
-			assertThat(drained).contains("DRAINING");
+			assertThat(post("/actuator/fastnet/drain")).contains("DRAINING");
 			String health = send(HttpRequest.newBuilder(uri("/actuator/health/fastnet")).build(), 503);
 			assertThat(health).contains("\"status\":\"OUT_OF_SERVICE\"");
 			assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(), 503))
 				.contains("\"status\":\"OUT_OF_SERVICE\"");
+			assertThat(client.read().type()).isEqualTo(RawClient.GOAWAY);
+			client.request(2, "echo", "refused");
+			RawFrame refused = client.read();
+			assertThat(refused.id()).isEqualTo(2);
+			assertThat(refused.errorStatus()).isEqualTo(503);
 			this.slow.release.countDown();
-			RawFrame answer = client.readSkippingGoAway();
+			RawFrame answer = client.read();
 			assertThat(answer.type()).isEqualTo(RawClient.RESPONSE);
 			assertThat(answer.payloadString()).isEqualTo("finished");
-			await().atMost(Duration.ofSeconds(10)).until(() -> this.server.state() == FastnetServer.State.STOPPED);
-			assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/fastnet")).build(), 503))
-				.contains("\"status\":\"DOWN\"");
 		}
+		// Drained, not stopped: resume puts it back in service
+		assertThat(this.server.state()).isEqualTo(FastnetServer.State.DRAINING);
+		assertThat(post("/actuator/fastnet/resume")).contains("RUNNING");
+		assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/fastnet")).build(), 200))
+			.contains("\"status\":\"UP\"");
+		assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(), 200))
+			.contains("\"status\":\"UP\"");
+		try (RawClient client = RawClient.connect(this.fastnetPort)) {
+			client.request(3, "echo", "served");
+			RawFrame answer = client.read();
+			assertThat(answer.type()).isEqualTo(RawClient.RESPONSE);
+			assertThat(answer.payloadString()).isEqualTo("served");
+		}
+	}
+
+	private String post(String path) throws Exception {
+		return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(), 200);
 	}
 
 	private URI uri(String path) {

@@ -1,22 +1,33 @@
 package dev.fastnet.sample;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.Map;
 
+import dev.fastnet.server.FastnetServer;
 import dev.fastnet.test.RawClient;
 import dev.fastnet.test.RawClient.RawFrame;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Integration tests for the sample application: its routes over a real fastnet socket, and its
@@ -31,6 +42,9 @@ class SampleApplicationIntegrationTests {
 
 	@LocalServerPort
 	private int httpPort;
+
+	@Autowired
+	private FastnetServer server;
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -91,6 +105,38 @@ class SampleApplicationIntegrationTests {
 		assertThat(scrape).contains("fastnet_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\",route=\"echo\",status=\"OK\"}")
 			.contains("fastnet_server_requests_seconds_count{error=\"none\",outcome=\"CLIENT_ERROR\",route=\"UNKNOWN\",status=\"404\"} 1")
 			.contains("fastnet_server_connections_accepted_total");
+	}
+
+	@Test
+	void fastnetEndpointIsReadOnlyByDefault() throws Exception {
+		assertThat(get("/actuator/fastnet")).contains("\"route\":\"echo\"");
+		for (String action : new String[] { "drain", "resume" }) {
+			URI uri = URI.create("http://127.0.0.1:" + this.httpPort + "/actuator/fastnet/" + action);
+			HttpResponse<String> response = this.http.send(
+					HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+					HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+			assertThat(response.statusCode()).as(action).isEqualTo(404);
+		}
+		assertThat(this.server.state()).isEqualTo(FastnetServer.State.RUNNING);
+	}
+
+	@Test
+	void actuatorListensOnLoopbackOnly() throws Exception {
+		InetAddress external = null;
+		for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+			if (network.isUp() && !network.isLoopback()) {
+				for (InetAddress address : Collections.list(network.getInetAddresses())) {
+					if (address instanceof Inet4Address) {
+						external = address;
+					}
+				}
+			}
+		}
+		assumeTrue(external != null, "no non-loopback IPv4 address to try");
+		try (Socket socket = new Socket()) {
+			InetSocketAddress target = new InetSocketAddress(external, this.httpPort);
+			assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> socket.connect(target, 5000));
+		}
 	}
 
 	private String get(String path) throws Exception {

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=2",
-				"fastnet.client.backend.io-threads=1" })
+				"fastnet.client.backend.io-threads=1", "management.endpoint.fastnet.access=unrestricted" })
 class SampleApplicationObservabilityIntegrationTests {
 
 	private static FastnetServer backend;

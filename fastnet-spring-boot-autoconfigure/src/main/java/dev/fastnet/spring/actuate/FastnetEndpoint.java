@@ -11,11 +11,13 @@ import dev.fastnet.client.ClientConfig;
 import dev.fastnet.client.EndpointStats;
 import dev.fastnet.client.FastnetClient;
 import dev.fastnet.server.FastnetServer;
+import dev.fastnet.server.PortInUseException;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.server.ServerStats;
 import dev.fastnet.spring.handler.MessageHandlerRegistry;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -27,12 +29,17 @@ import org.springframework.context.ApplicationEventPublisher;
 /**
  * The {@code fastnet} actuator endpoint: routes with their handler methods, the server's
  * configuration and live figures, each client's endpoints and pools. Write operations drain the
- * server ({@code POST /actuator/fastnet/drain}) and close the circuit of a client's endpoint
+ * server ({@code POST /actuator/fastnet/drain}), undo a drain
+ * ({@code POST /actuator/fastnet/resume}) and close the circuit of a client's endpoint
  * ({@code POST /actuator/fastnet/<client>/reset-circuit} with {@code {"endpoint": "host:port"}}).
+ * <p>
+ * Access is read-only by default: write operations exist only with
+ * {@code management.endpoint.fastnet.access=unrestricted}, because they take the server out of
+ * service for whoever can reach the actuator.
  *
  * @since 0.1.0
  */
-@Endpoint(id = "fastnet")
+@Endpoint(id = "fastnet", defaultAccess = Access.READ_ONLY)
 public class FastnetEndpoint {
 
 	private final @Nullable FastnetServer server;
@@ -138,7 +145,9 @@ public class FastnetEndpoint {
 	}
 
 	/**
-	 * Act on the server: {@code drain} stops it gracefully within its configured grace.
+	 * Act on the server: {@code drain} makes it refuse new connections and requests (GOAWAY,
+	 * then ERROR 503) while those in flight finish, without stopping it; {@code resume} makes it
+	 * take them again. Readiness follows: refusing traffic while drained, accepting it when resumed.
 	 * @param action the action
 	 * @return the outcome
 	 */
@@ -148,12 +157,30 @@ public class FastnetEndpoint {
 		if (server == null) {
 			return Map.of("error", "No fastnet server in this application");
 		}
-		if (!"drain".equals(action)) {
-			return Map.of("error", "Unknown action '" + action + "'; supported: drain");
+		switch (action) {
+			case "drain" -> {
+				// A draining instance should get no new traffic from load balancers
+				AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
+				server.drain();
+			}
+			case "resume" -> {
+				try {
+					if (server.resume()) {
+						AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
+					}
+					else if (server.state() != FastnetServer.State.RUNNING) {
+						return Map.of("error",
+								"Server is " + server.state().name() + "; only a drained server resumes");
+					}
+				}
+				catch (PortInUseException ex) {
+					return Map.of("error", ex.getMessage());
+				}
+			}
+			default -> {
+				return Map.of("error", "Unknown action '" + action + "'; supported: drain, resume");
+			}
 		}
-		// A draining instance should get no new traffic from load balancers
-		AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
-		server.shutdownGracefully(server.config().shutdownGrace());
 		return Map.of("state", server.state().name());
 	}
 

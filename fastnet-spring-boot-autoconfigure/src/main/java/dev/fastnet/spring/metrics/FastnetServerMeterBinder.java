@@ -45,6 +45,7 @@ public class FastnetServerMeterBinder implements MeterBinder {
 		rejected(registry, stats, "idle", ServerStats::connectionsIdleClosed);
 		rejected(registry, stats, "frame_timeout", ServerStats::connectionsFrameTimedOut);
 		rejected(registry, stats, "partial_frames", ServerStats::connectionsClosedForPartialFrames);
+		rejected(registry, stats, "ping_abuse", ServerStats::connectionsClosedForPingAbuse);
 		Gauge.builder(FastnetMeters.SERVER_PARTIAL_FRAMES, stats, ServerStats::partialFrameBytes)
 			.description("Bytes buffered by the fastnet server for frames not complete yet")
 			.baseUnit("bytes")
@@ -101,7 +102,7 @@ public class FastnetServerMeterBinder implements MeterBinder {
 	private static void rejected(MeterRegistry registry, ServerStats stats, String reason,
 			ToDoubleFunction<ServerStats> count) {
 		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_REJECTED, stats, count)
-			.description("Connections closed by the fastnet server at accept, for idleness or to protect its memory")
+			.description("Connections closed by the fastnet server at accept, for idleness or to protect its resources")
 			.tag("reason", reason)
 			.register(registry);
 	}

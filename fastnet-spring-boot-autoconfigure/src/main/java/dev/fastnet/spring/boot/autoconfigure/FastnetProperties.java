@@ -77,6 +77,8 @@ public class FastnetProperties implements Validator {
 				Long.MAX_VALUE);
 		range(errors, "server.max-header-count", server.getMaxHeaderCount(), 0, Integer.MAX_VALUE);
 		range(errors, "server.max-header-size", server.getMaxHeaderSize().toBytes(), 0, FrameFormat.MAX_HEADERS_BLOCK);
+		notNegative(errors, "server.min-ping-interval", server.getMinPingInterval());
+		range(errors, "server.max-ping-strikes", server.getMaxPingStrikes(), 0, Integer.MAX_VALUE);
 		((FastnetProperties) target).getClient().forEach((name, client) -> client.validate(name, errors));
 	}
 
@@ -153,7 +155,8 @@ public class FastnetProperties implements Validator {
 		private Execution defaultExecution = Execution.PLATFORM;
 
 		/**
-		 * Time requests in flight may take to finish when the server stops gracefully.
+		 * Time requests in flight may take to finish, and peers to close their connections
+		 * after the GOAWAY, when the server stops gracefully.
 		 */
 		private Duration shutdownGrace = Duration.ofSeconds(30);
 
@@ -195,6 +198,19 @@ public class FastnetProperties implements Validator {
 		 * with ERROR 400.
 		 */
 		private DataSize maxHeaderSize = DataSize.ofKilobytes(8);
+
+		/**
+		 * Shortest time between PINGs of a connection that is not otherwise in use. A PING
+		 * that comes sooner, with no request in flight and no answer written since the last
+		 * one, is a strike. Use 0 to accept every PING.
+		 */
+		private Duration minPingInterval = Duration.ofSeconds(5);
+
+		/**
+		 * Number of PINGs arriving too soon that a connection is forgiven. The next one gets
+		 * GOAWAY and closes the connection; an answer written to it resets the count.
+		 */
+		private int maxPingStrikes = 2;
 
 		private final Workers workers = new Workers();
 
@@ -334,6 +350,22 @@ public class FastnetProperties implements Validator {
 			this.maxHeaderSize = maxHeaderSize;
 		}
 
+		public Duration getMinPingInterval() {
+			return this.minPingInterval;
+		}
+
+		public void setMinPingInterval(Duration minPingInterval) {
+			this.minPingInterval = minPingInterval;
+		}
+
+		public int getMaxPingStrikes() {
+			return this.maxPingStrikes;
+		}
+
+		public void setMaxPingStrikes(int maxPingStrikes) {
+			this.maxPingStrikes = maxPingStrikes;
+		}
+
 		public Workers getWorkers() {
 			return this.workers;
 		}
@@ -362,6 +394,8 @@ public class FastnetProperties implements Validator {
 				.maxPartialFrameBytes(this.maxBufferedPartialFrames.toBytes())
 				.maxHeaderCount(this.maxHeaderCount)
 				.maxHeaderSize((int) this.maxHeaderSize.toBytes())
+				.minPingInterval(this.minPingInterval)
+				.maxPingStrikes(this.maxPingStrikes)
 				.build();
 		}
 
@@ -800,7 +834,8 @@ public class FastnetProperties implements Validator {
 		private int failureThreshold = 5;
 
 		/**
-		 * Time a down endpoint waits before one probe connect is tried.
+		 * Longest time between probe connects while an endpoint is down. The first probe
+		 * comes after the backoff in force, each further one after twice the previous delay.
 		 */
 		private Duration circuitCoolDown = Duration.ofSeconds(30);
 

@@ -53,7 +53,10 @@ class FastnetPropertiesTests {
 					Map.entry("fastnet.server.write-buffer-high-water-mark", "2KB"),
 					Map.entry("fastnet.server.frame-timeout", "250ms"),
 					Map.entry("fastnet.server.max-buffered-partial-frames", "8MB"),
-					Map.entry("fastnet.server.max-header-count", "16"), Map.entry("fastnet.server.max-header-size", "2KB")));
+					Map.entry("fastnet.server.max-header-count", "16"),
+					Map.entry("fastnet.server.max-header-size", "2KB"),
+					Map.entry("fastnet.server.min-ping-interval", "1s"),
+					Map.entry("fastnet.server.max-ping-strikes", "4")));
 			ServerConfig config = properties.getServer().toConfig();
 			assertThat(config.host()).isEqualTo("::1");
 			assertThat(config.port()).isZero();
@@ -74,6 +77,8 @@ class FastnetPropertiesTests {
 			assertThat(config.maxPartialFrameBytes()).isEqualTo(8 * 1024 * 1024);
 			assertThat(config.maxHeaderCount()).isEqualTo(16);
 			assertThat(config.maxHeaderSize()).isEqualTo(2048);
+			assertThat(config.minPingInterval()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(config.maxPingStrikes()).isEqualTo(4);
 		}
 
 		@Test
@@ -84,6 +89,13 @@ class FastnetPropertiesTests {
 				.isEqualTo(ServerConfig.DEFAULT_MAX_PARTIAL_FRAME_BYTES);
 			assertThat(server.getMaxHeaderCount()).isEqualTo(ServerConfig.DEFAULT_MAX_HEADER_COUNT);
 			assertThat(server.getMaxHeaderSize().toBytes()).isEqualTo(ServerConfig.DEFAULT_MAX_HEADER_SIZE);
+		}
+
+		@Test
+		void pingLimitsDefaultToTheCoreDefaults() {
+			FastnetProperties.Server server = bind(Map.of()).getServer();
+			assertThat(server.getMinPingInterval()).isEqualTo(ServerConfig.DEFAULT_MIN_PING_INTERVAL);
+			assertThat(server.getMaxPingStrikes()).isEqualTo(ServerConfig.DEFAULT_MAX_PING_STRIKES);
 		}
 
 	}

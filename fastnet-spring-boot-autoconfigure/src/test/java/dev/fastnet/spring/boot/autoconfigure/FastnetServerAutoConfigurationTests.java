@@ -63,7 +63,8 @@ class FastnetServerAutoConfigurationTests {
 					"fastnet.server.default-execution=virtual", "fastnet.server.workers.queue-capacity=3",
 					"fastnet.server.transport=nio", "fastnet.server.shutdown-grace=2s", "fastnet.server.frame-timeout=3s",
 					"fastnet.server.max-buffered-partial-frames=16MB", "fastnet.server.max-header-count=8",
-					"fastnet.server.max-header-size=1KB")
+					"fastnet.server.max-header-size=1KB", "fastnet.server.min-ping-interval=2s",
+					"fastnet.server.max-ping-strikes=0")
 			.run((context) -> {
 				ServerConfig config = context.getBean(FastnetServer.class).config();
 				assertThat(config.maxFrameSize()).isEqualTo(64 * 1024);
@@ -79,6 +80,8 @@ class FastnetServerAutoConfigurationTests {
 				assertThat(config.maxPartialFrameBytes()).isEqualTo(16 * 1024 * 1024);
 				assertThat(config.maxHeaderCount()).isEqualTo(8);
 				assertThat(config.maxHeaderSize()).isEqualTo(1024);
+				assertThat(config.minPingInterval()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(config.maxPingStrikes()).isZero();
 			});
 	}
 
@@ -156,6 +159,21 @@ class FastnetServerAutoConfigurationTests {
 	}
 
 	@Test
+	void invalidPingLimitsStopTheApplicationNamingTheProperty() {
+		this.runner.withPropertyValues("fastnet.server.max-ping-strikes=-1").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("fastnet.server.max-ping-strikes")
+				.hasMessageContaining("must be between 0 and 2147483647 but was -1");
+		});
+		this.runner.withPropertyValues("fastnet.server.min-ping-interval=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("fastnet.server.min-ping-interval");
+		});
+	}
+
+	@Test
 	void invalidWorkerThreadsStopTheApplicationNamingTheProperty() {
 		this.runner.withPropertyValues("fastnet.server.workers.threads=0").run((context) -> {
 			assertThat(context).hasFailed();
@@ -227,7 +245,7 @@ class FastnetServerAutoConfigurationTests {
 			assertThat(registry.get("fastnet.server.requests").tag("route", "UNKNOWN").tag("status", "404").timer().count())
 				.isEqualTo(1);
 			assertThat(registry.get("fastnet.server.connections.accepted").functionCounter().count()).isEqualTo(1);
-			for (String reason : new String[] { "limit", "idle", "frame_timeout", "partial_frames" }) {
+			for (String reason : new String[] { "limit", "idle", "frame_timeout", "partial_frames", "ping_abuse" }) {
 				assertThat(registry.get("fastnet.server.connections.rejected").tag("reason", reason).functionCounter()
 					.count()).isZero();
 			}
