@@ -108,6 +108,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private @Nullable ScheduledFuture<?> maintenance;
 
+	/** Opened beside the governor's single attempt; the pool's count until opened. */
+	boolean parallelAttempt;
+
 	ClientConnection(EndpointPool pool) {
 		this.pool = pool;
 	}

@@ -65,6 +65,12 @@ final class EndpointPool {
 
 	private final AtomicInteger drainWip = new AtomicInteger();
 
+	/** Connects under way beside the governor's single attempt, while the endpoint is up. */
+	private final AtomicInteger parallelConnects = new AtomicInteger();
+
+	/** Most connects under way at once to an endpoint that is up. */
+	static final int MAX_PARALLEL_CONNECTS = 8;
+
 	private final AtomicBoolean retryScheduled = new AtomicBoolean();
 
 	private volatile boolean retired;
@@ -306,23 +312,48 @@ final class EndpointPool {
 		if (this.retired || this.client.isClosing() || this.connections.length >= this.options.maxConnections()) {
 			return;
 		}
-		if (!this.governor.tryBeginAttempt()) {
+		// Calls waiting for an endpoint that is up and already serves connections open more side
+		// by side, so that a large pool fills in a few round trips; otherwise one attempt at a
+		// time, paced by the governor's backoff and circuit
+		boolean parallel = this.connections.length > 0 && this.governor.state() == EndpointState.UP && hasWaiters();
+		if (parallel) {
+			if (this.parallelConnects.incrementAndGet() > MAX_PARALLEL_CONNECTS
+					|| this.connections.length + this.parallelConnects.get()
+						+ (this.governor.isAttempting() ? 1 : 0) > this.options.maxConnections()) {
+				this.parallelConnects.decrementAndGet();
+				return;
+			}
+		}
+		else if (!this.governor.tryBeginAttempt()) {
 			return;
 		}
 		if (this.retired || this.client.isClosing() || this.connections.length >= this.options.maxConnections()) {
-			this.governor.cancelAttempt();
+			if (parallel) {
+				this.parallelConnects.decrementAndGet();
+			}
+			else {
+				this.governor.cancelAttempt();
+			}
 			return;
 		}
 		this.connectAttempts.increment();
 		ClientConnection connection = new ClientConnection(this);
+		// Counted until the connection joins the pool (opened) or fails
+		connection.parallelAttempt = parallel;
 		try {
 			this.client.connect(this.address, connection).addListener((ChannelFuture future) -> {
 				if (!future.isSuccess()) {
+					if (parallel) {
+						this.parallelConnects.decrementAndGet();
+					}
 					connectFailed(future.cause());
 				}
 			});
 		}
 		catch (RejectedExecutionException ex) {
+			if (parallel) {
+				this.parallelConnects.decrementAndGet();
+			}
 			connectFailed(ex);
 		}
 	}
@@ -386,9 +417,14 @@ final class EndpointPool {
 	 * A connection is active: hand it out. Event loop of the connection.
 	 */
 	void opened(ClientConnection connection) {
+		boolean parallel = connection.parallelAttempt;
+		connection.parallelAttempt = false;
 		synchronized (this) {
 			this.open.add(connection);
 			if (this.retired || this.client.isClosing()) {
+				if (parallel) {
+					this.parallelConnects.decrementAndGet();
+				}
 				connection.retire();
 				return;
 			}
@@ -397,6 +433,13 @@ final class EndpointPool {
 			updated[current.length] = connection;
 			this.connections = updated;
 			this.byLoop = LoopConnections.of(updated);
+		}
+		if (parallel) {
+			this.parallelConnects.decrementAndGet();
+			// Room for the next one while calls wait
+			if (hasWaiters()) {
+				maybeConnect();
+			}
 		}
 		drain();
 	}
