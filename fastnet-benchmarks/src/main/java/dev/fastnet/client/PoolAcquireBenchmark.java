@@ -159,7 +159,7 @@ public class PoolAcquireBenchmark {
 	@State(Scope.Benchmark)
 	public static class FastnetPool {
 
-		@Param({ "1", "2" })
+		@Param({ "1", "2", "256" })
 		int connections;
 
 		private FastnetServer server;
