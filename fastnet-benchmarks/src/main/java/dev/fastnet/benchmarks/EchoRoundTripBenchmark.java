@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.fastnet.benchmarks.load.RawEchoServer;
 import dev.fastnet.dispatch.Execution;
 import dev.fastnet.dispatch.Routes;
 import dev.fastnet.protocol.Frame;
@@ -17,7 +18,6 @@ import dev.fastnet.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -177,18 +177,7 @@ public class EchoRoundTripBenchmark {
 
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
-			ByteBuf in = (ByteBuf) msg;
-			int start = in.readerIndex();
-			int id = in.getInt(start + 7);
-			int routeLength = in.getUnsignedByte(start + 11);
-			int payloadStart = start + 12 + routeLength;
-			int payloadLength = in.writerIndex() - payloadStart;
-			ByteBuf header = ctx.alloc().directBuffer(12);
-			header.writeInt(8 + payloadLength).writeByte(1).writeByte(1).writeByte(0).writeInt(id).writeByte(0);
-			CompositeByteBuf answer = ctx.alloc().compositeDirectBuffer(2);
-			answer.addComponents(true, header, in.retainedSlice(payloadStart, payloadLength));
-			in.release();
-			ctx.write(answer, ctx.voidPromise());
+			ctx.write(RawEchoServer.answer(ctx, (ByteBuf) msg), ctx.voidPromise());
 		}
 
 		@Override

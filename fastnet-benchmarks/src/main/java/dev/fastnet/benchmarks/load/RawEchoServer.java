@@ -70,7 +70,14 @@ public final class RawEchoServer {
 		new CountDownLatch(1).await();
 	}
 
-	static ByteBuf answer(ChannelHandlerContext ctx, ByteBuf request) {
+	/**
+	 * Answer one request frame with the least work: its id copied into a RESPONSE header, its
+	 * payload sent back without a copy; a PING gets its PONG.
+	 * @param ctx the context
+	 * @param request the frame, length prefix included; released here
+	 * @return the answer to write
+	 */
+	public static ByteBuf answer(ChannelHandlerContext ctx, ByteBuf request) {
 		int start = request.readerIndex();
 		if (request.getByte(start + 5) == 4) {
 			// PING, which fastnet's client sends on connections it has not heard from: PONG
