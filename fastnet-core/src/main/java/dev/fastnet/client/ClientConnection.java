@@ -3,7 +3,6 @@ package dev.fastnet.client;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -38,12 +36,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private static final Log logger = LogFactory.getLog(ClientConnection.class);
 
-	/** Ids of timed-out requests remembered to tell late answers from unknown ones. */
-	private static final int MAX_EXPIRED_IDS = 4096;
-
-	/** Golden-ratio multiplier that spreads consecutive ids over the pending map. */
-	private static final int ID_SCRAMBLE = 0x9E3779B9;
-
 	/**
 	 * A server close this soon after requests were written on an idle connection, with nothing
 	 * read since, means the server had closed the idle connection before they arrived: they are
@@ -57,11 +49,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	private final IntObjectHashMap<RequestCall> pending = new IntObjectHashMap<>();
-
-	private final IntObjectHashMap<Boolean> expired = new IntObjectHashMap<>();
-
-	private final ArrayDeque<Integer> expiredOrder = new ArrayDeque<>();
+	private final PendingRequests pending = new PendingRequests(this);
 
 	private final ArrayDeque<OutstandingPing> pings = new ArrayDeque<>(2);
 
@@ -71,22 +59,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private volatile boolean goAwayReceived;
 
-	/**
-	 * Requests whose timeouts run out in the order they were written, watched by one timer:
-	 * cheaper than a timer per request, which costs two priority-queue updates each. Event loop
-	 * only.
-	 */
-	private final ArrayDeque<RequestCall> deadlines = new ArrayDeque<>();
-
-	private long lastQueuedDeadline;
-
-	private @Nullable ScheduledFuture<?> deadlineSweep;
-
 	private volatile boolean confirmed;
 
 	private volatile @Nullable ChannelHandlerContext ctx;
-
-	private int lastId;
 
 	private @Nullable WriteBatcher writer;
 
@@ -211,20 +186,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 * Register a request about to be written and return its id. Event loop only.
 	 */
 	int register(RequestCall call) {
-		// Ids follow a counter scrambled by an odd multiplier (a bijection on int): sequential
-		// ids would sit in one long probe run of the open-addressing map, and every removal would
-		// walk it
-		int sequence = this.lastId;
-		int id;
-		do {
-			sequence++;
-			id = sequence * ID_SCRAMBLE;
-		}
-		while (id == 0 || this.pending.containsKey(id) || this.expired.containsKey(id));
-		this.lastId = sequence;
-		this.pending.put(id, call);
 		this.lastUsedNanos = System.nanoTime();
-		return id;
+		return this.pending.register(call);
 	}
 
 	/**
@@ -233,54 +196,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 * needs a timer of its own
 	 */
 	boolean queueTimeout(RequestCall call) {
-		long deadline = call.deadlineNanos;
-		if (!this.deadlines.isEmpty() && deadline - this.lastQueuedDeadline < 0) {
-			return false;
-		}
-		this.lastQueuedDeadline = deadline;
-		this.deadlines.addLast(call);
-		if (this.deadlineSweep == null) {
-			scheduleDeadlineSweep(deadline);
-		}
-		return true;
-	}
-
-	private void scheduleDeadlineSweep(long deadline) {
-		this.deadlineSweep = executor().schedule(this::sweepDeadlines, Math.max(0, deadline - System.nanoTime()),
-				TimeUnit.NANOSECONDS);
-	}
-
-	private void sweepDeadlines() {
-		this.deadlineSweep = null;
-		long now = System.nanoTime();
-		RequestCall head;
-		while ((head = this.deadlines.peekFirst()) != null) {
-			if (head.awaitsAnswerOn(this)) {
-				if (head.deadlineNanos - now > 0) {
-					scheduleDeadlineSweep(head.deadlineNanos);
-					return;
-				}
-				this.deadlines.pollFirst();
-				head.timedOut();
-			}
-			else {
-				this.deadlines.pollFirst();
-			}
-		}
-	}
-
-	/**
-	 * Drop answered requests from the deadline queue: those at its head at once, the others
-	 * when they pile up behind a slow one. Event loop only.
-	 */
-	private void trimDeadlines() {
-		RequestCall head;
-		while ((head = this.deadlines.peekFirst()) != null && !head.awaitsAnswerOn(this)) {
-			this.deadlines.pollFirst();
-		}
-		if (this.deadlines.size() > 2 * this.pending.size() + 64) {
-			this.deadlines.removeIf((call) -> !call.awaitsAnswerOn(this));
-		}
+		return this.pending.queueTimeout(call);
 	}
 
 	/**
@@ -289,16 +205,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 * @return {@code true} when the request was still pending
 	 */
 	boolean expire(int id, RequestCall call) {
-		if (this.pending.get(id) != call) {
-			return false;
-		}
-		this.pending.remove(id);
-		if (this.expiredOrder.size() >= MAX_EXPIRED_IDS) {
-			this.expired.remove(this.expiredOrder.poll().intValue());
-		}
-		this.expired.put(id, Boolean.TRUE);
-		this.expiredOrder.add(id);
-		return true;
+		return this.pending.expire(id, call);
 	}
 
 	/**
@@ -408,7 +315,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	private void answer(Frame frame) {
 		RequestCall call = this.pending.remove(frame.id());
 		if (call == null) {
-			if (this.expired.remove(frame.id()) != null) {
+			if (this.pending.forgetExpired(frame.id())) {
 				this.pool.lateResponses.increment();
 			}
 			else {
@@ -431,7 +338,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		finally {
 			answering.set(null);
 		}
-		trimDeadlines();
+		this.pending.trimDeadlines();
 	}
 
 	private void pong() {
@@ -487,17 +394,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		if (maintenance != null) {
 			maintenance.cancel(false);
 		}
-		ScheduledFuture<?> sweep = this.deadlineSweep;
-		if (sweep != null) {
-			sweep.cancel(false);
-			this.deadlineSweep = null;
-		}
 		// The requests still pending are failed or sent again below
-		this.deadlines.clear();
+		List<RequestCall> requests = this.pending.clear();
 		RuntimeException failure = this.closedByClient ? this.pool.client.closedFailure()
 				: closedFailure(this.closeCause);
-		List<RequestCall> requests = new ArrayList<>(this.pending.values());
-		this.pending.clear();
 		boolean stale = !this.closedByClient && (this.closeReason == null || this.resetByPeer)
 				&& this.writingAfterIdleSince != 0
 				&& System.nanoTime() - this.writingAfterIdleSince < STALE_CLOSE_WINDOW_NANOS;
