@@ -44,8 +44,14 @@ final class PlatformWorkers {
 	 */
 	static final long STALL_NANOS = 50_000;
 
-	/** Longest time the monitor sleeps. */
-	static final long MAX_MONITOR_INTERVAL_NANOS = 10_000_000;
+	/**
+	 * Longest time the monitor sleeps while workers are awake: the most a request can wait
+	 * behind the only awake worker's blocking handler before another worker is woken.
+	 */
+	static final long MAX_MONITOR_INTERVAL_NANOS = 2_000_000;
+
+	/** Time the monitor sleeps while no worker is awake. */
+	static final long IDLE_MONITOR_INTERVAL_NANOS = 20_000_000;
 
 	private final int maxThreads;
 
@@ -188,13 +194,16 @@ final class PlatformWorkers {
 	/**
 	 * Watch for workers stuck in blocking tasks while tasks wait, which no submission may come
 	 * to notice, and wake one more worker each time. It looks again soon while it finds them
-	 * stuck and backs off to {@value #MAX_MONITOR_INTERVAL_NANOS} ns otherwise, so that a busy or
-	 * idle pool costs it about a hundred wake-ups a second.
+	 * stuck and backs off to {@value #MAX_MONITOR_INTERVAL_NANOS} ns otherwise, and to
+	 * {@value #IDLE_MONITOR_INTERVAL_NANOS} ns while no worker is awake, so that a busy pool costs
+	 * it about five hundred wake-ups a second and an idle one fifty.
 	 */
 	private void monitor() {
 		long interval = STALL_NANOS;
 		while (!this.shutdown) {
-			LockSupport.parkNanos(this, interval);
+			// A pool with no worker awake needs no watching: the next submission wakes one
+			boolean idle = this.awake.get() == 0 && this.queue.isEmpty();
+			LockSupport.parkNanos(this, idle ? IDLE_MONITOR_INTERVAL_NANOS : interval);
 			if (!this.queue.isEmpty() && this.spinning.get() == 0
 					&& System.nanoTime() - this.lastTake >= STALL_NANOS) {
 				wakeOne();
