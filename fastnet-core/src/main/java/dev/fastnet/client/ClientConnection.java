@@ -288,8 +288,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		switch (frame.type()) {
 			case RESPONSE, ERROR -> answer(frame);
 			case PING -> {
+				int id = frame.id();
 				frame.release();
-				write(Frame.control(FrameType.PONG));
+				write(Frame.pong(id));
 			}
 			case PONG -> {
 				frame.release();

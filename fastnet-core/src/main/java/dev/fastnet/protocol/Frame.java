@@ -132,12 +132,22 @@ public final class Frame implements ReferenceCounted {
 	}
 
 	/**
-	 * Create a frame without route and payload (PING, PONG, GOAWAY).
+	 * Create a frame without route and payload with id 0 (PING, GOAWAY).
 	 * @param type the type
 	 * @return the frame
 	 */
 	public static Frame control(FrameType type) {
 		return new Frame(type, 0, "", Map.of(), Unpooled.EMPTY_BUFFER);
+	}
+
+	/**
+	 * Create a PONG answering a PING. It echoes the PING's id, as every answer does, so that a
+	 * peer that numbers its PINGs can match them.
+	 * @param id the id of the PING answered
+	 * @return the frame
+	 */
+	public static Frame pong(int id) {
+		return new Frame(FrameType.PONG, id, "", Map.of(), Unpooled.EMPTY_BUFFER);
 	}
 
 	/**

@@ -30,6 +30,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.apache.commons.logging.Log;
@@ -203,7 +204,7 @@ public final class FastnetServer implements AutoCloseable {
 			this.boundAddress = (InetSocketAddress) bind.channel().localAddress();
 			this.state = State.RUNNING;
 		}
-		logger.info("fastnet server started on " + this.boundAddress + " (" + this.transport.name().toLowerCase()
+		logger.info("fastnet server started on " + boundAddressText() + " (" + this.transport.name().toLowerCase()
 				+ ", " + routes.all().size() + " routes)");
 		return this;
 	}
@@ -227,7 +228,7 @@ public final class FastnetServer implements AutoCloseable {
 			closeServerChannel();
 			Objects.requireNonNull(this.dispatcher, "dispatcher").startDraining(DRAIN_LINGER.toNanos());
 		}
-		logger.info("Draining fastnet server on " + this.boundAddress + ": refusing new connections and requests");
+		logger.info("Draining fastnet server on " + boundAddressText() + ": refusing new connections and requests");
 		return true;
 	}
 
@@ -253,7 +254,7 @@ public final class FastnetServer implements AutoCloseable {
 			Objects.requireNonNull(this.dispatcher, "dispatcher").stopDraining();
 			this.state = State.RUNNING;
 		}
-		logger.info("fastnet server on " + this.boundAddress + " resumed");
+		logger.info("fastnet server on " + boundAddressText() + " resumed");
 		return true;
 	}
 
@@ -293,7 +294,7 @@ public final class FastnetServer implements AutoCloseable {
 			this.state = State.DRAINING;
 		}
 		RequestDispatcher dispatcher = Objects.requireNonNull(this.dispatcher, "dispatcher");
-		logger.info("Commencing graceful shutdown of fastnet server on " + this.boundAddress + ", waiting up to "
+		logger.info("Commencing graceful shutdown of fastnet server on " + boundAddressText() + ", waiting up to "
 				+ grace.toMillis() + " ms for " + dispatcher.inFlight() + " requests in flight and "
 				+ dispatcher.sessions().size() + " connections");
 		closeServerChannel();
@@ -353,7 +354,7 @@ public final class FastnetServer implements AutoCloseable {
 				}
 				shutdownGroups();
 				this.state = State.STOPPED;
-				logger.info("fastnet server on " + this.boundAddress + " stopped (" + result + ")");
+				logger.info("fastnet server on " + boundAddressText() + " stopped (" + result + ")");
 				future.complete(result);
 			}
 			catch (Throwable ex) {
@@ -397,6 +398,16 @@ public final class FastnetServer implements AutoCloseable {
 			throw new IllegalStateException("Server is not bound");
 		}
 		return address;
+	}
+
+	/**
+	 * Return the bound address as {@code host:port} for the log: {@code [::]:7000} or
+	 * {@code 0.0.0.0:7000} rather than {@code /[0:0:0:0:0:0:0:0]:7000}.
+	 */
+	private String boundAddressText() {
+		InetSocketAddress address = this.boundAddress;
+		return (address != null) ? NetUtil.toSocketAddressString(address)
+				: NetUtil.toSocketAddressString(this.config.host(), this.config.port());
 	}
 
 	/**

@@ -133,9 +133,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 		switch (frame.type()) {
 			case REQUEST, ONEWAY -> this.dispatcher.dispatch(this, frame);
 			case PING -> {
+				int id = frame.id();
 				frame.release();
 				if (pingAcceptable(ctx)) {
-					write(Frame.control(FrameType.PONG));
+					write(Frame.pong(id));
 				}
 			}
 			case PONG -> frame.release();

@@ -352,6 +352,29 @@ class ClientIntegrationTests extends ClientTestSupport {
 	}
 
 	@Test
+	void pingFromTheServerIsAnsweredWithPongEchoingItsIdAndTheClientsOwnPingsStillComplete() throws Exception {
+		CompletableFuture<Integer> pongId = new CompletableFuture<>();
+		ScriptedServer server = startScripted((peer, frame) -> {
+			if (frame.type() == RawClient.PING) {
+				peer.send(RawClient.PONG, frame.id(), "", new byte[0]);
+			}
+			else if (frame.type() == RawClient.PONG) {
+				pongId.complete(frame.id());
+			}
+			else if (frame.type() == RawClient.REQUEST) {
+				peer.send(RawClient.PING, 77, "", new byte[0]);
+				peer.send(RawClient.RESPONSE, frame.id(), "", bytes("pinged"));
+			}
+			return true;
+		});
+		FastnetClient client = client(server.address(), (config) -> {
+		});
+		assertThat(client.requestBlocking("x", bytes("")).payloadString()).isEqualTo("pinged");
+		assertThat(pongId.get(5, TimeUnit.SECONDS)).isEqualTo(77);
+		assertThat(client.ping().get(5, TimeUnit.SECONDS)).isPositive();
+	}
+
+	@Test
 	void invalidRouteIsRejectedAndItsPayloadReleased() {
 		FastnetServer server = startServer(routes());
 		FastnetClient client = client(addressOf(server), (config) -> {

@@ -134,13 +134,13 @@ class ServerIntegrationTests {
 	}
 
 	@Test
-	void pingIsAnsweredWithPong() throws IOException {
+	void pingIsAnsweredWithPongEchoingItsId() throws IOException {
 		FastnetServer server = start(echoRoutes());
 		RawClient client = connect(server);
-		client.send(RawClient.PING, 0, "", Map.of(), new byte[0]);
+		client.send(RawClient.PING, 42, "", Map.of(), new byte[0]);
 		RawFrame pong = client.read();
 		assertThat(pong.type()).isEqualTo(RawClient.PONG);
-		assertThat(pong.id()).isZero();
+		assertThat(pong.id()).isEqualTo(42);
 	}
 
 	@Test

@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for draining the sample application's fastnet server through the
- * {@code fastnet} actuator endpoint while a request is in flight, and for resuming it, with the
- * endpoint's write operations allowed.
+ * Integration tests for the write operations of the {@code fastnet} actuator endpoint, allowed
+ * here: draining the sample application's fastnet server while a request is in flight, resuming
+ * it, and the answers to a circuit reset that names no known client.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=2",
@@ -86,6 +86,20 @@ class SampleApplicationDrainIntegrationTests {
 			assertThat(answer.type()).isEqualTo(RawClient.RESPONSE);
 			assertThat(answer.payloadString()).isEqualTo("served");
 		}
+	}
+
+	@Test
+	void resetCircuitAnswers404ForAnUnknownClientAnd400ForAnUnknownAction() throws Exception {
+		String body = send(resetCircuit("/actuator/fastnet/nope/reset-circuit"), 404);
+		assertThat(body).contains("No fastnet client named 'nope'");
+		send(resetCircuit("/actuator/fastnet/nope/open-circuit"), 400);
+	}
+
+	private HttpRequest resetCircuit(String path) {
+		return HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"endpoint\": \"127.0.0.1:7000\"}"))
+			.build();
 	}
 
 	private String post(String path) throws Exception {

@@ -22,6 +22,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
@@ -83,35 +84,50 @@ public class FastnetEndpoint {
 	}
 
 	/**
-	 * Act on a client: {@code reset-circuit} closes the circuit of one of its endpoints.
+	 * Act on a client: {@code reset-circuit} closes the circuit of one of its endpoints. Over
+	 * HTTP, a malformed request is answered 400 and an unknown client or endpoint 404.
 	 * @param client the client's name
 	 * @param action the action
 	 * @param endpoint the endpoint as {@code host:port}
 	 * @return the outcome
 	 */
 	@WriteOperation
-	public Map<String, Object> client(@Selector String client, @Selector String action, String endpoint) {
+	public WebEndpointResponse<Map<String, Object>> client(@Selector String client, @Selector String action,
+			String endpoint) {
+		if (!"reset-circuit".equals(action)) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"Unknown action '" + action + "'; supported: reset-circuit");
+		}
+		InetSocketAddress address = parseEndpoint(endpoint);
+		if (address == null) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Endpoint '" + endpoint + "' is not host:port");
+		}
 		FastnetClient target = this.clients.get().get(client);
 		if (target == null) {
-			return Map.of("error", "No fastnet client named '" + client + "'");
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, "No fastnet client named '" + client + "'");
 		}
-		if (!"reset-circuit".equals(action)) {
-			return Map.of("error", "Unknown action '" + action + "'; supported: reset-circuit");
+		if (!target.resetCircuit(address)) {
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, "Client '" + client + "' has no endpoint " + endpoint);
 		}
+		return new WebEndpointResponse<>(Map.of("reset", endpoint));
+	}
+
+	private static @Nullable InetSocketAddress parseEndpoint(String endpoint) {
 		int colon = endpoint.lastIndexOf(':');
 		if (colon <= 0) {
-			return Map.of("error", "Endpoint '" + endpoint + "' is not host:port");
+			return null;
 		}
-		InetSocketAddress address;
 		try {
-			address = InetSocketAddress.createUnresolved(endpoint.substring(0, colon),
+			return InetSocketAddress.createUnresolved(endpoint.substring(0, colon),
 					Integer.parseInt(endpoint.substring(colon + 1)));
 		}
 		catch (IllegalArgumentException ex) {
-			return Map.of("error", "Endpoint '" + endpoint + "' is not host:port");
+			return null;
 		}
-		boolean reset = target.resetCircuit(address);
-		return reset ? Map.of("reset", endpoint) : Map.of("error", "Client '" + client + "' has no endpoint " + endpoint);
+	}
+
+	private static WebEndpointResponse<Map<String, Object>> error(int status, String message) {
+		return new WebEndpointResponse<>(Map.of("error", message), status);
 	}
 
 	private static Map<String, Object> client(FastnetClient client) {

@@ -13,6 +13,8 @@ import dev.fastnet.dispatch.RequestContext;
 import dev.fastnet.dispatch.RequestHandler;
 import dev.fastnet.session.Session;
 import io.netty.buffer.ByteBuf;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.MethodParameter;
@@ -25,6 +27,8 @@ import org.springframework.util.ReflectionUtils;
  * one reflective call.
  */
 final class HandlerMethodInvoker implements RequestHandler {
+
+	private static final Log logger = LogFactory.getLog(HandlerMethodInvoker.class);
 
 	private final Object bean;
 
@@ -116,12 +120,20 @@ final class HandlerMethodInvoker implements RequestHandler {
 					+ (type.isPrimitive() ? " and cannot be primitive" : ""));
 		}
 		Type generic = parameter.getGenericParameterType();
+		// The converter's message names classes and quotes the parser: it is for this side's log,
+		// not for the peer
+		String answer = "Payload could not be read as " + type.getSimpleName();
 		return (request) -> {
 			try {
 				return converter.read(request.payloadBytes(), generic);
 			}
 			catch (PayloadConverter.PayloadConversionException ex) {
-				throw new FastnetException(Status.BAD_REQUEST.code(), ex.getMessage(), ex);
+				if (logger.isDebugEnabled()) {
+					logger.debug("Payload of request " + Integer.toUnsignedString(request.id()) + " on route '"
+							+ request.route() + "' from " + request.session().remoteAddress() + " could not be read: "
+							+ ex.getMessage());
+				}
+				throw new FastnetException(Status.BAD_REQUEST.code(), answer, ex);
 			}
 		};
 	}

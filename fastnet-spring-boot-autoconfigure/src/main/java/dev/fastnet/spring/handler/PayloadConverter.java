@@ -17,7 +17,8 @@ public interface PayloadConverter {
 	 * @param payload the bytes
 	 * @param type the target type
 	 * @return the value
-	 * @throws PayloadConversionException when the bytes do not represent the type
+	 * @throws PayloadConversionException when the bytes do not represent the type; its message
+	 * is logged at debug level and never sent to the peer
 	 */
 	@Nullable Object read(byte[] payload, Type type);
 

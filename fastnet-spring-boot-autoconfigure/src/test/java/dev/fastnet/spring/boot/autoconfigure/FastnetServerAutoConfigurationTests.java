@@ -18,11 +18,14 @@ import dev.fastnet.test.RawClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -32,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link FastnetServerAutoConfiguration} and the health and metrics
  * auto-configurations.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class FastnetServerAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -52,6 +56,19 @@ class FastnetServerAutoConfigurationTests {
 			assertThat(server.state()).isEqualTo(FastnetServer.State.RUNNING);
 			assertThat(context.getEnvironment().getProperty("local.fastnet.port", Integer.class))
 				.isEqualTo(server.port());
+		});
+	}
+
+	@Test
+	void startupLogShowsTheBoundAddressAsHostAndPort(CapturedOutput output) {
+		this.runner.run((context) -> {
+			int port = context.getBean(FastnetServer.class).port();
+			assertThat(output).contains("fastnet server started on 127.0.0.1:" + port + " (");
+		});
+		// A dual-stack JVM reports the IPv4 wildcard as the IPv6 one
+		this.runner.withPropertyValues("fastnet.server.address=0.0.0.0").run((context) -> {
+			int port = context.getBean(FastnetServer.class).port();
+			assertThat(output).containsPattern("fastnet server started on (0\\.0\\.0\\.0|\\[::\\]):" + port + " \\(");
 		});
 	}
 
