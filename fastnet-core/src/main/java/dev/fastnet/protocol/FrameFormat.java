@@ -9,7 +9,7 @@ package dev.fastnet.protocol;
  * 4      1     version  always 1
  * 5      1     type     {@link FrameType}
  * 6      1     flags    bit 0 = HEADERS present; bits 1..7 reserved (0)
- * 7      4     id       correlation id; 0 for ONEWAY, PUSH, PING, PONG and GOAWAY
+ * 7      4     id       correlation id; 0 for ONEWAY, PUSH and GOAWAY; a PONG echoes its PING's id
  * 11     1     routeLen R, 0..255
  * 12     R     route    UTF-8
  * 12+R   ...   headers  only with flag bit 0: u16 block size B, then B bytes of entries,

@@ -21,7 +21,7 @@ public enum FrameType {
 	/** Failure answer to a REQUEST: u16 status then a UTF-8 message. */
 	ERROR(3),
 
-	/** Liveness probe; the peer answers PONG. */
+	/** Liveness probe; the peer answers PONG with the same id. */
 	PING(4),
 
 	/** Answer to PING. */
