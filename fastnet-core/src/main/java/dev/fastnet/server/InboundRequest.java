@@ -276,7 +276,7 @@ final class InboundRequest implements Runnable, RequestContext {
 			finishWithError(Status.INTERNAL.code(), "Answer of " + size + " bytes exceeds the maximum of " + limit);
 			return;
 		}
-		finishEncoded(FrameEncoder.encodeResponse(alloc(), this.frame.id(), payload));
+		finish(FrameEncoder.encodeResponse(alloc(), this.frame.id(), payload), FastnetMetricsRecorder.STATUS_OK);
 	}
 
 	private void completeExceptionally(Throwable failure) {
@@ -310,8 +310,9 @@ final class InboundRequest implements Runnable, RequestContext {
 
 	/**
 	 * Hand the answer (none for one-way requests) to the connection's loop. Any thread.
+	 * @param answer a frame, or a RESPONSE already encoded
 	 */
-	private void finish(@Nullable Frame answer, int status) {
+	private void finish(@Nullable Object answer, int status) {
 		this.answerStatus = status;
 		LoopLane lane = this.connection.lane();
 		if (lane.loop().inEventLoop()) {
@@ -320,7 +321,7 @@ final class InboundRequest implements Runnable, RequestContext {
 			return;
 		}
 		// Encoded here, on the thread that answered, so that the loop only writes bytes
-		this.answer = (answer != null) ? encode(answer) : null;
+		this.answer = (answer instanceof Frame frame) ? encode(frame) : answer;
 		lane.complete(this);
 	}
 
@@ -335,21 +336,6 @@ final class InboundRequest implements Runnable, RequestContext {
 		}
 		answer.release();
 		return encoded;
-	}
-
-	/**
-	 * Hand an encoded RESPONSE to the connection's loop. Any thread.
-	 */
-	private void finishEncoded(ByteBuf response) {
-		this.answerStatus = FastnetMetricsRecorder.STATUS_OK;
-		this.answer = response;
-		LoopLane lane = this.connection.lane();
-		if (lane.loop().inEventLoop()) {
-			deliver();
-		}
-		else {
-			lane.complete(this);
-		}
 	}
 
 	/**

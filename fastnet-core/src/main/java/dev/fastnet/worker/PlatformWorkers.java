@@ -340,12 +340,6 @@ final class PlatformWorkers {
 		return Math.max(0, this.outstanding.get() - this.queue.size());
 	}
 
-	int threads() {
-		synchronized (this.lock) {
-			return this.workers.size();
-		}
-	}
-
 	/**
 	 * Refuse new tasks, interrupt running ones and wait for the threads to end.
 	 * @return the tasks that were queued and never run

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.fastnet.dispatch.Execution;
 import dev.fastnet.dispatch.Routes;
 import dev.fastnet.server.FastnetServer;
+import dev.fastnet.worker.WorkerPoolOptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,11 +65,16 @@ class AcquireIntegrationTests extends ClientTestSupport {
 
 	@Test
 	void callsFillEveryConnectionOfALargePool() throws Exception {
-		FastnetServer server = startServer(Routes.builder().route("slow", (request) -> {
-			Thread.sleep(200);
-			return Long.toString(request.session().id());
-		}).build(), (config) -> config.workers(new dev.fastnet.worker.WorkerPoolOptions(64, 1000, 1, "fastnet-worker-")));
 		int connections = 32;
+		// Every call is held until all are in flight, so that the pool had to use each slot
+		CountDownLatch allArrived = new CountDownLatch(connections * 2);
+		FastnetServer server = startServer(Routes.builder().route("slow", (request) -> {
+			allArrived.countDown();
+			if (!allArrived.await(10, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("Not every call reached the server");
+			}
+			return Long.toString(request.session().id());
+		}).build(), (config) -> config.workers(new WorkerPoolOptions(64, 1000, 1, "fastnet-worker-")));
 		FastnetClient client = client(addressOf(server), (config) -> config.pool(PoolOptions.builder()
 			.minIdle(connections)
 			.maxConnections(connections)

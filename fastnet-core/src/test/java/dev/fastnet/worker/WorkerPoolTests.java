@@ -6,11 +6,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The platform worker pool: parallelism for blocking tasks, exact admission, shutdown.
@@ -67,10 +68,7 @@ class WorkerPoolTests {
 			for (Thread submitter : submitters) {
 				submitter.join();
 			}
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (ran.get() < admitted.get() && System.nanoTime() < deadline) {
-				Thread.sleep(1);
-			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == admitted.get());
 			assertThat(ran.get()).isEqualTo(admitted.get()).isPositive();
 			assertThat(pool.platformRejected()).isEqualTo(3L * perThread - admitted.get());
 		}

@@ -3,6 +3,7 @@ package dev.fastnet.benchmarks.load;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.fastnet.client.ClientConfig;
@@ -32,7 +33,7 @@ final class FastnetLoadClient implements LoadClient.Driver {
 
 	private final AtomicInteger running = new AtomicInteger();
 
-	private final java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+	private final AtomicBoolean reported = new AtomicBoolean();
 
 	FastnetLoadClient(LoadClient.Settings settings, Measurement measurement) {
 		this.settings = settings;
