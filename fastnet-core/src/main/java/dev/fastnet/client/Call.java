@@ -34,7 +34,7 @@ abstract class Call implements Runnable {
 	/** A call moved between pools more often than this fails: nothing can take it. */
 	private static final int MAX_DISPATCHES = 16;
 
-	final FastnetClient client;
+	final ClientEngine engine;
 
 	final String route;
 
@@ -59,8 +59,8 @@ abstract class Call implements Runnable {
 
 	private int dispatches;
 
-	Call(FastnetClient client, String route, long timeoutNanos) {
-		this.client = client;
+	Call(ClientEngine engine, String route, long timeoutNanos) {
+		this.engine = engine;
 		this.route = route;
 		this.startNanos = System.nanoTime();
 		this.timeoutNanos = timeoutNanos;
@@ -100,7 +100,7 @@ abstract class Call implements Runnable {
 	void record(int status, @Nullable Throwable failure) {
 		EndpointPool pool = this.pool;
 		if (pool == null) {
-			this.client.rejected.increment();
+			this.engine.rejected.increment();
 		}
 		else if (failure == null) {
 			pool.requestsOk.increment();
@@ -111,7 +111,7 @@ abstract class Call implements Runnable {
 		else {
 			pool.requestsFailed.increment();
 		}
-		FastnetMetricsRecorder recorder = this.client.recorder;
+		FastnetMetricsRecorder recorder = this.engine.recorder;
 		if (recorder != FastnetMetricsRecorder.NONE) {
 			recorder.clientRequest(this.observation, this.route, status, System.nanoTime() - this.startNanos);
 		}
@@ -163,7 +163,7 @@ abstract class Call implements Runnable {
 		}
 		catch (RejectedExecutionException ex) {
 			connection.release(false);
-			fail(this.client.closedFailure());
+			fail(this.engine.closedFailure());
 		}
 	}
 

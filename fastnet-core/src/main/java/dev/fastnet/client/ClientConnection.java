@@ -123,7 +123,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 			this.pool.drain();
 		}
 		if (left == 0) {
-			this.pool.client.checkDrained();
+			this.pool.engine.checkDrained();
 		}
 	}
 
@@ -164,7 +164,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	void send(Call call) {
 		if (!isUsable()) {
 			release(false);
-			this.pool.client.redispatch(call, null);
+			this.pool.engine.redispatch(call, null);
 			return;
 		}
 		call.writeTo(this);
@@ -266,7 +266,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		this.active = true;
 		// The first PING proves that the server answers: a connection accepted and closed at
 		// once counts as a failed connect attempt
-		ping(null, this.pool.client.config().connectTimeout().toNanos());
+		ping(null, this.pool.engine.config().connectTimeout().toNanos());
 		scheduleMaintenance(now);
 		this.pool.opened(this);
 		ctx.fireChannelActive();
@@ -296,7 +296,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 				frame.release();
 				pong();
 			}
-			case PUSH, ONEWAY -> this.pool.client.deliverPush(frame);
+			case PUSH, ONEWAY -> this.pool.engine.deliverPush(frame);
 			case GOAWAY -> {
 				frame.release();
 				logger.debug("Connection to " + this.pool.label() + " received GOAWAY");
@@ -331,7 +331,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		release(true);
 		// A request made by the answer's callback takes this connection first: written with the
 		// requests of the same read, it leaves in the same flush
-		FastThreadLocal<ClientConnection> answering = this.pool.client.answering;
+		FastThreadLocal<ClientConnection> answering = this.pool.engine.answering;
 		answering.set(this);
 		try {
 			call.answered(frame);
@@ -397,7 +397,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		}
 		// The requests still pending are failed or sent again below
 		List<RequestCall> requests = this.pending.clear();
-		RuntimeException failure = this.closedByClient ? this.pool.client.closedFailure()
+		RuntimeException failure = this.closedByClient ? this.pool.engine.closedFailure()
 				: closedFailure(this.closeCause);
 		boolean stale = !this.closedByClient && (this.closeReason == null || this.resetByPeer)
 				&& this.writingAfterIdleSince != 0

@@ -40,7 +40,7 @@ final class EndpointPool {
 
 	private static final ClientConnection[] NONE = new ClientConnection[0];
 
-	final FastnetClient client;
+	final ClientEngine engine;
 
 	final EventLoop loop;
 
@@ -97,11 +97,11 @@ final class EndpointPool {
 
 	final LongAdder unknownResponses = new LongAdder();
 
-	EndpointPool(FastnetClient client, InetSocketAddress address, EventLoop loop, ReconnectGovernor governor) {
-		this.client = client;
+	EndpointPool(ClientEngine engine, InetSocketAddress address, EventLoop loop, ReconnectGovernor governor) {
+		this.engine = engine;
 		this.address = address;
 		this.label = label(address);
-		this.options = client.config().pool();
+		this.options = engine.config().pool();
 		this.loop = loop;
 		this.governor = governor;
 	}
@@ -130,7 +130,7 @@ final class EndpointPool {
 	 */
 	void acquire(Call call) {
 		if (this.retired) {
-			this.client.redispatch(call, this);
+			this.engine.redispatch(call, this);
 			return;
 		}
 		ClientConnection connection = tryAcquire();
@@ -163,7 +163,7 @@ final class EndpointPool {
 	 */
 	@Nullable ClientConnection tryAcquire() {
 		int max = this.options.maxInFlightPerConnection();
-		ClientConnection answering = this.client.answering.getIfExists();
+		ClientConnection answering = this.engine.answering.getIfExists();
 		if (answering != null && answering.pool() == this && answering.isUsable() && answering.tryReserve(max)) {
 			return answering;
 		}
@@ -271,7 +271,7 @@ final class EndpointPool {
 					this.waiters.poll();
 					if (call.claim()) {
 						this.pendingAcquires.decrementAndGet();
-						this.client.redispatch(call, this);
+						this.engine.redispatch(call, this);
 					}
 					continue;
 				}
@@ -309,7 +309,7 @@ final class EndpointPool {
 	 * Open a connection if the pool has room and the governor allows an attempt now.
 	 */
 	void maybeConnect() {
-		if (this.retired || this.client.isClosing() || this.connections.length >= this.options.maxConnections()) {
+		if (this.retired || this.engine.isClosing() || this.connections.length >= this.options.maxConnections()) {
 			return;
 		}
 		// Calls waiting for an endpoint that is up and already serves connections open more side
@@ -327,7 +327,7 @@ final class EndpointPool {
 		else if (!this.governor.tryBeginAttempt()) {
 			return;
 		}
-		if (this.retired || this.client.isClosing() || this.connections.length >= this.options.maxConnections()) {
+		if (this.retired || this.engine.isClosing() || this.connections.length >= this.options.maxConnections()) {
 			if (parallel) {
 				this.parallelConnects.decrementAndGet();
 			}
@@ -341,7 +341,7 @@ final class EndpointPool {
 		// Counted until the connection joins the pool (opened) or fails
 		connection.parallelAttempt = parallel;
 		try {
-			this.client.connect(this.address, connection).addListener((ChannelFuture future) -> {
+			this.engine.connect(this.address, connection).addListener((ChannelFuture future) -> {
 				if (!future.isSuccess()) {
 					if (parallel) {
 						this.parallelConnects.decrementAndGet();
@@ -381,7 +381,7 @@ final class EndpointPool {
 	}
 
 	private void scheduleRetry(long delayNanos) {
-		if (this.retired || this.client.isClosing() || !needsConnection()) {
+		if (this.retired || this.engine.isClosing() || !needsConnection()) {
 			return;
 		}
 		if (this.retryScheduled.compareAndSet(false, true)) {
@@ -421,7 +421,7 @@ final class EndpointPool {
 		connection.parallelAttempt = false;
 		synchronized (this) {
 			this.open.add(connection);
-			if (this.retired || this.client.isClosing()) {
+			if (this.retired || this.engine.isClosing()) {
 				if (parallel) {
 					this.parallelConnects.decrementAndGet();
 				}
@@ -462,7 +462,7 @@ final class EndpointPool {
 		synchronized (this) {
 			removed = remove(connection);
 		}
-		if (removed && !this.retired && !this.client.isClosing()) {
+		if (removed && !this.retired && !this.engine.isClosing()) {
 			// A replacement, if the pool needs one
 			ensureMinIdle();
 			if (hasWaiters()) {
@@ -508,11 +508,11 @@ final class EndpointPool {
 			remove(connection);
 			wasOpen = this.open.remove(connection);
 		}
-		if (wasOpen && !connection.isConfirmed() && !this.client.isClosing() && !this.retired) {
+		if (wasOpen && !connection.isConfirmed() && !this.engine.isClosing() && !this.retired) {
 			connectFailed(new FastnetConnectException(
 					"Connection to " + this.label + " was closed before the server answered anything", cause));
 		}
-		else if (!this.retired && !this.client.isClosing()) {
+		else if (!this.retired && !this.engine.isClosing()) {
 			ensureMinIdle();
 			if (hasWaiters()) {
 				maybeConnect();
@@ -520,9 +520,9 @@ final class EndpointPool {
 			}
 		}
 		if (this.retired && this.open.isEmpty()) {
-			this.client.poolDrained(this);
+			this.engine.poolDrained(this);
 		}
-		this.client.checkDrained();
+		this.engine.checkDrained();
 	}
 
 	/**
@@ -536,7 +536,7 @@ final class EndpointPool {
 		}
 		drain();
 		if (this.open.isEmpty()) {
-			this.client.poolDrained(this);
+			this.engine.poolDrained(this);
 		}
 	}
 

@@ -24,8 +24,8 @@ final class OnewayCall extends Call {
 	 * Create a one-way message.
 	 * @param payload the payload; ownership passes to the call
 	 */
-	OnewayCall(FastnetClient client, String route, Map<String, String> headers, ByteBuf payload, long timeoutNanos) {
-		super(client, route, timeoutNanos);
+	OnewayCall(ClientEngine engine, String route, Map<String, String> headers, ByteBuf payload, long timeoutNanos) {
+		super(engine, route, timeoutNanos);
 		this.headers = headers;
 		this.payload = payload;
 	}

@@ -10,8 +10,8 @@ final class PingCall extends Call {
 
 	final CompletableFuture<Duration> future = new CompletableFuture<>();
 
-	PingCall(FastnetClient client, long timeoutNanos) {
-		super(client, "", timeoutNanos);
+	PingCall(ClientEngine engine, long timeoutNanos) {
+		super(engine, "", timeoutNanos);
 	}
 
 	@Override

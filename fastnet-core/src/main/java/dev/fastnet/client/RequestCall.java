@@ -51,9 +51,9 @@ final class RequestCall extends Call {
 	 * @param payload the payload; ownership passes to the call, which releases it when it fails
 	 * before being written
 	 */
-	RequestCall(FastnetClient client, String route, Map<String, String> headers, ByteBuf payload, long timeoutNanos,
+	RequestCall(ClientEngine engine, String route, Map<String, String> headers, ByteBuf payload, long timeoutNanos,
 			boolean sendTimeout) {
-		super(client, route, timeoutNanos);
+		super(engine, route, timeoutNanos);
 		this.headers = headers;
 		this.payload = payload;
 		this.sendTimeout = sendTimeout;
@@ -179,7 +179,7 @@ final class RequestCall extends Call {
 		this.kept = null;
 		this.resends++;
 		this.sentOn = null;
-		this.client.redispatch(this, null);
+		this.engine.redispatch(this, null);
 	}
 
 	private void releaseKept() {
