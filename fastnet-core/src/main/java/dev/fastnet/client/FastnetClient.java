@@ -57,7 +57,6 @@ public final class FastnetClient implements AutoCloseable {
 				builder.pipelineCustomizer);
 	}
 
-
 	/**
 	 * Create a client; connections to reach {@link PoolOptions#minIdle()} are opened at once,
 	 * others when needed.
@@ -293,7 +292,6 @@ public final class FastnetClient implements AutoCloseable {
 
 	// Endpoints
 
-
 	/**
 	 * Replace the endpoints, for service discovery. Pools of endpoints that stay are kept;
 	 * removed endpoints are drained gracefully: no new calls go to them, calls waiting there
@@ -316,7 +314,6 @@ public final class FastnetClient implements AutoCloseable {
 
 	// Lifecycle
 
-
 	/**
 	 * Close gracefully: new calls and calls still waiting for a connection fail with
 	 * {@link ClientClosedException}; requests already sent get their answers for up to the
@@ -328,7 +325,6 @@ public final class FastnetClient implements AutoCloseable {
 	public CompletableFuture<Void> closeGracefully(Duration grace) {
 		return this.engine.closeGracefully(Objects.requireNonNull(grace, "grace"));
 	}
-
 
 	/**
 	 * Close gracefully and wait until closed.
@@ -358,7 +354,6 @@ public final class FastnetClient implements AutoCloseable {
 	 * would wait for itself forever.
 	 */
 
-
 	/**
 	 * Close gracefully with the configured {@link ClientConfig#shutdownGrace() shutdown grace}
 	 * and wait until closed.
@@ -386,7 +381,6 @@ public final class FastnetClient implements AutoCloseable {
 		return this.engine.stats();
 	}
 
-
 	/**
 	 * Return a snapshot of each current endpoint's figures, read without locks.
 	 * @return one entry per endpoint, in configuration order
@@ -394,7 +388,6 @@ public final class FastnetClient implements AutoCloseable {
 	public List<EndpointStats> endpoints() {
 		return this.engine.endpoints();
 	}
-
 
 	/**
 	 * Close the circuit of an endpoint by hand: its failures are forgotten and the next call may
