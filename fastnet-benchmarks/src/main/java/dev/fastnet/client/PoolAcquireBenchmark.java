@@ -225,8 +225,8 @@ public class PoolAcquireBenchmark {
 		 * without writing anything.
 		 */
 		private static EndpointPool findPool(FastnetClient client) throws Exception {
-			PoolProbe probe = new PoolProbe(client);
-			client.redispatch(probe, null);
+			PoolProbe probe = new PoolProbe(client.engine());
+			client.engine().redispatch(probe, null);
 			ClientConnection connection = probe.granted.get(10, TimeUnit.SECONDS);
 			return connection.pool();
 		}
@@ -264,8 +264,8 @@ public class PoolAcquireBenchmark {
 
 		final CompletableFuture<ClientConnection> granted = new CompletableFuture<>();
 
-		PoolProbe(FastnetClient client) {
-			super(client, "pool-probe", TimeUnit.SECONDS.toNanos(10));
+		PoolProbe(ClientEngine engine) {
+			super(engine, "pool-probe", TimeUnit.SECONDS.toNanos(10));
 		}
 
 		@Override

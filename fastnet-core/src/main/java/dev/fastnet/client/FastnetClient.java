@@ -58,6 +58,13 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
+	 * Return the engine, for the pool benchmarks in this package.
+	 */
+	ClientEngine engine() {
+		return this.engine;
+	}
+
+	/**
 	 * Create a client; connections to reach {@link PoolOptions#minIdle()} are opened at once,
 	 * others when needed.
 	 * @param config the configuration
