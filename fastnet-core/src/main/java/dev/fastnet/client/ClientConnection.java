@@ -13,6 +13,8 @@ import dev.fastnet.internal.WriteBatcher;
 import dev.fastnet.protocol.Frame;
 import dev.fastnet.protocol.FrameType;
 import dev.fastnet.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -185,7 +187,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	/**
 	 * Register a request about to be written and return its id. Event loop only.
 	 */
-	int register(RequestCall call) {
+	int register(RequestCall<?> call) {
 		this.lastUsedNanos = System.nanoTime();
 		return this.pending.register(call);
 	}
@@ -195,7 +197,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 * @return {@code false} when the deadline comes before one already queued: the request then
 	 * needs a timer of its own
 	 */
-	boolean queueTimeout(RequestCall call) {
+	boolean queueTimeout(RequestCall<?> call) {
 		return this.pending.queueTimeout(call);
 	}
 
@@ -204,7 +206,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 * only.
 	 * @return {@code true} when the request was still pending
 	 */
-	boolean expire(int id, RequestCall call) {
+	boolean expire(int id, RequestCall<?> call) {
 		return this.pending.expire(id, call);
 	}
 
@@ -215,6 +217,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 */
 	void write(Frame frame) {
 		write(frame, context().voidPromise());
+	}
+
+	/**
+	 * Write an encoded frame, batched as {@link #write(Frame)}. Event loop only.
+	 * @param encoded the frame's bytes; ownership passes to the channel
+	 */
+	void write(ByteBuf encoded) {
+		writer().write(encoded, context().voidPromise());
+	}
+
+	ByteBufAllocator alloc() {
+		return context().alloc();
 	}
 
 	void write(Frame frame, ChannelPromise promise) {
@@ -314,7 +328,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	private void answer(Frame frame) {
-		RequestCall call = this.pending.remove(frame.id());
+		RequestCall<?> call = this.pending.remove(frame.id());
 		if (call == null) {
 			if (this.pending.forgetExpired(frame.id())) {
 				this.pool.lateResponses.increment();
@@ -396,7 +410,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 			maintenance.cancel(false);
 		}
 		// The requests still pending are failed or sent again below
-		List<RequestCall> requests = this.pending.clear();
+		List<RequestCall<?>> requests = this.pending.clear();
 		RuntimeException failure = this.closedByClient ? this.pool.engine.closedFailure()
 				: closedFailure(this.closeCause);
 		boolean stale = !this.closedByClient && (this.closeReason == null || this.resetByPeer)
@@ -406,7 +420,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 			logger.debug("Connection to " + this.pool.label() + " was closed by the server before it answered "
 					+ requests.size() + " requests written after it had been idle; sending them again");
 		}
-		for (RequestCall call : requests) {
+		for (RequestCall<?> call : requests) {
 			release(false);
 			if (stale && call.canResend()) {
 				call.resend();

@@ -124,6 +124,29 @@ public final class FastnetClient implements AutoCloseable {
 	 */
 	public CompletableFuture<Reply> request(String route, Map<String, String> headers, ByteBuf payload,
 			@Nullable Duration timeout) {
+		return send(route, headers, payload, timeout, RequestCall.COPY);
+	}
+
+	/**
+	 * Send a request whose answer keeps its payload in the buffer it arrived in: no copy. The
+	 * caller owns the {@link ByteBufReply} it gets and must release it, also when it does not
+	 * read it; a future cancelled before the answer arrives releases the answer itself.
+	 * @param route the route
+	 * @param headers the headers, empty for none
+	 * @param payload the payload; ownership passes to the client, which releases it in every case
+	 * @param timeout the call's timeout, sent to the server as the {@code timeout-ms} header; or
+	 * {@code null} for the configured request timeout (not sent)
+	 * @return completes with the answer, or exceptionally with a {@link FastnetException}
+	 * @throws IllegalArgumentException when the route or a header is too long (the payload is
+	 * released)
+	 */
+	public CompletableFuture<ByteBufReply> requestRetained(String route, Map<String, String> headers,
+			ByteBuf payload, @Nullable Duration timeout) {
+		return send(route, headers, payload, timeout, RequestCall.RETAIN);
+	}
+
+	private <R> CompletableFuture<R> send(String route, Map<String, String> headers, ByteBuf payload,
+			@Nullable Duration timeout, RequestCall.AnswerReader<R> reader) {
 		Objects.requireNonNull(payload, "payload");
 		try {
 			checkMessage(route, headers);
@@ -141,7 +164,8 @@ public final class FastnetClient implements AutoCloseable {
 			sent = new LinkedHashMap<>(sent);
 			observation = recorder.clientRequestStarted(route, sent);
 		}
-		RequestCall call = new RequestCall(this.engine, route, sent, payload, timeoutNanos, timeout != null);
+		RequestCall<R> call = new RequestCall<>(this.engine, route, sent, payload, timeoutNanos, timeout != null,
+				reader);
 		call.observation = observation;
 		if (timeoutNanos <= 0) {
 			call.fail(call.timeoutFailure("Request"));

@@ -23,7 +23,7 @@ final class PendingRequests {
 
 	private final ClientConnection connection;
 
-	private final IntObjectHashMap<RequestCall> pending = new IntObjectHashMap<>();
+	private final IntObjectHashMap<RequestCall<?>> pending = new IntObjectHashMap<>();
 
 	private final IntObjectHashMap<Boolean> expired = new IntObjectHashMap<>();
 
@@ -33,7 +33,7 @@ final class PendingRequests {
 	 * Requests whose timeouts run out in the order they were written, watched by one timer:
 	 * cheaper than a timer per request, which costs two priority-queue updates each.
 	 */
-	private final ArrayDeque<RequestCall> deadlines = new ArrayDeque<>();
+	private final ArrayDeque<RequestCall<?>> deadlines = new ArrayDeque<>();
 
 	private long lastQueuedDeadline;
 
@@ -52,7 +52,7 @@ final class PendingRequests {
 	/**
 	 * Register a request about to be written and return its id.
 	 */
-	int register(RequestCall call) {
+	int register(RequestCall<?> call) {
 		// Ids follow a counter scrambled by an odd multiplier (a bijection on int): sequential
 		// ids would sit in one long probe run of the open-addressing map, and every removal would
 		// walk it
@@ -72,7 +72,7 @@ final class PendingRequests {
 	 * Take the request an answer is for.
 	 * @return the request, or {@code null} when none waits for that id
 	 */
-	@Nullable RequestCall remove(int id) {
+	@Nullable RequestCall<?> remove(int id) {
 		return this.pending.remove(id);
 	}
 
@@ -88,7 +88,7 @@ final class PendingRequests {
 	 * @return {@code false} when the deadline comes before one already queued: the request then
 	 * needs a timer of its own
 	 */
-	boolean queueTimeout(RequestCall call) {
+	boolean queueTimeout(RequestCall<?> call) {
 		long deadline = call.deadlineNanos;
 		if (!this.deadlines.isEmpty() && deadline - this.lastQueuedDeadline < 0) {
 			return false;
@@ -109,7 +109,7 @@ final class PendingRequests {
 	private void sweepDeadlines() {
 		this.deadlineSweep = null;
 		long now = System.nanoTime();
-		RequestCall head;
+		RequestCall<?> head;
 		while ((head = this.deadlines.peekFirst()) != null) {
 			if (head.awaitsAnswerOn(this.connection)) {
 				if (head.deadlineNanos - now > 0) {
@@ -130,7 +130,7 @@ final class PendingRequests {
 	 * when they pile up behind a slow one.
 	 */
 	void trimDeadlines() {
-		RequestCall head;
+		RequestCall<?> head;
 		while ((head = this.deadlines.peekFirst()) != null && !head.awaitsAnswerOn(this.connection)) {
 			this.deadlines.pollFirst();
 		}
@@ -143,7 +143,7 @@ final class PendingRequests {
 	 * Forget a request that timed out, remembering its id to recognise a late answer.
 	 * @return {@code true} when the request was still pending
 	 */
-	boolean expire(int id, RequestCall call) {
+	boolean expire(int id, RequestCall<?> call) {
 		if (this.pending.get(id) != call) {
 			return false;
 		}
@@ -159,14 +159,14 @@ final class PendingRequests {
 	/**
 	 * Stop watching deadlines and hand over every request still pending; the connection ended.
 	 */
-	List<RequestCall> clear() {
+	List<RequestCall<?>> clear() {
 		ScheduledFuture<?> sweep = this.deadlineSweep;
 		if (sweep != null) {
 			sweep.cancel(false);
 			this.deadlineSweep = null;
 		}
 		this.deadlines.clear();
-		List<RequestCall> requests = new ArrayList<>(this.pending.values());
+		List<RequestCall<?>> requests = new ArrayList<>(this.pending.values());
 		this.pending.clear();
 		return requests;
 	}

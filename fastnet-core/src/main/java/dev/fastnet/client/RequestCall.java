@@ -1,27 +1,39 @@
 package dev.fastnet.client;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.protocol.Frame;
-import dev.fastnet.protocol.FrameFormat;
+import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.protocol.FrameType;
 import dev.fastnet.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A REQUEST: holds its payload until written, then waits in its connection's pending map for
  * the RESPONSE or ERROR with its id, its timeout or the connection's end.
+ *
+ * @param <R> the type of the answer the caller gets
  */
-final class RequestCall extends Call {
+final class RequestCall<R> extends Call {
 
-	final CompletableFuture<Reply> future = new CompletableFuture<>();
+	/** Answers with the payload copied out of the frame. */
+	static final AnswerReader<Reply> COPY = (frame) -> Reply.trusted(ByteBufUtil.getBytes(frame.payload()),
+			frame.headers());
+
+	/** Answers with the frame's payload buffer, retained for the caller. */
+	static final AnswerReader<ByteBufReply> RETAIN = (frame) -> new ByteBufReply(frame.payload().retain(),
+			frame.headers());
+
+	final CompletableFuture<R> future = new CompletableFuture<>();
+
+	private final AnswerReader<R> reader;
 
 	private final Map<String, String> headers;
 
@@ -52,8 +64,9 @@ final class RequestCall extends Call {
 	 * before being written
 	 */
 	RequestCall(ClientEngine engine, String route, Map<String, String> headers, ByteBuf payload, long timeoutNanos,
-			boolean sendTimeout) {
+			boolean sendTimeout, AnswerReader<R> reader) {
 		super(engine, route, timeoutNanos);
+		this.reader = reader;
 		this.headers = headers;
 		this.payload = payload;
 		this.sendTimeout = sendTimeout;
@@ -67,13 +80,6 @@ final class RequestCall extends Call {
 			fail(timeoutFailure("Request"));
 			return;
 		}
-		Map<String, String> headers = this.headers;
-		if (this.sendTimeout) {
-			Map<String, String> withTimeout = new LinkedHashMap<>(headers);
-			withTimeout.put(FrameFormat.HEADER_TIMEOUT_MS,
-					Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999))));
-			headers = withTimeout;
-		}
 		ByteBuf payload = this.payload;
 		this.payload = null;
 		this.sentOn = connection;
@@ -85,7 +91,9 @@ final class RequestCall extends Call {
 		if (!connection.queueTimeout(this)) {
 			this.timeoutTask = connection.executor().schedule(this::timedOut, remaining, TimeUnit.NANOSECONDS);
 		}
-		connection.write(Frame.request(this.id, this.route, headers, payload));
+		long timeoutMillis = this.sendTimeout ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999)) : 0;
+		connection.write(FrameEncoder.encodeRequest(connection.alloc(), this.id, this.route, this.headers,
+				timeoutMillis, payload));
 	}
 
 	/**
@@ -104,9 +112,12 @@ final class RequestCall extends Call {
 		releaseKept();
 		try {
 			if (frame.type() == FrameType.RESPONSE) {
-				Reply reply = Reply.trusted(ByteBufUtil.getBytes(frame.payload()), frame.headers());
+				R reply = this.reader.read(frame);
 				record(FastnetMetricsRecorder.STATUS_OK, null);
-				this.future.complete(reply);
+				if (!this.future.complete(reply)) {
+					// Cancelled by the caller: nobody will release a retained answer
+					ReferenceCountUtil.release(reply);
+				}
 			}
 			else {
 				FastnetRemoteException failure;
@@ -207,6 +218,19 @@ final class RequestCall extends Call {
 		}
 		record(statusOf(failure), failure);
 		this.future.completeExceptionally(failure);
+	}
+
+	/**
+	 * Turns a RESPONSE into the answer the caller gets.
+	 */
+	@FunctionalInterface
+	interface AnswerReader<R> {
+
+		/**
+		 * Read the answer; the frame stays owned by the caller, which releases it.
+		 */
+		R read(Frame frame);
+
 	}
 
 }

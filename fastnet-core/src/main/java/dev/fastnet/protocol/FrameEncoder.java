@@ -94,13 +94,46 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 	 * @return the encoded bytes; the caller owns them
 	 */
 	public static ByteBuf encode(ByteBufAllocator alloc, Frame frame) {
-		String route = frame.route();
+		return encodeMessage(alloc, frame.type(), frame.id(), frame.route(), frame.headers(), 0, frame.payload(),
+				false);
+	}
+
+	/**
+	 * Encode a REQUEST without making a {@link Frame} of it first, as a client sends on its hot
+	 * path.
+	 * @param alloc the allocator
+	 * @param id the request's id
+	 * @param route the route
+	 * @param headers the headers, empty for none
+	 * @param timeoutMillis when positive, sent as the {@value FrameFormat#HEADER_TIMEOUT_MS}
+	 * header in place of one among {@code headers}
+	 * @param payload the payload; ownership passes to the encoding, which releases it or holds it
+	 * @return the encoded bytes; the caller owns them
+	 */
+	public static ByteBuf encodeRequest(ByteBufAllocator alloc, int id, String route, Map<String, String> headers,
+			long timeoutMillis, ByteBuf payload) {
+		try {
+			return encodeMessage(alloc, FrameType.REQUEST, id, route, headers, timeoutMillis, payload, true);
+		}
+		catch (RuntimeException | Error ex) {
+			// Thrown before the payload is taken: nothing after that point fails
+			payload.release();
+			throw ex;
+		}
+	}
+
+	private static ByteBuf encodeMessage(ByteBufAllocator alloc, FrameType type, int id, String route,
+			Map<String, String> headers, long timeoutMillis, ByteBuf payload, boolean takePayload) {
 		int routeLength = route.isEmpty() ? 0 : ByteBufUtil.utf8Bytes(route);
-		Map<String, String> headers = frame.headers();
-		int headersBlock = headers.isEmpty() ? 0 : headersBlockSize(headers);
-		ByteBuf payload = frame.payload();
+		if (routeLength > FrameFormat.MAX_ROUTE_LENGTH) {
+			throw new EncoderException("Route must be at most " + FrameFormat.MAX_ROUTE_LENGTH + " UTF-8 bytes: " + route);
+		}
+		boolean sendTimeout = timeoutMillis > 0;
+		String timeout = sendTimeout ? Long.toString(timeoutMillis) : null;
+		boolean hasHeaders = sendTimeout || !headers.isEmpty();
+		int headersBlock = hasHeaders ? headersBlockSize(headers, timeout) : 0;
 		int payloadLength = payload.readableBytes();
-		long length = (long) FrameFormat.HEADER_LENGTH + routeLength + (headers.isEmpty() ? 0 : 2 + headersBlock)
+		long length = (long) FrameFormat.HEADER_LENGTH + routeLength + (hasHeaders ? 2 + headersBlock : 0)
 				+ payloadLength;
 		if (length > Integer.MAX_VALUE) {
 			throw new EncoderException("Frame length " + length + " exceeds maximum " + Integer.MAX_VALUE);
@@ -108,33 +141,61 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 		int prefixLength = (int) (FrameFormat.LENGTH_FIELD_SIZE + length - payloadLength);
 		boolean copy = payloadLength <= COPY_THRESHOLD;
 		ByteBuf out = alloc.buffer(copy ? prefixLength + payloadLength : prefixLength);
-		out.writeInt((int) length);
-		out.writeByte(FrameFormat.VERSION);
-		out.writeByte(frame.type().code());
-		out.writeByte(headers.isEmpty() ? 0 : FrameFormat.FLAG_HEADERS);
-		out.writeInt(frame.id());
-		out.writeByte(routeLength);
-		if (routeLength > 0) {
-			ByteBufUtil.reserveAndWriteUtf8(out, route, routeLength);
-		}
-		if (!headers.isEmpty()) {
-			out.writeShort(headersBlock);
-			for (Map.Entry<String, String> header : headers.entrySet()) {
-				String key = header.getKey();
-				String value = header.getValue();
-				out.writeByte(ByteBufUtil.utf8Bytes(key));
-				ByteBufUtil.writeUtf8(out, key);
-				out.writeShort(ByteBufUtil.utf8Bytes(value));
-				ByteBufUtil.writeUtf8(out, value);
+		try {
+			out.writeInt((int) length);
+			out.writeByte(FrameFormat.VERSION);
+			out.writeByte(type.code());
+			out.writeByte(hasHeaders ? FrameFormat.FLAG_HEADERS : 0);
+			out.writeInt(id);
+			out.writeByte(routeLength);
+			if (routeLength > 0) {
+				ByteBufUtil.reserveAndWriteUtf8(out, route, routeLength);
+			}
+			if (hasHeaders) {
+				out.writeShort(headersBlock);
+				for (Map.Entry<String, String> header : headers.entrySet()) {
+					if (!sendTimeout || !FrameFormat.HEADER_TIMEOUT_MS.equals(header.getKey())) {
+						writeHeader(out, header.getKey(), header.getValue());
+					}
+				}
+				if (sendTimeout) {
+					writeHeader(out, FrameFormat.HEADER_TIMEOUT_MS, timeout);
+				}
 			}
 		}
+		catch (RuntimeException | Error ex) {
+			out.release();
+			throw ex;
+		}
 		if (copy) {
-			out.writeBytes(payload, payload.readerIndex(), payloadLength);
+			copyPayload(payload, out, payloadLength);
+			if (takePayload) {
+				payload.release();
+			}
 			return out;
 		}
 		CompositeByteBuf composite = alloc.compositeBuffer(2);
-		composite.addComponents(true, out, payload.retainedSlice());
+		composite.addComponents(true, out, takePayload ? payload : payload.retainedSlice());
 		return composite;
+	}
+
+	/**
+	 * Append the payload to the encoded bytes. Read by the payload rather than written by the
+	 * output: an adaptive (Netty 4.2 default) output buffer copies from any other kind of buffer
+	 * through temporary NIO views, three objects per copy, while a direct or heap payload copies
+	 * straight into memory that has an address.
+	 */
+	private static void copyPayload(ByteBuf payload, ByteBuf out, int length) {
+		int at = out.writerIndex();
+		payload.getBytes(payload.readerIndex(), out, at, length);
+		out.writerIndex(at + length);
+	}
+
+	private static void writeHeader(ByteBuf out, String key, String value) {
+		out.writeByte(ByteBufUtil.utf8Bytes(key));
+		ByteBufUtil.writeUtf8(out, key);
+		out.writeShort(ByteBufUtil.utf8Bytes(value));
+		ByteBufUtil.writeUtf8(out, value);
 	}
 
 	/**
@@ -164,7 +225,7 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 		out.writeInt(id);
 		out.writeByte(0);
 		if (copy) {
-			out.writeBytes(payload, payload.readerIndex(), payloadLength);
+			copyPayload(payload, out, payloadLength);
 			payload.release();
 			return out;
 		}
@@ -173,9 +234,12 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 		return composite;
 	}
 
-	private static int headersBlockSize(Map<String, String> headers) {
+	private static int headersBlockSize(Map<String, String> headers, @Nullable String timeout) {
 		int size = 0;
 		for (Map.Entry<String, String> header : headers.entrySet()) {
+			if (timeout != null && FrameFormat.HEADER_TIMEOUT_MS.equals(header.getKey())) {
+				continue;
+			}
 			int keyLength = ByteBufUtil.utf8Bytes(header.getKey());
 			int valueLength = ByteBufUtil.utf8Bytes(header.getValue());
 			if (keyLength > 255) {
@@ -185,6 +249,9 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 				throw new EncoderException("Header value must be at most 65535 UTF-8 bytes: " + valueLength);
 			}
 			size += 1 + keyLength + 2 + valueLength;
+		}
+		if (timeout != null) {
+			size += 1 + FrameFormat.HEADER_TIMEOUT_MS.length() + 2 + timeout.length();
 		}
 		if (size > FrameFormat.MAX_HEADERS_BLOCK) {
 			throw new EncoderException(

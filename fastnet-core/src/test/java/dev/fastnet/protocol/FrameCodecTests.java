@@ -10,14 +10,17 @@ import dev.fastnet.test.RawClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.EncoderException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link FrameDecoder} and {@link FrameEncoder}.
@@ -68,6 +71,47 @@ class FrameCodecTests {
 		assertThat(ByteBufUtil.getBytes(decoded.payload())).isEqualTo(payload);
 		decoded.release();
 		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void requestEncodedWithoutAFrameCarriesItsTimeoutInPlaceOfTheCallersOne() {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("timeout-ms", "999999");
+		headers.put("tenant", "ä");
+		for (int size : new int[] { 0, 5, 64 * 1024 }) {
+			ByteBuf payload = Unpooled.buffer(size).writeZero(size);
+			ByteBuf encoded = FrameEncoder.encodeRequest(UnpooledByteBufAllocator.DEFAULT, 9, "kv.get", headers, 250,
+					payload);
+			// length, fixed header, route, headers block: "tenant" and one "timeout-ms", never two
+			assertThat(encoded.readableBytes()).isEqualTo(4 + 8 + 6 + 2 + (1 + 6 + 2 + 2) + (1 + 10 + 2 + 3) + size);
+			EmbeddedChannel channel = channel(1 << 20);
+			channel.writeInbound(encoded);
+			Frame decoded = channel.readInbound();
+			assertThat(decoded.type()).isEqualTo(FrameType.REQUEST);
+			assertThat(decoded.id()).isEqualTo(9);
+			assertThat(decoded.route()).isEqualTo("kv.get");
+			assertThat(decoded.headers()).containsOnly(Map.entry("tenant", "ä"), Map.entry("timeout-ms", "250"));
+			assertThat(decoded.payload().readableBytes()).isEqualTo(size);
+			decoded.release();
+			assertThat(channel.finishAndReleaseAll()).isFalse();
+		}
+		ByteBuf plain = FrameEncoder.encodeRequest(UnpooledByteBufAllocator.DEFAULT, 1, "a", headers, 0,
+				Unpooled.EMPTY_BUFFER);
+		EmbeddedChannel channel = channel(1 << 20);
+		channel.writeInbound(plain);
+		Frame decoded = channel.readInbound();
+		assertThat(decoded.headers()).containsOnly(Map.entry("timeout-ms", "999999"), Map.entry("tenant", "ä"));
+		decoded.release();
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void requestThatCannotBeEncodedReleasesItsPayload() {
+		ByteBuf payload = Unpooled.buffer(4).writeInt(1);
+		assertThatExceptionOfType(EncoderException.class)
+			.isThrownBy(() -> FrameEncoder.encodeRequest(UnpooledByteBufAllocator.DEFAULT, 1, "r".repeat(256), Map.of(),
+					0, payload));
+		assertThat(payload.refCnt()).isZero();
 	}
 
 	private void assertRoundTrip(FrameType type, Map<String, String> headers, String payload) {

@@ -1,25 +1,27 @@
 package dev.fastnet.benchmarks.load;
 
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.fastnet.client.ByteBufReply;
 import dev.fastnet.client.ClientConfig;
 import dev.fastnet.client.FastnetClient;
 import dev.fastnet.client.FastnetRemoteException;
 import dev.fastnet.client.PoolOptions;
-import dev.fastnet.client.Reply;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import org.HdrHistogram.Histogram;
 
 /**
  * fastnet's own {@link FastnetClient} keeping {@code connections x inFlight} requests
  * outstanding: a pool of {@code connections} connections with at most {@code inFlight} requests
  * each (otherwise the default pool options), each answer checked and replaced by the next
- * request from the completion callback, on the client's I/O thread.
+ * request from the completion callback, on the client's I/O thread. Answers are read in the
+ * buffer they arrived in ({@link FastnetClient#requestRetained}), as the minimal client reads them.
  */
 final class FastnetLoadClient implements LoadClient.Driver {
 
@@ -28,6 +30,8 @@ final class FastnetLoadClient implements LoadClient.Driver {
 	private final Measurement measurement;
 
 	private final byte[] pattern;
+
+	private final ByteBuf patternBuffer;
 
 	private final FastnetClient client;
 
@@ -39,6 +43,7 @@ final class FastnetLoadClient implements LoadClient.Driver {
 		this.settings = settings;
 		this.measurement = measurement;
 		this.pattern = LoadClient.pattern(settings.payload());
+		this.patternBuffer = Unpooled.unreleasableBuffer(Unpooled.directBuffer(this.pattern.length).writeBytes(this.pattern));
 		int connections = settings.connections();
 		int inFlight = settings.inFlight();
 		this.client = FastnetClient.create(ClientConfig.builder()
@@ -104,11 +109,21 @@ final class FastnetLoadClient implements LoadClient.Driver {
 			payload.writeInt(tag).writeBytes(FastnetLoadClient.this.pattern, 4, size - 4);
 			long sentAt = System.nanoTime();
 			FastnetLoadClient.this.running.incrementAndGet();
-			CompletableFuture<Reply> reply = FastnetLoadClient.this.client.request("echo", Map.of(), payload, null);
-			reply.whenComplete((answer, failure) -> answered(tag, sentAt, answer, failure));
+			CompletableFuture<ByteBufReply> reply = FastnetLoadClient.this.client.requestRetained("echo", Map.of(),
+					payload, null);
+			reply.whenComplete((answer, failure) -> {
+				try {
+					answered(tag, sentAt, answer, failure);
+				}
+				finally {
+					if (answer != null) {
+						answer.release();
+					}
+				}
+			});
 		}
 
-		private void answered(int tag, long sentAt, Reply answer, Throwable failure) {
+		private void answered(int tag, long sentAt, ByteBufReply answer, Throwable failure) {
 			Measurement measurement = FastnetLoadClient.this.measurement;
 			FastnetLoadClient.this.running.decrementAndGet();
 			boolean measuring = measurement.measuring();
@@ -126,7 +141,7 @@ final class FastnetLoadClient implements LoadClient.Driver {
 					measurement.errors.increment();
 				}
 			}
-			else if (!matches(answer.payload(), tag)) {
+			else if (!matches(answer.content(), tag)) {
 				measurement.mismatches.increment();
 			}
 			else if (measuring) {
@@ -140,13 +155,14 @@ final class FastnetLoadClient implements LoadClient.Driver {
 			}
 		}
 
-		private boolean matches(byte[] payload, int tag) {
-			byte[] pattern = FastnetLoadClient.this.pattern;
-			int size = pattern.length;
-			return payload.length == size && ((payload[0] & 0xff) << 24 | (payload[1] & 0xff) << 16
-					| (payload[2] & 0xff) << 8 | (payload[3] & 0xff)) == tag
-					&& Arrays.equals(payload, 4, size, pattern, 4, size);
+		private boolean matches(ByteBuf payload, int tag) {
+			ByteBuf pattern = FastnetLoadClient.this.patternBuffer;
+			int size = pattern.readableBytes();
+			int at = payload.readerIndex();
+			return payload.readableBytes() == size && payload.getInt(at) == tag
+					&& ByteBufUtil.equals(payload, at + 4, pattern, 4, size - 4);
 		}
+
 
 	}
 

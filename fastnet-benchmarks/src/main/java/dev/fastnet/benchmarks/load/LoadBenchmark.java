@@ -259,17 +259,17 @@ public final class LoadBenchmark {
 		}
 		if (!clientLoads.isEmpty()) {
 			md.append("| load (connections x in flight) | client | requests/s | x minimal | p50 us | p99 us "
-					+ "| client CPU us/req | x minimal | errors |\n");
-			md.append("|---|---|---|---|---|---|---|---|---|\n");
+					+ "| client CPU us/req | x minimal | client alloc B/req | errors |\n");
+			md.append("|---|---|---|---|---|---|---|---|---|---|\n");
 			for (Load load : clientLoads) {
 				for (String client : List.of(MINIMAL, "fastnet")) {
 					String system = "client:" + client;
 					Function<Integer, Run> baseline = (repeat) -> find(repeat, "client:" + MINIMAL, load.toString());
-					md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %.0f | %.0f | %.2f | %s | %.0f |%n",
+					md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %.0f | %.0f | %.2f | %s | %.0f | %.0f |%n",
 							load, client, median(system, load, "rps"), ratio(system, load, "rps", baseline),
 							median(system, load, "p50us"), median(system, load, "p99us"),
 							median(system, load, "clientCpuUs"), ratio(system, load, "clientCpuUs", baseline),
-							total(system, load)));
+							median(system, load, "clientAllocBytes"), total(system, load)));
 				}
 			}
 		}

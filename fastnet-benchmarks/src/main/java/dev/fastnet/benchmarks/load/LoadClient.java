@@ -1,5 +1,6 @@
 package dev.fastnet.benchmarks.load;
 
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,6 +38,7 @@ public final class LoadClient {
 		try {
 			driver.start();
 			Thread.sleep(settings.warmupMillis());
+			long allocatedStart = allocatedBytes();
 			long clientStart = clientCpu.nanos();
 			long serverStart = serverCpu.nanos();
 			long start = System.nanoTime();
@@ -45,6 +47,7 @@ public final class LoadClient {
 			measurement.phase(Measurement.STOPPED);
 			long elapsed = System.nanoTime() - start;
 			long clientNanos = clientCpu.nanos() - clientStart;
+			long allocated = allocatedBytes() - allocatedStart;
 			long serverNanos = serverCpu.nanos() - serverStart;
 			driver.quiesce();
 			Histogram latencies = measurement.merged();
@@ -61,6 +64,7 @@ public final class LoadClient {
 			result.put("lost", measurement.connectionsLost.sum());
 			result.put("clientCpuUs", (ok > 0) ? micros(clientNanos / (double) ok) : -1);
 			result.put("serverCpuUs", (ok > 0) ? micros(serverNanos / (double) ok) : -1);
+			result.put("clientAllocBytes", (ok > 0) ? Math.round(allocated / (double) ok) : -1);
 			StringBuilder line = new StringBuilder("RESULT");
 			result.forEach((key, value) -> line.append(' ').append(key).append('=').append(value));
 			System.out.println(line);
@@ -69,6 +73,20 @@ public final class LoadClient {
 			driver.close();
 		}
 		System.exit(0);
+	}
+
+	/**
+	 * Return the bytes allocated so far by the threads of this process that are alive: the
+	 * client's event loops and callers run through the whole measurement.
+	 */
+	private static long allocatedBytes() {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+			.getThreadMXBean();
+		long total = 0;
+		for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+			total += Math.max(0, bytes);
+		}
+		return total;
 	}
 
 	private static double micros(double nanos) {
