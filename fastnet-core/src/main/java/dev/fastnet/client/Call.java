@@ -133,12 +133,18 @@ abstract class Call implements Runnable {
 	 */
 	boolean dispatched(EndpointPool pool) {
 		this.pool = pool;
-		this.state = NEW;
+		// Ordered store: only a thread that later claims the call from a queue reads the state,
+		// and queueing publishes it with a full fence
+		STATE.lazySet(this, NEW);
 		this.connection = null;
-		if (this.dispatches == 0) {
-			this.acquireStartNanos = System.nanoTime();
-		}
 		return ++this.dispatches <= MAX_DISPATCHES;
+	}
+
+	/**
+	 * Return whether the call was dispatched before, to another pool or after a resend.
+	 */
+	boolean redispatched() {
+		return this.dispatches > 0;
 	}
 
 	@Nullable EndpointPool pool() {
@@ -150,10 +156,15 @@ abstract class Call implements Runnable {
 	 * connection's event loop. Called by the owner of the call.
 	 */
 	void assign(EndpointPool pool, ClientConnection connection) {
-		pool.acquireNanos.add(System.nanoTime() - this.acquireStartNanos);
+		long waitedSince = this.acquireStartNanos;
+		if (waitedSince != 0) {
+			// Only a call that waited in a pool's queue is timed: the others took a free slot at once
+			this.acquireStartNanos = 0;
+			pool.acquireNanos.add(System.nanoTime() - waitedSince);
+		}
 		pool.acquireCount.increment();
 		this.connection = connection;
-		this.state = ASSIGNED;
+		STATE.lazySet(this, ASSIGNED);
 		if (connection.inEventLoop()) {
 			run();
 			return;
@@ -184,7 +195,11 @@ abstract class Call implements Runnable {
 	 */
 	void waitIn(EndpointPool pool, long waitNanos) {
 		this.state = WAITING;
-		long untilDeadline = this.deadlineNanos - System.nanoTime();
+		long now = System.nanoTime();
+		if (this.acquireStartNanos == 0) {
+			this.acquireStartNanos = now | 1;
+		}
+		long untilDeadline = this.deadlineNanos - now;
 		this.acquireTimer = pool.loop.schedule(this::acquireTimedOut, Math.min(waitNanos, Math.max(0, untilDeadline)),
 				TimeUnit.NANOSECONDS);
 	}

@@ -177,9 +177,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 * being stale, that is it was idle and has read nothing since requests were written on it.
 	 * Event loop only.
 	 */
-	boolean writingAfterIdle() {
+	boolean writingAfterIdle(long now) {
 		if (this.writingAfterIdleSince == 0 && this.pending.isEmpty()) {
-			this.writingAfterIdleSince = System.nanoTime() | 1;
+			this.writingAfterIdleSince = now | 1;
 		}
 		return this.writingAfterIdleSince != 0;
 	}
@@ -187,8 +187,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	/**
 	 * Register a request about to be written and return its id. Event loop only.
 	 */
-	int register(RequestCall<?> call) {
-		this.lastUsedNanos = System.nanoTime();
+	int register(RequestCall<?> call, long now) {
+		this.lastUsedNanos = now;
 		return this.pending.register(call);
 	}
 

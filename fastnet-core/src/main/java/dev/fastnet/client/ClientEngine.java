@@ -135,7 +135,8 @@ final class ClientEngine {
 			call.fail(closedFailure());
 			return;
 		}
-		if (System.nanoTime() - call.deadlineNanos >= 0) {
+		// A new call was checked when it was made: only one sent again may have run out of time
+		if (call.redispatched() && System.nanoTime() - call.deadlineNanos >= 0) {
 			call.fail(call.timeoutFailure("Request"));
 			return;
 		}

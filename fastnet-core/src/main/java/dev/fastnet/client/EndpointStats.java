@@ -22,7 +22,8 @@ import java.net.InetSocketAddress;
  * before answering anything
  * @param connectionsEvicted connections closed by the pool: idle beyond the maximum idle time,
  * unanswered PING, or errors
- * @param acquireTimeTotalNanos time calls spent acquiring a connection, summed, in nanoseconds
+ * @param acquireTimeTotalNanos time calls spent waiting in the pool for a connection, summed, in
+ * nanoseconds (a call that takes a free slot at once adds nothing)
  * @param acquireCount acquisitions measured in {@code acquireTimeTotalNanos}
  * @param lateResponses answers that arrived after their request had timed out (dropped)
  * @param unknownResponses answers with an id that was never in flight (dropped)

@@ -74,7 +74,8 @@ final class RequestCall<R> extends Call {
 
 	@Override
 	void writeTo(ClientConnection connection) {
-		long remaining = this.deadlineNanos - System.nanoTime();
+		long now = System.nanoTime();
+		long remaining = this.deadlineNanos - now;
 		if (remaining <= 0) {
 			connection.release(true);
 			fail(timeoutFailure("Request"));
@@ -83,11 +84,11 @@ final class RequestCall<R> extends Call {
 		ByteBuf payload = this.payload;
 		this.payload = null;
 		this.sentOn = connection;
-		this.suspect = connection.writingAfterIdle();
+		this.suspect = connection.writingAfterIdle(now);
 		if (this.resends <= connection.pool().options().maxConnections() && payload != null) {
 			this.kept = payload.retain();
 		}
-		this.id = connection.register(this);
+		this.id = connection.register(this, now);
 		if (!connection.queueTimeout(this)) {
 			this.timeoutTask = connection.executor().schedule(this::timedOut, remaining, TimeUnit.NANOSECONDS);
 		}

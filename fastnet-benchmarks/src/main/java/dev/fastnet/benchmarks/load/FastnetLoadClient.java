@@ -11,8 +11,8 @@ import dev.fastnet.client.FastnetClient;
 import dev.fastnet.client.FastnetRemoteException;
 import dev.fastnet.client.PoolOptions;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.HdrHistogram.Histogram;
 
@@ -105,7 +105,7 @@ final class FastnetLoadClient implements LoadClient.Driver {
 		void send() {
 			int size = FastnetLoadClient.this.settings.payload();
 			int tag = this.index * 31 + this.sequence++;
-			ByteBuf payload = PooledByteBufAllocator.DEFAULT.directBuffer(size);
+			ByteBuf payload = ByteBufAllocator.DEFAULT.directBuffer(size);
 			payload.writeInt(tag).writeBytes(FastnetLoadClient.this.pattern, 4, size - 4);
 			long sentAt = System.nanoTime();
 			FastnetLoadClient.this.running.incrementAndGet();
