@@ -7,8 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 
 /**
- * Sits on the server channel and closes accepted connections beyond the limit before they are
- * registered, so nothing is read from them.
+ * Sits on a listener's server channel and closes accepted connections beyond the server's limit
+ * (shared by all its listeners) before they are registered, so nothing is read from them.
  */
 @Sharable
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
@@ -17,9 +17,12 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
 	private final ServerStats stats;
 
-	ConnectionLimitHandler(int maxConnections, ServerStats stats) {
+	private final ServerListener listener;
+
+	ConnectionLimitHandler(int maxConnections, ServerStats stats, ServerListener listener) {
 		this.maxConnections = maxConnections;
 		this.stats = stats;
+		this.listener = listener;
 	}
 
 	@Override
@@ -34,7 +37,12 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		this.stats.connectionsAccepted.increment();
-		child.closeFuture().addListener((future) -> this.stats.connectionsOpen.decrementAndGet());
+		this.listener.connectionsAccepted.increment();
+		this.listener.connectionsOpen.incrementAndGet();
+		child.closeFuture().addListener((future) -> {
+			this.stats.connectionsOpen.decrementAndGet();
+			this.listener.connectionsOpen.decrementAndGet();
+		});
 		ctx.fireChannelRead(child);
 	}
 
