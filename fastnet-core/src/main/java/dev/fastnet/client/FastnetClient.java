@@ -491,7 +491,8 @@ public final class FastnetClient implements AutoCloseable {
 
 	ChannelFuture connect(InetSocketAddress address, ClientConnection connection) {
 		return this.bootstrap.clone()
-			.handler(new ClientChannelInitializer(this.config.maxFrameSize(), this.encoder, connection,
+			.handler(new ClientChannelInitializer(this.config.maxFrameSize(), this.config.framing(), this.encoder,
+					connection,
 					this.pipelineCustomizer))
 			.connect(address);
 	}
