@@ -111,8 +111,15 @@ public abstract class Framing {
 	public void checkMaxFrameSize(String name, int maxFrameSize) {
 		if (maxFrameSize < minFrameSizeLimit() || maxFrameSize > maxFrameSizeLimit()) {
 			throw new IllegalArgumentException(name + " must be between " + minFrameSizeLimit() + " and "
-					+ maxFrameSizeLimit() + " for the " + name() + " framing: " + maxFrameSize);
+					+ maxFrameSizeLimit() + " for the " + describe() + " framing: " + maxFrameSize);
 		}
+	}
+
+	/**
+	 * Return the framing's name as messages show it.
+	 */
+	String describe() {
+		return name();
 	}
 
 	/**

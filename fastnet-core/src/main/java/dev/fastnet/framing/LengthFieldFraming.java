@@ -153,14 +153,7 @@ public final class LengthFieldFraming extends Framing {
 	}
 
 	@Override
-	public void checkMaxFrameSize(String name, int maxFrameSize) {
-		if (maxFrameSize < minFrameSizeLimit() || maxFrameSize > maxFrameSizeLimit()) {
-			throw new IllegalArgumentException(name + " must be between " + minFrameSizeLimit() + " and "
-					+ maxFrameSizeLimit() + " for the " + describe() + " framing: " + maxFrameSize);
-		}
-	}
-
-	private String describe() {
+	String describe() {
 		return (this == ANET) ? "anet" : this.name + " (" + this.lengthFieldSize + "-byte length)";
 	}
 
@@ -243,8 +236,9 @@ public final class LengthFieldFraming extends Framing {
 				+ (this.lengthIncludesItself ? this.lengthFieldSize : 0);
 		if (value < 0 || value > maxValue()) {
 			payload.release();
+			int maxPayload = maxFrameSizeLimit() - (this.headerLength - this.lengthEnd);
 			throw new IllegalArgumentException("A payload of " + payloadLength + " bytes does not fit the "
-					+ describe() + " framing: at most " + (maxFrameSizeLimit() - minimumAfterLength()) + " bytes");
+					+ describe() + " framing: at most " + maxPayload + " bytes");
 		}
 		byte[] header = (echo != null) ? echo : new byte[this.headerLength];
 		put(header, this.lengthFieldOffset, this.lengthFieldSize, value);
@@ -252,10 +246,6 @@ public final class LengthFieldFraming extends Framing {
 			put(header, this.correlationIdOffset, this.correlationIdSize, id & 0xFFFFFFFFL);
 		}
 		return join(alloc, header, payload, NO_BYTES);
-	}
-
-	private int minimumAfterLength() {
-		return this.headerLength - this.lengthEnd;
 	}
 
 	private long getUnsigned(ByteBuf in, int index, int size) {

@@ -12,7 +12,11 @@ import org.jspecify.annotations.Nullable;
  * and routes; one with a compatibility framing dispatches every message to its route.
  *
  * <pre>{@code
- * ListenerConfig anet = ListenerConfig.builder("anet", Framing.anet()).host("127.0.0.1").port(7001).route("echo").build();
+ * ListenerConfig anet = ListenerConfig.builder("anet", Framing.anet())
+ *     .host("127.0.0.1")
+ *     .port(7001)
+ *     .route("echo")
+ *     .build();
  * FastnetServer server = FastnetServer.builder(config).listener(anet).routes(routes).build();
  * }</pre>
  *

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.fastnet.dispatch.Execution;
@@ -118,6 +119,22 @@ class FramingClientIntegrationTests extends ClientTestSupport {
 				assertThat(second.get(10, TimeUnit.SECONDS).payloadString()).isEqualTo("answer1");
 			}
 		}
+	}
+
+	@Test
+	void anetPayloadTooLargeForTheFramingFailsOnlyItsCall() throws Exception {
+		FastnetServer server = startWithListener(
+				ListenerConfig.builder("anet", Framing.anet()).host("127.0.0.1").route("echo").build());
+		FastnetClient client = client(server.listener("anet").orElseThrow().address(),
+				(config) -> config.framing(Framing.anet()).pool(PoolOptions.builder().maxConnections(1).build()));
+		CompletableFuture<Reply> pending = client.request("echo", new byte[] { 1 });
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> client.request("echo", new byte[65532]).get(10, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(FastnetRemoteException.class, (ex) -> assertThat(ex.status()).isEqualTo(413));
+		assertThat(pending.get(10, TimeUnit.SECONDS).payload()).containsExactly(1);
+		assertThat(client.requestBlocking("echo", new byte[65531]).payload()).hasSize(65531);
+		assertThat(server.listener("anet").orElseThrow().connectionsAccepted()).isEqualTo(1);
 	}
 
 	@Test
