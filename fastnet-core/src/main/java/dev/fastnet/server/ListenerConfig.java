@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import dev.fastnet.framing.Framing;
 import dev.fastnet.protocol.FrameFormat;
+import io.netty.buffer.ByteBufUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,9 +58,9 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 						+ "' must not be set: fastnet frames carry their own routes");
 			}
 		}
-		else if (route == null || route.isEmpty() || route.length() > FrameFormat.MAX_ROUTE_LENGTH) {
+		else if (route == null || route.isEmpty() || ByteBufUtil.utf8Bytes(route) > FrameFormat.MAX_ROUTE_LENGTH) {
 			throw new IllegalArgumentException("route of listener '" + name + "' must be set for the "
-					+ framing.name() + " framing, at most " + FrameFormat.MAX_ROUTE_LENGTH + " characters: " + route);
+					+ framing.name() + " framing, at most " + FrameFormat.MAX_ROUTE_LENGTH + " UTF-8 bytes: " + route);
 		}
 	}
 

@@ -277,7 +277,7 @@ class ListenersIntegrationTests {
 	void listenerConfigurationIsValidated() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ListenerConfig.builder("anet", Framing.anet()).build())
-			.withMessage("route of listener 'anet' must be set for the anet framing, at most 255 characters: null");
+			.withMessage("route of listener 'anet' must be set for the anet framing, at most 255 UTF-8 bytes: null");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ListenerConfig.builder("anet", Framing.anet()).route("echo").maxFrameSize(3).build())
 			.withMessage("maxFrameSize of listener 'anet' must be between 4 and 65535 for the anet framing: 3");
