@@ -8,7 +8,8 @@ import io.netty.channel.ChannelOption;
 
 /**
  * Sits on a listener's server channel and closes accepted connections beyond the server's limit
- * (shared by all its listeners) before they are registered, so nothing is read from them.
+ * (shared by all its listeners) or the listener's own before they are registered, so nothing is
+ * read from them.
  */
 @Sharable
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
@@ -19,10 +20,14 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
 	private final ServerListener listener;
 
+	private final int listenerMaxConnections;
+
 	ConnectionLimitHandler(int maxConnections, ServerStats stats, ServerListener listener) {
 		this.maxConnections = maxConnections;
 		this.stats = stats;
 		this.listener = listener;
+		int listenerMax = listener.config().maxConnections();
+		this.listenerMaxConnections = (listenerMax > 0) ? listenerMax : Integer.MAX_VALUE;
 	}
 
 	@Override
@@ -30,20 +35,29 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 		Channel child = (Channel) msg;
 		if (this.stats.connectionsOpen.incrementAndGet() > this.maxConnections) {
 			this.stats.connectionsOpen.decrementAndGet();
-			this.stats.connectionsRejected.increment();
-			// RST instead of FIN: the peer learns at once and no TIME_WAIT piles up here
-			child.config().setOption(ChannelOption.SO_LINGER, 0);
-			child.unsafe().closeForcibly();
+			reject(child);
+			return;
+		}
+		if (this.listener.connectionsOpen.incrementAndGet() > this.listenerMaxConnections) {
+			this.listener.connectionsOpen.decrementAndGet();
+			this.stats.connectionsOpen.decrementAndGet();
+			reject(child);
 			return;
 		}
 		this.stats.connectionsAccepted.increment();
 		this.listener.connectionsAccepted.increment();
-		this.listener.connectionsOpen.incrementAndGet();
 		child.closeFuture().addListener((future) -> {
 			this.stats.connectionsOpen.decrementAndGet();
 			this.listener.connectionsOpen.decrementAndGet();
 		});
 		ctx.fireChannelRead(child);
+	}
+
+	private void reject(Channel child) {
+		this.stats.connectionsRejected.increment();
+		// RST instead of FIN: the peer learns at once and no TIME_WAIT piles up here
+		child.config().setOption(ChannelOption.SO_LINGER, 0);
+		child.unsafe().closeForcibly();
 	}
 
 }

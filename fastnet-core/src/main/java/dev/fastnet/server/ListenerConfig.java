@@ -30,10 +30,12 @@ import org.jspecify.annotations.Nullable;
  * delimiter); default the framing's own
  * @param route the route every message is dispatched to; required for a compatibility framing,
  * none for fastnet's
+ * @param maxConnections connections this listener serves at once, within the server's own limit;
+ * further ones are closed at accept; 0 for the server's limit alone; default 0
  * @since 0.1.0
  */
 public record ListenerConfig(String name, String host, int port, Framing framing, int maxFrameSize,
-		@Nullable String route) {
+		@Nullable String route, int maxConnections) {
 
 	/** Name of the listener described by {@link ServerConfig} itself. */
 	public static final String DEFAULT_NAME = "default";
@@ -52,6 +54,10 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 			throw new IllegalArgumentException("port of listener '" + name + "' must be between 0 and 65535: " + port);
 		}
 		framing.checkMaxFrameSize("maxFrameSize of listener '" + name + "'", maxFrameSize);
+		if (maxConnections < 0) {
+			throw new IllegalArgumentException("maxConnections of listener '" + name + "' must be between 0 and "
+					+ Integer.MAX_VALUE + ": " + maxConnections);
+		}
 		if (framing.isFastnet()) {
 			if (route != null) {
 				throw new IllegalArgumentException("route of listener '" + name
@@ -72,7 +78,7 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 	 */
 	static ListenerConfig of(ServerConfig config) {
 		return new ListenerConfig(DEFAULT_NAME, config.host(), config.port(), Framing.fastnet(), config.maxFrameSize(),
-				null);
+				null, 0);
 	}
 
 	/**
@@ -102,6 +108,8 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 		private int maxFrameSize;
 
 		private @Nullable String route;
+
+		private int maxConnections;
 
 		private Builder(String name, Framing framing) {
 			this.name = name;
@@ -134,12 +142,23 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 		}
 
 		/**
+		 * Set how many connections this listener serves at once, within the server's own limit.
+		 * @param maxConnections the limit, 0 for the server's limit alone
+		 * @return this builder
+		 */
+		public Builder maxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/**
 		 * Build and validate the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid option
 		 */
 		public ListenerConfig build() {
-			return new ListenerConfig(this.name, this.host, this.port, this.framing, this.maxFrameSize, this.route);
+			return new ListenerConfig(this.name, this.host, this.port, this.framing, this.maxFrameSize, this.route,
+					this.maxConnections);
 		}
 
 	}

@@ -244,6 +244,25 @@ class ListenersIntegrationTests {
 	}
 
 	@Test
+	void listenerConnectionsBeyondItsOwnLimitAreClosedAtAccept() throws Exception {
+		FastnetServer server = start(echoRoutes(),
+				ListenerConfig.builder("anet", Framing.anet()).host("127.0.0.1").route("echo").maxConnections(1).build());
+		AnetRawClient first = connectAnet(server);
+		first.send(1, new byte[] { 'a' });
+		first.read();
+		AnetRawClient second = connectAnet(server);
+		assertThat(second.isClosedByServer()).isTrue();
+		assertThat(server.stats().connectionsRejected()).isEqualTo(1);
+		try (RawClient fastnet = RawClient.connect(server.port())) {
+			fastnet.request(1, "echo", "default listener unaffected");
+			assertThat(fastnet.read().payloadString()).isEqualTo("default listener unaffected");
+		}
+		first.send(2, new byte[] { 'b' });
+		assertThat(first.read().taskId()).isEqualTo(2);
+		assertThat(server.listener("anet").orElseThrow().connectionsOpen()).isEqualTo(1);
+	}
+
+	@Test
 	void drainClosesEveryListenerAndResumeBindsThemAgain() throws Exception {
 		FastnetServer server = start(echoRoutes(), anet("echo"));
 		int anetPort = server.listener("anet").orElseThrow().port();

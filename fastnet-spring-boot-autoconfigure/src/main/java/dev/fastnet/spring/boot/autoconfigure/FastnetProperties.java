@@ -452,6 +452,13 @@ public class FastnetProperties implements Validator {
 		 */
 		private @Nullable String route;
 
+		/**
+		 * Maximum number of connections this listener serves at once, within the server's
+		 * max-connections. Further connections are closed at accept. Use 0 for the server's
+		 * limit alone.
+		 */
+		private int maxConnections;
+
 		public String getAddress() {
 			return this.address;
 		}
@@ -484,6 +491,14 @@ public class FastnetProperties implements Validator {
 			this.route = route;
 		}
 
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
 		void validate(String name, Errors errors) {
 			String prefix = "server.listeners[" + name + "].";
 			if (ListenerConfig.DEFAULT_NAME.equals(name)) {
@@ -491,6 +506,7 @@ public class FastnetProperties implements Validator {
 						+ ListenerConfig.DEFAULT_NAME + "': it is the name of the fastnet.server listener itself");
 			}
 			range(errors, prefix + "port", this.port, 0, 65535);
+			range(errors, prefix + "max-connections", this.maxConnections, 0, Integer.MAX_VALUE);
 			Framing framing = validateFraming(prefix, errors);
 			if (framing == null) {
 				return;
@@ -520,7 +536,8 @@ public class FastnetProperties implements Validator {
 			ListenerConfig.Builder builder = ListenerConfig.builder(name, toFraming())
 				.host(this.address)
 				.port(this.port)
-				.route(this.route);
+				.route(this.route)
+				.maxConnections(this.maxConnections);
 			if (this.maxFrameSize != null) {
 				builder.maxFrameSize((int) this.maxFrameSize.toBytes());
 			}

@@ -41,12 +41,14 @@ class FastnetPropertiesTests {
 		void anetListenerBindsWithTheFramingsMaximumFrameSize() {
 			FastnetProperties properties = bind(Map.of("fastnet.server.listeners.anet.framing", "anet",
 					"fastnet.server.listeners.anet.address", "127.0.0.1", "fastnet.server.listeners.anet.port", "7001",
-					"fastnet.server.listeners.anet.route", "echo"));
+					"fastnet.server.listeners.anet.route", "echo", "fastnet.server.listeners.anet.max-connections",
+					"5"));
 			assertThat(properties.getServer().toListenerConfigs()).containsExactly(ListenerConfig
 				.builder("anet", Framing.anet())
 				.host("127.0.0.1")
 				.port(7001)
 				.route("echo")
+				.maxConnections(5)
 				.build());
 			assertThat(properties.getServer().toListenerConfigs().get(0).maxFrameSize())
 				.isEqualTo(LengthFieldFraming.ANET_MAX_LENGTH);
