@@ -137,6 +137,7 @@ public class FastnetEndpoint {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("closed", client.isClosed());
 		result.put("balancing", config.balancing().name());
+		result.put("framing", config.framing().toString());
 		result.put("requestTimeout", config.requestTimeout().toString());
 		result.put("maxConnectionsPerEndpoint", config.pool().maxConnections());
 		result.put("maxInFlightPerConnection", config.pool().maxInFlightPerConnection());
