@@ -2,6 +2,7 @@ package dev.fastnet.client;
 
 import java.util.function.Consumer;
 
+import dev.fastnet.framing.Framing;
 import dev.fastnet.protocol.FrameDecoder;
 import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.transport.FastnetPipeline;
@@ -11,12 +12,14 @@ import io.netty.channel.ChannelPipeline;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the pipeline of one client connection: frame decoder, frame encoder and the
- * connection's handler.
+ * Builds the pipeline of one client connection: the frame decoder and encoder of fastnet or of
+ * the client's framing, and the connection's handler.
  */
 final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
 	private final int maxFrameSize;
+
+	private final Framing framing;
 
 	private final FrameEncoder encoder;
 
@@ -24,9 +27,10 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
 	private final @Nullable Consumer<ChannelPipeline> customizer;
 
-	ClientChannelInitializer(int maxFrameSize, FrameEncoder encoder, ClientConnection connection,
+	ClientChannelInitializer(int maxFrameSize, Framing framing, FrameEncoder encoder, ClientConnection connection,
 			@Nullable Consumer<ChannelPipeline> customizer) {
 		this.maxFrameSize = maxFrameSize;
+		this.framing = framing;
 		this.encoder = encoder;
 		this.connection = connection;
 		this.customizer = customizer;
@@ -35,8 +39,13 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 	@Override
 	protected void initChannel(Channel channel) {
 		ChannelPipeline pipeline = channel.pipeline();
-		pipeline.addLast(FastnetPipeline.FRAME_DECODER, new FrameDecoder(this.maxFrameSize));
-		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, this.encoder);
+		if (this.framing.isFastnet()) {
+			pipeline.addLast(FastnetPipeline.FRAME_DECODER, new FrameDecoder(this.maxFrameSize));
+			pipeline.addLast(FastnetPipeline.FRAME_ENCODER, this.encoder);
+		}
+		else {
+			this.framing.configureClient(pipeline, this.maxFrameSize);
+		}
 		pipeline.addLast(FastnetPipeline.HANDLER, this.connection);
 		if (this.customizer != null) {
 			this.customizer.accept(pipeline);

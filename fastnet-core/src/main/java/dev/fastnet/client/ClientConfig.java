@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import dev.fastnet.framing.Framing;
 import dev.fastnet.protocol.FrameFormat;
 import dev.fastnet.transport.Transport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable configuration of a {@link FastnetClient}, validated once when built.
@@ -25,7 +27,8 @@ import dev.fastnet.transport.Transport;
  * @param name name of the client, used in thread names ({@code fastnet-client-<name>-io});
  * default {@code default}
  * @param ioThreads event-loop threads, 0 for Netty's default (twice the cores); default 0
- * @param maxFrameSize largest accepted length field of an incoming frame, in bytes; default 1 MiB
+ * @param maxFrameSize largest accepted length field of an incoming frame, in bytes, as the
+ * framing measures it; default 1 MiB, or the framing's own default
  * @param connectTimeout how long a connect attempt may take, including the first PING exchange
  * that proves the server alive; default 5 seconds
  * @param requestTimeout how long a request waits for its answer unless the call gives its own
@@ -37,11 +40,15 @@ import dev.fastnet.transport.Transport;
  * @param balancing how calls are spread over healthy endpoints; default
  * {@link Balancing#LEAST_OUTSTANDING}
  * @param transport the Netty transport; default {@link Transport#AUTO}
+ * @param framing what the servers speak; default {@link Framing#fastnet()}. With a compatibility
+ * framing such as {@link Framing#anet()}, a request's route and headers are not sent, answers
+ * are correlated by the framing's id (or come in order when it has none), one-way messages
+ * cannot be sent, and PINGs are answered by the client itself
  * @since 0.1.0
  */
 public record ClientConfig(List<InetSocketAddress> endpoints, String name, int ioThreads, int maxFrameSize,
 		Duration connectTimeout, Duration requestTimeout, Duration shutdownGrace, PoolOptions pool,
-		ReconnectOptions reconnect, Balancing balancing, Transport transport) {
+		ReconnectOptions reconnect, Balancing balancing, Transport transport, Framing framing) {
 
 	/** Default client name: {@code default}. */
 	public static final String DEFAULT_NAME = "default";
@@ -68,6 +75,7 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		Objects.requireNonNull(reconnect, "reconnect");
 		Objects.requireNonNull(balancing, "balancing");
 		Objects.requireNonNull(transport, "transport");
+		Objects.requireNonNull(framing, "framing");
 		endpoints = checkEndpoints(endpoints);
 		if (endpoints.isEmpty()) {
 			throw new IllegalArgumentException("endpoints must not be empty");
@@ -78,7 +86,10 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		if (ioThreads < 0) {
 			throw new IllegalArgumentException("ioThreads must be at least 0: " + ioThreads);
 		}
-		if (maxFrameSize < FrameFormat.HEADER_LENGTH) {
+		if (!framing.isFastnet()) {
+			framing.checkMaxFrameSize("maxFrameSize", maxFrameSize);
+		}
+		else if (maxFrameSize < FrameFormat.HEADER_LENGTH) {
 			throw new IllegalArgumentException("maxFrameSize must be between " + FrameFormat.HEADER_LENGTH + " and "
 					+ Integer.MAX_VALUE + ": " + maxFrameSize);
 		}
@@ -133,6 +144,7 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		builder.reconnect = this.reconnect;
 		builder.balancing = this.balancing;
 		builder.transport = this.transport;
+		builder.framing = this.framing;
 		return builder;
 	}
 
@@ -147,7 +159,8 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 
 		private int ioThreads;
 
-		private int maxFrameSize = FrameFormat.DEFAULT_MAX_FRAME_SIZE;
+		// Unset: the framing's default
+		private @Nullable Integer maxFrameSize;
 
 		private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
@@ -162,6 +175,8 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		private Balancing balancing = Balancing.LEAST_OUTSTANDING;
 
 		private Transport transport = Transport.AUTO;
+
+		private Framing framing = Framing.fastnet();
 
 		private Builder() {
 		}
@@ -261,14 +276,26 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		}
 
 		/**
+		 * Set what the servers speak; the maximum frame size, unless set, becomes the framing's
+		 * default.
+		 * @param framing the framing
+		 * @return this builder
+		 */
+		public Builder framing(Framing framing) {
+			this.framing = framing;
+			return this;
+		}
+
+		/**
 		 * Build and validate the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid option
 		 */
 		public ClientConfig build() {
-			return new ClientConfig(this.endpoints, this.name, this.ioThreads, this.maxFrameSize,
+			return new ClientConfig(this.endpoints, this.name, this.ioThreads,
+					(this.maxFrameSize != null) ? this.maxFrameSize : this.framing.defaultMaxFrameSize(),
 					this.connectTimeout, this.requestTimeout, this.shutdownGrace, this.pool, this.reconnect,
-					this.balancing, this.transport);
+					this.balancing, this.transport, this.framing);
 		}
 
 	}

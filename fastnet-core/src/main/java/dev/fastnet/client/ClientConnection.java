@@ -53,6 +53,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private final PendingRequests pending = new PendingRequests(this);
 
+	/** Whether requests are encoded here, or as frames by a compatibility framing's encoder. */
+	private final boolean speaksFastnet;
+
 	private final ArrayDeque<OutstandingPing> pings = new ArrayDeque<>(2);
 
 	private volatile boolean active;
@@ -90,6 +93,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	ClientConnection(EndpointPool pool) {
 		this.pool = pool;
+		this.speaksFastnet = pool.engine.config().framing().isFastnet();
 	}
 
 	// Slots (any thread)
@@ -225,6 +229,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 */
 	void write(ByteBuf encoded) {
 		writer().write(encoded, context().voidPromise());
+	}
+
+	boolean speaksFastnet() {
+		return this.speaksFastnet;
 	}
 
 	ByteBufAllocator alloc() {

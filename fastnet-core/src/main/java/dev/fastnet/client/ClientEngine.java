@@ -250,8 +250,8 @@ final class ClientEngine {
 
 	ChannelFuture connect(InetSocketAddress address, ClientConnection connection) {
 		return this.bootstrap.clone()
-			.handler(new ClientChannelInitializer(this.config.maxFrameSize(), this.encoder, connection,
-					this.pipelineCustomizer))
+			.handler(new ClientChannelInitializer(this.config.maxFrameSize(), this.config.framing(), this.encoder,
+					connection, this.pipelineCustomizer))
 			.connect(address);
 	}
 

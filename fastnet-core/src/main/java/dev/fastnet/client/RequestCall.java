@@ -93,8 +93,14 @@ final class RequestCall<R> extends Call {
 			this.timeoutTask = connection.executor().schedule(this::timedOut, remaining, TimeUnit.NANOSECONDS);
 		}
 		long timeoutMillis = this.sendTimeout ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999)) : 0;
-		connection.write(FrameEncoder.encodeRequest(connection.alloc(), this.id, this.route, this.headers,
-				timeoutMillis, payload));
+		if (connection.speaksFastnet()) {
+			connection.write(FrameEncoder.encodeRequest(connection.alloc(), this.id, this.route, this.headers,
+					timeoutMillis, payload));
+		}
+		else {
+			// A compatibility framing's encoder takes frames; it sends neither route nor headers
+			connection.write(Frame.request(this.id, this.route, this.headers, payload));
+		}
 	}
 
 	/**

@@ -8,10 +8,10 @@ package dev.fastnet.metrics;
  */
 public final class FastnetMeters {
 
-	/** Gauge: connections open now. */
+	/** Gauge, tag {@code listener}: connections open now. */
 	public static final String SERVER_CONNECTIONS = "fastnet.server.connections";
 
-	/** Counter: connections accepted. */
+	/** Counter, tag {@code listener}: connections accepted. */
 	public static final String SERVER_CONNECTIONS_ACCEPTED = "fastnet.server.connections.accepted";
 
 	/** Counter, tag {@code reason}: connections closed at accept or for a reason. */
@@ -20,11 +20,17 @@ public final class FastnetMeters {
 	/** Timer, tags {@code route}, {@code status}, {@code outcome}: requests handled. */
 	public static final String SERVER_REQUESTS = "fastnet.server.requests";
 
-	/** Counter: bytes of frames received. */
+	/** Counter, tag {@code listener}: bytes of frames received. */
 	public static final String SERVER_BYTES_READ = "fastnet.server.bytes.read";
 
-	/** Counter: bytes of frames sent. */
+	/** Counter, tag {@code listener}: bytes of frames sent. */
 	public static final String SERVER_BYTES_WRITTEN = "fastnet.server.bytes.written";
+
+	/**
+	 * Counter, tag {@code listener}: requests on a compatibility listener whose answer its framing
+	 * cannot carry (an ERROR, say); each closed its connection.
+	 */
+	public static final String SERVER_UNANSWERABLE = "fastnet.server.requests.unanswerable";
 
 	/** Counter, tag {@code reason}: connections closed for a protocol violation. */
 	public static final String SERVER_INVALID_FRAMES = "fastnet.server.frames.invalid";
@@ -46,6 +52,9 @@ public final class FastnetMeters {
 
 	/** Gauge, tag {@code area} (heap, direct): bytes used by the pooled allocator. */
 	public static final String BUFFERS_USED = "fastnet.buffers.used";
+
+	/** Tag key of a server's listener: {@code default} for the one of {@code fastnet.server} itself. */
+	public static final String TAG_LISTENER = "listener";
 
 	/** Tag key of the route. */
 	public static final String TAG_ROUTE = "route";

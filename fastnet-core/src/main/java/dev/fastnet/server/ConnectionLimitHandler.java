@@ -7,8 +7,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 
 /**
- * Sits on the server channel and closes accepted connections beyond the limit before they are
- * registered, so nothing is read from them.
+ * Sits on a listener's server channel and closes accepted connections beyond the server's limit
+ * (shared by all its listeners) or the listener's own before they are registered, so nothing is
+ * read from them.
  */
 @Sharable
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
@@ -17,9 +18,16 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
 	private final ServerStats stats;
 
-	ConnectionLimitHandler(int maxConnections, ServerStats stats) {
+	private final ServerListener listener;
+
+	private final int listenerMaxConnections;
+
+	ConnectionLimitHandler(int maxConnections, ServerStats stats, ServerListener listener) {
 		this.maxConnections = maxConnections;
 		this.stats = stats;
+		this.listener = listener;
+		int listenerMax = listener.config().maxConnections();
+		this.listenerMaxConnections = (listenerMax > 0) ? listenerMax : Integer.MAX_VALUE;
 	}
 
 	@Override
@@ -27,15 +35,29 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 		Channel child = (Channel) msg;
 		if (this.stats.connectionsOpen.incrementAndGet() > this.maxConnections) {
 			this.stats.connectionsOpen.decrementAndGet();
-			this.stats.connectionsRejected.increment();
-			// RST instead of FIN: the peer learns at once and no TIME_WAIT piles up here
-			child.config().setOption(ChannelOption.SO_LINGER, 0);
-			child.unsafe().closeForcibly();
+			reject(child);
+			return;
+		}
+		if (this.listener.connectionsOpen.incrementAndGet() > this.listenerMaxConnections) {
+			this.listener.connectionsOpen.decrementAndGet();
+			this.stats.connectionsOpen.decrementAndGet();
+			reject(child);
 			return;
 		}
 		this.stats.connectionsAccepted.increment();
-		child.closeFuture().addListener((future) -> this.stats.connectionsOpen.decrementAndGet());
+		this.listener.connectionsAccepted.increment();
+		child.closeFuture().addListener((future) -> {
+			this.stats.connectionsOpen.decrementAndGet();
+			this.listener.connectionsOpen.decrementAndGet();
+		});
 		ctx.fireChannelRead(child);
+	}
+
+	private void reject(Channel child) {
+		this.stats.connectionsRejected.increment();
+		// RST instead of FIN: the peer learns at once and no TIME_WAIT piles up here
+		child.config().setOption(ChannelOption.SO_LINGER, 0);
+		child.unsafe().closeForcibly();
 	}
 
 }

@@ -5,8 +5,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +33,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.apache.commons.logging.Log;
@@ -40,7 +42,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A fastnet TCP server: accepts connections, decodes frames, dispatches requests to the
  * handlers of its {@link Routes} and answers them. Each server owns its event loops and worker
- * pool and releases them when stopped.
+ * pool and releases them when stopped. Besides the listener its {@link ServerConfig}
+ * describes, it can listen on more ports, each with its own framing ({@link ListenerConfig});
+ * all of them share the event loops, workers and routes.
  *
  * <pre>{@code
  * FastnetServer server = FastnetServer.builder(ServerConfig.builder().port(7000).build())
@@ -79,6 +83,8 @@ public final class FastnetServer implements AutoCloseable {
 
 	private final ServerStats stats;
 
+	private final List<ServerListener> serverListeners;
+
 	private volatile @Nullable RequestDispatcher dispatcher;
 
 	private final ChannelGroup channels = new DefaultChannelGroup("fastnet", ImmediateEventExecutor.INSTANCE);
@@ -93,12 +99,6 @@ public final class FastnetServer implements AutoCloseable {
 
 	private @Nullable EventLoopGroup ioGroup;
 
-	private @Nullable ServerBootstrap bootstrap;
-
-	private volatile @Nullable Channel serverChannel;
-
-	private volatile @Nullable InetSocketAddress boundAddress;
-
 	private @Nullable CompletableFuture<GracefulShutdownResult> shutdownFuture;
 
 	private FastnetServer(Builder builder) {
@@ -110,6 +110,11 @@ public final class FastnetServer implements AutoCloseable {
 		this.transport = builder.config.transport().resolve();
 		this.workers = new WorkerPool(builder.config.workers());
 		this.stats = new ServerStats(this.workers);
+		List<ServerListener> serverListeners = new ArrayList<>();
+		serverListeners.add(new ServerListener(ListenerConfig.of(builder.config)));
+		builder.listenerConfigs.values().forEach((listener) -> serverListeners.add(new ServerListener(listener)));
+		this.serverListeners = List.copyOf(serverListeners);
+		this.stats.listeners(this.serverListeners);
 	}
 
 	/**
@@ -154,59 +159,80 @@ public final class FastnetServer implements AutoCloseable {
 		this.ioGroup = io;
 		ServerChannelInitializer initializer = new ServerChannelInitializer(this.config, dispatcher, this.listeners,
 				this.stats);
-		ConnectionLimitHandler limiter = new ConnectionLimitHandler(this.config.maxConnections(), this.stats);
 		ServerBootstrap bootstrap = new ServerBootstrap().group(boss, io)
 			.channel(this.transport.serverChannelClass())
 			.option(ChannelOption.SO_BACKLOG, this.config.backlog())
 			.option(ChannelOption.SO_REUSEADDR, true)
-			.handler(new ChannelInitializer<Channel>() {
-				@Override
-				protected void initChannel(Channel channel) {
-					channel.pipeline().addLast(FastnetPipeline.CONNECTION_LIMIT, limiter);
-				}
-			})
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childOption(ChannelOption.SO_KEEPALIVE, true)
 			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-					this.config.writeBufferLowWaterMark(), this.config.writeBufferHighWaterMark()))
-			.childHandler(new ChannelInitializer<Channel>() {
-				@Override
-				protected void initChannel(Channel channel) {
-					FastnetServer.this.channels.add(channel);
-					initializer.initialize(channel);
-					if (FastnetServer.this.pipelineCustomizer != null) {
-						FastnetServer.this.pipelineCustomizer.accept(channel.pipeline());
-					}
-				}
-			});
-		ChannelFuture bind = bootstrap.bind(this.config.host(), this.config.port()).awaitUninterruptibly();
-		if (!bind.isSuccess()) {
-			shutdownGroups();
-			this.workers.shutdownNow(Duration.ofSeconds(1));
-			this.state = State.STOPPED;
-			Throwable cause = bind.cause();
-			if (cause instanceof BindException || (cause != null && cause.getCause() instanceof BindException)
-					|| (cause != null && String.valueOf(cause.getMessage()).contains("Address already in use"))) {
-				throw new PortInUseException(this.config.port(), cause);
+					this.config.writeBufferLowWaterMark(), this.config.writeBufferHighWaterMark()));
+		for (ServerListener listener : this.serverListeners) {
+			ChannelFuture bind = bind(listener, bootstrap, initializer);
+			if (!bind.isSuccess()) {
+				closeServerChannels();
+				shutdownGroups();
+				this.workers.shutdownNow(Duration.ofSeconds(1));
+				this.state = State.STOPPED;
+				throw bindFailure(listener.config(), bind.cause());
 			}
-			throw new IllegalStateException(
-					"fastnet server failed to bind " + this.config.host() + ":" + this.config.port(), cause);
 		}
 		synchronized (this.lifecycleMonitor) {
 			if (this.state != State.STARTING) {
 				// Stopped while binding: undo the bind rather than run a server nobody can stop
-				bind.channel().close().awaitUninterruptibly();
+				closeServerChannels();
 				shutdownGroups();
 				throw new IllegalStateException("fastnet server was stopped while it was starting");
 			}
-			this.bootstrap = bootstrap;
-			this.serverChannel = bind.channel();
-			this.boundAddress = (InetSocketAddress) bind.channel().localAddress();
 			this.state = State.RUNNING;
 		}
 		logger.info("fastnet server started on " + boundAddressText() + " (" + this.transport.name().toLowerCase()
 				+ ", " + routes.all().size() + " routes)");
+		for (ServerListener listener : this.serverListeners.subList(1, this.serverListeners.size())) {
+			ListenerConfig config = listener.config();
+			logger.info("fastnet listener '" + listener.name() + "' started on " + listener.addressText() + " ("
+					+ config.framing().name() + ((config.route() != null) ? ", route '" + config.route() + "'" : "")
+					+ ")");
+		}
 		return this;
+	}
+
+	private ChannelFuture bind(ServerListener listener, ServerBootstrap base, ServerChannelInitializer initializer) {
+		ConnectionLimitHandler limiter = new ConnectionLimitHandler(this.config.maxConnections(), this.stats,
+				listener);
+		ServerBootstrap bootstrap = base.clone().handler(new ChannelInitializer<Channel>() {
+			@Override
+			protected void initChannel(Channel channel) {
+				channel.pipeline().addLast(FastnetPipeline.CONNECTION_LIMIT, limiter);
+			}
+		}).childHandler(new ChannelInitializer<Channel>() {
+			@Override
+			protected void initChannel(Channel channel) {
+				FastnetServer.this.channels.add(channel);
+				initializer.initialize(channel, listener);
+				if (FastnetServer.this.pipelineCustomizer != null) {
+					FastnetServer.this.pipelineCustomizer.accept(channel.pipeline());
+				}
+			}
+		});
+		ListenerConfig config = listener.config();
+		ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+		if (bind.isSuccess()) {
+			listener.bootstrap = bootstrap;
+			listener.serverChannel = bind.channel();
+			listener.boundAddress = (InetSocketAddress) bind.channel().localAddress();
+		}
+		return bind;
+	}
+
+	private static RuntimeException bindFailure(ListenerConfig config, @Nullable Throwable cause) {
+		if (cause instanceof BindException || (cause != null && cause.getCause() instanceof BindException)
+				|| (cause != null && String.valueOf(cause.getMessage()).contains("Address already in use"))) {
+			return new PortInUseException(config.port(), cause);
+		}
+		return new IllegalStateException("fastnet server failed to bind "
+				+ (config.name().equals(ListenerConfig.DEFAULT_NAME) ? "" : "listener '" + config.name() + "' to ")
+				+ config.host() + ":" + config.port(), cause);
 	}
 
 	/**
@@ -225,7 +251,7 @@ public final class FastnetServer implements AutoCloseable {
 			this.state = State.DRAINING;
 			// Refused rather than accepted and sent away: clients back off instead of
 			// reconnecting for every call
-			closeServerChannel();
+			closeServerChannels();
 			Objects.requireNonNull(this.dispatcher, "dispatcher").startDraining(DRAIN_LINGER.toNanos());
 		}
 		logger.info("Draining fastnet server on " + boundAddressText() + ": refusing new connections and requests");
@@ -243,14 +269,22 @@ public final class FastnetServer implements AutoCloseable {
 			if (this.state != State.DRAINING || this.shutdownFuture != null) {
 				return false;
 			}
-			InetSocketAddress address = address();
-			ChannelFuture bind = Objects.requireNonNull(this.bootstrap, "bootstrap")
-				.bind(address)
-				.awaitUninterruptibly();
-			if (!bind.isSuccess()) {
-				throw new PortInUseException(address.getPort(), bind.cause());
+			List<Channel> bound = new ArrayList<>(this.serverListeners.size());
+			for (ServerListener listener : this.serverListeners) {
+				InetSocketAddress address = listener.address();
+				ChannelFuture bind = Objects.requireNonNull(listener.bootstrap, "bootstrap")
+					.bind(address)
+					.awaitUninterruptibly();
+				if (!bind.isSuccess()) {
+					// All or none: a server half back in service would be drained and serving at once
+					bound.forEach((channel) -> channel.close().awaitUninterruptibly());
+					throw new PortInUseException(address.getPort(), bind.cause());
+				}
+				bound.add(bind.channel());
 			}
-			this.serverChannel = bind.channel();
+			for (int i = 0; i < bound.size(); i++) {
+				this.serverListeners.get(i).serverChannel = bound.get(i);
+			}
 			Objects.requireNonNull(this.dispatcher, "dispatcher").stopDraining();
 			this.state = State.RUNNING;
 		}
@@ -258,10 +292,12 @@ public final class FastnetServer implements AutoCloseable {
 		return true;
 	}
 
-	private void closeServerChannel() {
-		Channel serverChannel = this.serverChannel;
-		if (serverChannel != null) {
-			serverChannel.close().awaitUninterruptibly();
+	private void closeServerChannels() {
+		for (ServerListener listener : this.serverListeners) {
+			Channel serverChannel = listener.serverChannel;
+			if (serverChannel != null) {
+				serverChannel.close().awaitUninterruptibly();
+			}
 		}
 	}
 
@@ -297,7 +333,7 @@ public final class FastnetServer implements AutoCloseable {
 		logger.info("Commencing graceful shutdown of fastnet server on " + boundAddressText() + ", waiting up to "
 				+ grace.toMillis() + " ms for " + dispatcher.inFlight() + " requests in flight and "
 				+ dispatcher.sessions().size() + " connections");
-		closeServerChannel();
+		closeServerChannels();
 		long graceNanos = grace.toNanos();
 		dispatcher.startDraining(Math.min(DRAIN_LINGER.toNanos(), graceNanos));
 		EventLoopGroup boss = this.bossGroup;
@@ -393,7 +429,7 @@ public final class FastnetServer implements AutoCloseable {
 	 * @throws IllegalStateException when not bound
 	 */
 	public InetSocketAddress address() {
-		InetSocketAddress address = this.boundAddress;
+		InetSocketAddress address = this.serverListeners.get(0).boundAddress;
 		if (address == null) {
 			throw new IllegalStateException("Server is not bound");
 		}
@@ -401,13 +437,25 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
-	 * Return the bound address as {@code host:port} for the log: {@code [::]:7000} or
-	 * {@code 0.0.0.0:7000} rather than {@code /[0:0:0:0:0:0:0:0]:7000}.
+	 * Return the listeners: first the default one that {@link ServerConfig} describes, then those
+	 * added to the builder, in the order they were added.
+	 * @return the listeners
 	 */
+	public List<ServerListener> listeners() {
+		return this.serverListeners;
+	}
+
+	/**
+	 * Return a listener by name.
+	 * @param name the name; {@link ListenerConfig#DEFAULT_NAME} for the default one
+	 * @return the listener, or empty when there is none of that name
+	 */
+	public Optional<ServerListener> listener(String name) {
+		return this.serverListeners.stream().filter((listener) -> listener.name().equals(name)).findFirst();
+	}
+
 	private String boundAddressText() {
-		InetSocketAddress address = this.boundAddress;
-		return (address != null) ? NetUtil.toSocketAddressString(address)
-				: NetUtil.toSocketAddressString(this.config.host(), this.config.port());
+		return this.serverListeners.get(0).addressText();
 	}
 
 	/**
@@ -507,6 +555,8 @@ public final class FastnetServer implements AutoCloseable {
 
 		private final List<SessionListener> listeners = new ArrayList<>();
 
+		private final Map<String, ListenerConfig> listenerConfigs = new LinkedHashMap<>();
+
 		private FastnetMetricsRecorder recorder = FastnetMetricsRecorder.NONE;
 
 		private Builder(ServerConfig config) {
@@ -563,6 +613,23 @@ public final class FastnetServer implements AutoCloseable {
 		 */
 		public Builder routes(Supplier<Routes> routes) {
 			this.routes = Objects.requireNonNull(routes, "routes");
+			return this;
+		}
+
+		/**
+		 * Add a listener beside the default one that {@link ServerConfig} describes; every
+		 * listener shares the server's event loops, worker pool, routes and connection limit.
+		 * @param listener the listener's configuration
+		 * @return this builder
+		 * @throws IllegalArgumentException when a listener of that name was added already, or it
+		 * is named {@value ListenerConfig#DEFAULT_NAME}
+		 */
+		public Builder listener(ListenerConfig listener) {
+			Objects.requireNonNull(listener, "listener");
+			if (listener.name().equals(ListenerConfig.DEFAULT_NAME)
+					|| this.listenerConfigs.putIfAbsent(listener.name(), listener) != null) {
+				throw new IllegalArgumentException("Listener name '" + listener.name() + "' is already in use");
+			}
 			return this;
 		}
 

@@ -1,6 +1,7 @@
 package dev.fastnet.server;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,7 +13,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
- * Builds the pipeline of every accepted connection.
+ * Builds the pipeline of every accepted connection: fastnet's frame codec, or the codec its
+ * listener's framing contributes, then the connection's handler.
  */
 final class ServerChannelInitializer {
 
@@ -37,7 +39,7 @@ final class ServerChannelInitializer {
 		this.partialFrames = new PartialFrames(config, stats);
 	}
 
-	void initialize(Channel channel) {
+	void initialize(Channel channel, ServerListener listener) {
 		ChannelPipeline pipeline = channel.pipeline();
 		long idleNanos = this.config.idleTimeout().toNanos();
 		if (idleNanos > 0) {
@@ -47,10 +49,18 @@ final class ServerChannelInitializer {
 		}
 		ServerConnection connection = new ServerConnection(this.sessionIds.incrementAndGet(), this.dispatcher,
 				this.listeners);
-		pipeline.addLast(FastnetPipeline.FRAME_DECODER,
-				new ServerFrameDecoder(this.config, this.stats.bytesRead, this.dispatcher, connection,
-						this.partialFrames));
-		pipeline.addLast(FastnetPipeline.FRAME_ENCODER, new FrameEncoder(this.stats.bytesWritten));
+		ListenerConfig listenerConfig = listener.config();
+		if (listenerConfig.framing().isFastnet()) {
+			pipeline.addLast(FastnetPipeline.FRAME_DECODER,
+					new ServerFrameDecoder(this.config, listenerConfig.maxFrameSize(), listener.bytesRead,
+							this.dispatcher, connection, this.partialFrames));
+			pipeline.addLast(FastnetPipeline.FRAME_ENCODER, new FrameEncoder(listener.bytesWritten));
+		}
+		else {
+			listenerConfig.framing()
+				.configureServer(pipeline, Objects.requireNonNull(listenerConfig.route(), "route"),
+						listenerConfig.maxFrameSize(), listener.counters);
+		}
 		pipeline.addLast(FastnetPipeline.HANDLER, connection);
 	}
 

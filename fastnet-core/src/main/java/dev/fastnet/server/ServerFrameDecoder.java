@@ -46,9 +46,9 @@ final class ServerFrameDecoder extends FrameDecoder {
 
 	private @Nullable ScheduledFuture<?> deadline;
 
-	ServerFrameDecoder(ServerConfig config, LongAdder bytesRead, RequestDispatcher dispatcher,
+	ServerFrameDecoder(ServerConfig config, int maxFrameSize, LongAdder bytesRead, RequestDispatcher dispatcher,
 			ServerConnection connection, PartialFrames partialFrames) {
-		super(config.maxFrameSize(), bytesRead, true, config.maxHeaderCount(), config.maxHeaderSize());
+		super(maxFrameSize, bytesRead, true, config.maxHeaderCount(), config.maxHeaderSize());
 		this.dispatcher = dispatcher;
 		this.connection = connection;
 		this.partialFrames = partialFrames;

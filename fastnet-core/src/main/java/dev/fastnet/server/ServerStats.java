@@ -1,5 +1,6 @@
 package dev.fastnet.server;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,10 +32,6 @@ public final class ServerStats {
 
 	final AtomicLong partialFrameBytes = new AtomicLong();
 
-	final LongAdder bytesRead = new LongAdder();
-
-	final LongAdder bytesWritten = new LongAdder();
-
 	final LongAdder requestsOk = new LongAdder();
 
 	final LongAdder onewayHandled = new LongAdder();
@@ -51,6 +48,8 @@ public final class ServerStats {
 
 	private final WorkerPool workers;
 
+	private volatile List<ServerListener> listeners = List.of();
+
 	ServerStats(WorkerPool workers) {
 		this.workers = workers;
 	}
@@ -61,6 +60,10 @@ public final class ServerStats {
 			adders[i] = new LongAdder();
 		}
 		return adders;
+	}
+
+	void listeners(List<ServerListener> listeners) {
+		this.listeners = List.copyOf(listeners);
 	}
 
 	void error(int status) {
@@ -129,14 +132,22 @@ public final class ServerStats {
 		return this.partialFrameBytes.get();
 	}
 
-	/** @return bytes of frames received */
+	/** @return bytes of frames received by every listener */
 	public long bytesRead() {
-		return this.bytesRead.sum();
+		long total = 0;
+		for (ServerListener listener : this.listeners) {
+			total += listener.bytesRead();
+		}
+		return total;
 	}
 
-	/** @return bytes of frames sent */
+	/** @return bytes of frames sent by every listener */
 	public long bytesWritten() {
-		return this.bytesWritten.sum();
+		long total = 0;
+		for (ServerListener listener : this.listeners) {
+			total += listener.bytesWritten();
+		}
+		return total;
 	}
 
 	/** @return requests answered with RESPONSE */

@@ -105,12 +105,12 @@ class ClientIntegrationTests extends ClientTestSupport {
 		for (byte[] payload : List.of(bytes("hello"), new byte[0], large)) {
 			ByteBufReply reply = client.requestRetained("echo", Map.of(), Unpooled.wrappedBuffer(payload), null)
 				.get(5, TimeUnit.SECONDS);
+			// Released here; a reply left unreleased fails the class through the leak check
 			try (reply) {
 				assertThat(ByteBufUtil.getBytes(reply.content())).isEqualTo(payload);
 				assertThat(reply.headers()).isEmpty();
 				assertThat(reply.toReply().payload()).isEqualTo(payload);
 			}
-			assertThat(reply.refCnt()).isZero();
 		}
 		assertThatExceptionOfType(ExecutionException.class)
 			.isThrownBy(() -> client.requestRetained("fail", Map.of(), Unpooled.wrappedBuffer(bytes("k1")), null)

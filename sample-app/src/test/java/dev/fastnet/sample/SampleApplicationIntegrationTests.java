@@ -104,7 +104,18 @@ class SampleApplicationIntegrationTests {
 		String scrape = get("/actuator/prometheus");
 		assertThat(scrape).contains("fastnet_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\",route=\"echo\",status=\"OK\"}")
 			.contains("fastnet_server_requests_seconds_count{error=\"none\",outcome=\"CLIENT_ERROR\",route=\"UNKNOWN\",status=\"404\"} 1")
-			.contains("fastnet_server_connections_accepted_total");
+			.contains("fastnet_server_connections_accepted_total{listener=\"default\"}")
+			.contains("fastnet_server_connections_accepted_total{listener=\"anet\"}")
+			.contains("fastnet_server_requests_unanswerable_total{listener=\"length-field\"} 0");
+	}
+
+	@Test
+	void healthAndFastnetEndpointShowEveryListener() throws Exception {
+		int anetPort = this.server.listener("anet").orElseThrow().port();
+		assertThat(get("/actuator/health/fastnet"))
+			.contains("\"anet\":{\"framing\":\"anet\",\"address\":\"127.0.0.1\",\"port\":" + anetPort);
+		assertThat(get("/actuator/fastnet")).contains("\"name\":\"length-field\"")
+			.contains("\"framing\":\"length-field[offset=0, size=4");
 	}
 
 	@Test

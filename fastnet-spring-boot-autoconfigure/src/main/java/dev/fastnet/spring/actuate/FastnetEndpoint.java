@@ -11,8 +11,10 @@ import dev.fastnet.client.ClientConfig;
 import dev.fastnet.client.EndpointStats;
 import dev.fastnet.client.FastnetClient;
 import dev.fastnet.server.FastnetServer;
+import dev.fastnet.server.ListenerConfig;
 import dev.fastnet.server.PortInUseException;
 import dev.fastnet.server.ServerConfig;
+import dev.fastnet.server.ServerListener;
 import dev.fastnet.server.ServerStats;
 import dev.fastnet.spring.handler.MessageHandlerRegistry;
 import org.jspecify.annotations.Nullable;
@@ -135,6 +137,7 @@ public class FastnetEndpoint {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("closed", client.isClosed());
 		result.put("balancing", config.balancing().name());
+		result.put("framing", config.framing().toString());
 		result.put("requestTimeout", config.requestTimeout().toString());
 		result.put("maxConnectionsPerEndpoint", config.pool().maxConnections());
 		result.put("maxInFlightPerConnection", config.pool().maxInFlightPerConnection());
@@ -248,6 +251,28 @@ public class FastnetEndpoint {
 		figures.put("workersActive", stats.workersActive());
 		figures.put("workerRejected", stats.workerRejected());
 		result.put("stats", figures);
+		result.put("listeners", server.listeners().stream().map((listener) -> listener(server, listener)).toList());
+		return result;
+	}
+
+	private static Map<String, Object> listener(FastnetServer server, ServerListener listener) {
+		ListenerConfig config = listener.config();
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("name", listener.name());
+		result.put("framing", config.framing().toString());
+		if (config.route() != null) {
+			result.put("route", config.route());
+		}
+		if (server.state() == FastnetServer.State.RUNNING || server.state() == FastnetServer.State.DRAINING) {
+			result.put("address", listener.address().getAddress().getHostAddress());
+			result.put("port", listener.port());
+		}
+		result.put("maxFrameSize", config.maxFrameSize());
+		result.put("connections", listener.connectionsOpen());
+		result.put("connectionsAccepted", listener.connectionsAccepted());
+		result.put("bytesRead", listener.bytesRead());
+		result.put("bytesWritten", listener.bytesWritten());
+		result.put("unanswerable", listener.unanswerable());
 		return result;
 	}
 

@@ -1,9 +1,12 @@
 package dev.fastnet.spring.context;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.fastnet.server.FastnetServer;
+import dev.fastnet.server.ListenerConfig;
+import dev.fastnet.server.ServerListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -70,21 +73,37 @@ public class FastnetServerLifecycle implements SmartLifecycle {
 		this.server.start();
 		int port = this.server.port();
 		if (this.context instanceof ConfigurableApplicationContext configurable) {
-			setPortProperty(configurable, port);
+			Map<String, Object> ports = new LinkedHashMap<>();
+			ports.put(PORT_PROPERTY, port);
+			ports.put(SERVER_PORT_PROPERTY, port);
+			for (ServerListener listener : this.server.listeners()) {
+				if (!listener.name().equals(ListenerConfig.DEFAULT_NAME)) {
+					ports.put(listenerPortProperty(listener.name()), listener.port());
+				}
+			}
+			setPortProperties(configurable, ports);
 		}
 		this.context.publishEvent(new FastnetServerStartedEvent(this.server, port));
 	}
 
-	private static void setPortProperty(ConfigurableApplicationContext context, int port) {
+	/**
+	 * Return the property holding the port a listener beside the default one is bound to.
+	 * @param name the listener's name
+	 * @return {@code local.fastnet.listeners.<name>.port}
+	 */
+	public static String listenerPortProperty(String name) {
+		return "local.fastnet.listeners." + name + ".port";
+	}
+
+	private static void setPortProperties(ConfigurableApplicationContext context, Map<String, Object> ports) {
 		ConfigurableEnvironment environment = context.getEnvironment();
 		MutablePropertySources sources = environment.getPropertySources();
 		PropertySource<?> source = sources.get("fastnet.ports");
 		if (source == null) {
-			sources.addFirst(
-					new MapPropertySource("fastnet.ports", Map.of(PORT_PROPERTY, port, SERVER_PORT_PROPERTY, port)));
+			sources.addFirst(new MapPropertySource("fastnet.ports", ports));
 		}
 		if (context.getParent() instanceof ConfigurableApplicationContext parent) {
-			setPortProperty(parent, port);
+			setPortProperties(parent, ports);
 		}
 	}
 

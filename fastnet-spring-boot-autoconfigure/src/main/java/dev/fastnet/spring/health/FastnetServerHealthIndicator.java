@@ -1,6 +1,10 @@
 package dev.fastnet.spring.health;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.fastnet.server.FastnetServer;
+import dev.fastnet.server.ServerListener;
 import dev.fastnet.server.ServerStats;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -9,7 +13,7 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of a fastnet server: UP while bound and accepting, OUT_OF_SERVICE while draining, DOWN
- * otherwise.
+ * otherwise. A server with listeners beside the default one shows each of them too.
  *
  * @since 0.1.0
  */
@@ -46,6 +50,25 @@ public class FastnetServerHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("inFlight", this.server.inFlight())
 			.withDetail("workerQueue", stats.workerQueueSize())
 			.withDetail("workerQueueCapacity", stats.workerQueueCapacity());
+		if (this.server.listeners().size() > 1) {
+			builder.withDetail("listeners", listeners(state));
+		}
+	}
+
+	private Map<String, Object> listeners(FastnetServer.State state) {
+		boolean bound = state == FastnetServer.State.RUNNING || state == FastnetServer.State.DRAINING;
+		Map<String, Object> listeners = new LinkedHashMap<>();
+		for (ServerListener listener : this.server.listeners()) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("framing", listener.config().framing().name());
+			if (bound) {
+				details.put("address", listener.address().getAddress().getHostAddress());
+				details.put("port", listener.port());
+			}
+			details.put("connections", listener.connectionsOpen());
+			listeners.put(listener.name(), details);
+		}
+		return listeners;
 	}
 
 }

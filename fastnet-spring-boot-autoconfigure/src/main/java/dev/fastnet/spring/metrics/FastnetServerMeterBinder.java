@@ -5,10 +5,12 @@ import java.util.function.ToDoubleFunction;
 import dev.fastnet.metrics.FastnetMeters;
 import dev.fastnet.protocol.ProtocolViolation;
 import dev.fastnet.server.FastnetServer;
+import dev.fastnet.server.ServerListener;
 import dev.fastnet.server.ServerStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
@@ -35,12 +37,9 @@ public class FastnetServerMeterBinder implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		ServerStats stats = this.server.stats();
-		Gauge.builder(FastnetMeters.SERVER_CONNECTIONS, stats, ServerStats::connectionsOpen)
-			.description("Connections open on the fastnet server")
-			.register(registry);
-		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_ACCEPTED, stats, ServerStats::connectionsAccepted)
-			.description("Connections accepted by the fastnet server")
-			.register(registry);
+		for (ServerListener listener : this.server.listeners()) {
+			bindListener(registry, listener);
+		}
 		rejected(registry, stats, "limit", ServerStats::connectionsRejected);
 		rejected(registry, stats, "idle", ServerStats::connectionsIdleClosed);
 		rejected(registry, stats, "frame_timeout", ServerStats::connectionsFrameTimedOut);
@@ -48,14 +47,6 @@ public class FastnetServerMeterBinder implements MeterBinder {
 		rejected(registry, stats, "ping_abuse", ServerStats::connectionsClosedForPingAbuse);
 		Gauge.builder(FastnetMeters.SERVER_PARTIAL_FRAMES, stats, ServerStats::partialFrameBytes)
 			.description("Bytes buffered by the fastnet server for frames not complete yet")
-			.baseUnit("bytes")
-			.register(registry);
-		FunctionCounter.builder(FastnetMeters.SERVER_BYTES_READ, stats, ServerStats::bytesRead)
-			.description("Bytes of frames received by the fastnet server")
-			.baseUnit("bytes")
-			.register(registry);
-		FunctionCounter.builder(FastnetMeters.SERVER_BYTES_WRITTEN, stats, ServerStats::bytesWritten)
-			.description("Bytes of frames sent by the fastnet server")
 			.baseUnit("bytes")
 			.register(registry);
 		for (ProtocolViolation violation : ProtocolViolation.values()) {
@@ -95,6 +86,34 @@ public class FastnetServerMeterBinder implements MeterBinder {
 				.description("Memory used by Netty's default buffer allocator")
 				.baseUnit("bytes")
 				.tag("area", "direct")
+				.register(registry);
+		}
+	}
+
+	private static void bindListener(MeterRegistry registry, ServerListener listener) {
+		Tags tags = Tags.of(FastnetMeters.TAG_LISTENER, listener.name());
+		Gauge.builder(FastnetMeters.SERVER_CONNECTIONS, listener, ServerListener::connectionsOpen)
+			.description("Connections open on the fastnet server")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_ACCEPTED, listener, ServerListener::connectionsAccepted)
+			.description("Connections accepted by the fastnet server")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder(FastnetMeters.SERVER_BYTES_READ, listener, ServerListener::bytesRead)
+			.description("Bytes of frames received by the fastnet server")
+			.baseUnit("bytes")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder(FastnetMeters.SERVER_BYTES_WRITTEN, listener, ServerListener::bytesWritten)
+			.description("Bytes of frames sent by the fastnet server")
+			.baseUnit("bytes")
+			.tags(tags)
+			.register(registry);
+		if (!listener.config().framing().isFastnet()) {
+			FunctionCounter.builder(FastnetMeters.SERVER_UNANSWERABLE, listener, ServerListener::unanswerable)
+				.description("Requests whose answer the listener's framing cannot carry, each closing its connection")
+				.tags(tags)
 				.register(registry);
 		}
 	}

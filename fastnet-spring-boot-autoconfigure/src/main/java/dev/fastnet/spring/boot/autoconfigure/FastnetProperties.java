@@ -12,7 +12,9 @@ import dev.fastnet.client.ClientConfig;
 import dev.fastnet.client.PoolOptions;
 import dev.fastnet.client.ReconnectOptions;
 import dev.fastnet.dispatch.Execution;
+import dev.fastnet.framing.Framing;
 import dev.fastnet.protocol.FrameFormat;
+import dev.fastnet.server.ListenerConfig;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.transport.Transport;
 import dev.fastnet.worker.WorkerPoolOptions;
@@ -79,6 +81,7 @@ public class FastnetProperties implements Validator {
 		range(errors, "server.max-header-size", server.getMaxHeaderSize().toBytes(), 0, FrameFormat.MAX_HEADERS_BLOCK);
 		notNegative(errors, "server.min-ping-interval", server.getMinPingInterval());
 		range(errors, "server.max-ping-strikes", server.getMaxPingStrikes(), 0, Integer.MAX_VALUE);
+		server.getListeners().forEach((name, listener) -> listener.validate(name, errors));
 		((FastnetProperties) target).getClient().forEach((name, client) -> client.validate(name, errors));
 	}
 
@@ -213,6 +216,12 @@ public class FastnetProperties implements Validator {
 		private int maxPingStrikes = 2;
 
 		private final Workers workers = new Workers();
+
+		/**
+		 * Listeners beside the default fastnet listener, by name. Each binds its own address
+		 * and port and speaks its own framing; all share the event loops and workers.
+		 */
+		private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -370,6 +379,20 @@ public class FastnetProperties implements Validator {
 			return this.workers;
 		}
 
+		public Map<String, Listener> getListeners() {
+			return this.listeners;
+		}
+
+		/**
+		 * Convert the listeners to their core configurations.
+		 * @return the listeners' configurations, in the order they were declared
+		 */
+		public List<ListenerConfig> toListenerConfigs() {
+			List<ListenerConfig> configs = new ArrayList<>(this.listeners.size());
+			this.listeners.forEach((name, listener) -> configs.add(listener.toConfig(name)));
+			return configs;
+		}
+
 		/**
 		 * Convert to the core configuration.
 		 * @return the server configuration
@@ -397,6 +420,128 @@ public class FastnetProperties implements Validator {
 				.minPingInterval(this.minPingInterval)
 				.maxPingStrikes(this.maxPingStrikes)
 				.build();
+		}
+
+	}
+
+	/**
+	 * Properties of a listener beside the default one.
+	 */
+	public static class Listener extends FramingProperties {
+
+		/**
+		 * Network address to which the listener should bind.
+		 */
+		private String address = "0.0.0.0";
+
+		/**
+		 * Listener port. Use 0 to bind to an ephemeral port, published as
+		 * 'local.fastnet.listeners.<name>.port'.
+		 */
+		private int port;
+
+		/**
+		 * Largest frame accepted, as the framing measures it: for length-prefixed framings the
+		 * bytes after the length field, for the delimiter framing the bytes before the
+		 * delimiter. Defaults to 1MB, or to 65535B for anet. Larger frames close the connection.
+		 */
+		private @Nullable DataSize maxFrameSize;
+
+		/**
+		 * Route every message of a compatibility framing is dispatched to.
+		 */
+		private @Nullable String route;
+
+		/**
+		 * Maximum number of connections this listener serves at once, within the server's
+		 * max-connections. Further connections are closed at accept. Use 0 for the server's
+		 * limit alone.
+		 */
+		private int maxConnections;
+
+		public String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(String address) {
+			this.address = address;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public @Nullable DataSize getMaxFrameSize() {
+			return this.maxFrameSize;
+		}
+
+		public void setMaxFrameSize(@Nullable DataSize maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+		}
+
+		public @Nullable String getRoute() {
+			return this.route;
+		}
+
+		public void setRoute(@Nullable String route) {
+			this.route = route;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		void validate(String name, Errors errors) {
+			String prefix = "server.listeners[" + name + "].";
+			if (ListenerConfig.DEFAULT_NAME.equals(name)) {
+				errors.rejectValue("server.listeners", "reserved", "must not have a listener named '"
+						+ ListenerConfig.DEFAULT_NAME + "': it is the name of the fastnet.server listener itself");
+			}
+			range(errors, prefix + "port", this.port, 0, 65535);
+			range(errors, prefix + "max-connections", this.maxConnections, 0, Integer.MAX_VALUE);
+			Framing framing = validateFraming(prefix, errors);
+			if (framing == null) {
+				return;
+			}
+			if (framing.isFastnet() && this.route != null) {
+				errors.rejectValue(prefix + "route", "unexpected",
+						"must not be set for the fastnet framing, whose frames carry their own routes, but was "
+								+ this.route);
+			}
+			else if (!framing.isFastnet()
+					&& (this.route == null || this.route.isBlank() || this.route.length() > FrameFormat.MAX_ROUTE_LENGTH)) {
+				errors.rejectValue(prefix + "route", "required", "must be set for the " + framing.name()
+						+ " framing, at most " + FrameFormat.MAX_ROUTE_LENGTH + " characters, but was " + this.route);
+			}
+			if (this.maxFrameSize != null) {
+				range(errors, prefix + "max-frame-size", this.maxFrameSize.toBytes(), framing.minFrameSizeLimit(),
+						framing.maxFrameSizeLimit());
+			}
+		}
+
+		/**
+		 * Convert to the core configuration.
+		 * @param name the listener's name
+		 * @return the listener configuration
+		 */
+		public ListenerConfig toConfig(String name) {
+			ListenerConfig.Builder builder = ListenerConfig.builder(name, toFraming())
+				.host(this.address)
+				.port(this.port)
+				.route(this.route)
+				.maxConnections(this.maxConnections);
+			if (this.maxFrameSize != null) {
+				builder.maxFrameSize((int) this.maxFrameSize.toBytes());
+			}
+			return builder.build();
 		}
 
 	}
@@ -450,7 +595,7 @@ public class FastnetProperties implements Validator {
 	/**
 	 * Properties of one client.
 	 */
-	public static class Client {
+	public static class Client extends FramingProperties {
 
 		/**
 		 * Servers to connect to, as host:port.
@@ -613,6 +758,7 @@ public class FastnetProperties implements Validator {
 			positive(errors, prefix + "discovery-refresh-interval", this.discoveryRefreshInterval);
 			notNegative(errors, prefix + "shutdown-grace", this.shutdownGrace);
 			range(errors, prefix + "io-threads", this.ioThreads, 0, 1024);
+			validateFraming(prefix, errors);
 			range(errors, prefix + "max-frame-size", this.maxFrameSize.toBytes(), FrameFormat.HEADER_LENGTH,
 					Integer.MAX_VALUE);
 			range(errors, prefix + "pool.max-connections", this.pool.maxConnections, 1, 65535);
@@ -634,11 +780,14 @@ public class FastnetProperties implements Validator {
 		 * @return the client configuration
 		 */
 		public ClientConfig toConfig(String name, List<InetSocketAddress> endpoints) {
+			Framing framing = toFraming();
 			return ClientConfig.builder()
 				.name(name)
 				.endpoints(endpoints)
 				.ioThreads(this.ioThreads)
-				.maxFrameSize((int) this.maxFrameSize.toBytes())
+				.framing(framing)
+				// Capped by what the framing can express: anet's 64KB - 1, say, below the 1MB default
+				.maxFrameSize((int) Math.min(this.maxFrameSize.toBytes(), framing.maxFrameSizeLimit()))
 				.connectTimeout(this.connectTimeout)
 				.requestTimeout(this.requestTimeout)
 				.shutdownGrace(this.shutdownGrace)

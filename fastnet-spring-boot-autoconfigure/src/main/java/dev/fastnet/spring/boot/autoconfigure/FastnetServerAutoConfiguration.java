@@ -44,6 +44,7 @@ public final class FastnetServerAutoConfiguration {
 			ObjectProvider<FastnetServerCustomizer> customizers) {
 		FastnetServer.Builder builder = FastnetServer.builder(properties.getServer().toConfig())
 			.routes(registry::routes);
+		properties.getServer().toListenerConfigs().forEach(builder::listener);
 		listeners.orderedStream().forEach(builder::sessionListener);
 		recorder.ifAvailable(builder::metricsRecorder);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));

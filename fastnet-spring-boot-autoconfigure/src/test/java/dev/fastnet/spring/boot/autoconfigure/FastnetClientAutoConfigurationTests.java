@@ -13,7 +13,9 @@ import dev.fastnet.client.FastnetClient;
 import dev.fastnet.client.FastnetRemoteException;
 import dev.fastnet.dispatch.Execution;
 import dev.fastnet.dispatch.Routes;
+import dev.fastnet.framing.Framing;
 import dev.fastnet.server.FastnetServer;
+import dev.fastnet.server.ListenerConfig;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.spring.boot.autoconfigure.health.FastnetHealthContributorAutoConfiguration;
 import dev.fastnet.spring.boot.autoconfigure.metrics.FastnetMetricsAutoConfiguration;
@@ -172,6 +174,30 @@ class FastnetClientAutoConfigurationTests {
 				greeter.fire("one-way");
 				assertThat(greeter.toString()).contains("Greeter");
 			});
+	}
+
+	@Test
+	void declarativeClientCallsAnAnetServerWithTheAnetFraming() {
+		FastnetServer anet = FastnetServer
+			.builder(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build())
+			.listener(ListenerConfig.builder("anet", Framing.anet()).host("127.0.0.1").route("echo").build())
+			.routes(Routes.builder().route("echo", Execution.EVENT_LOOP, (request) -> request.payloadString()).build())
+			.build()
+			.start();
+		try {
+			this.runner
+				.withPropertyValues(
+						"fastnet.client.greeter.endpoints=127.0.0.1:" + anet.listener("anet").orElseThrow().port(),
+						"fastnet.client.greeter.framing=anet", "fastnet.client.greeter.io-threads=1")
+				.withUserConfiguration(DeclarativeConfiguration.class)
+				.run((context) -> {
+					assertThat(context.getBean(FastnetClient.class).config().framing()).isEqualTo(Framing.anet());
+					assertThat(context.getBean(Greeter.class).echo("over anet")).isEqualTo("over anet");
+				});
+		}
+		finally {
+			anet.close();
+		}
 	}
 
 	@Test

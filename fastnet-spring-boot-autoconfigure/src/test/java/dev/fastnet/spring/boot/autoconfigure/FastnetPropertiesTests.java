@@ -1,6 +1,7 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,9 @@ import java.util.Map;
 import dev.fastnet.client.Balancing;
 import dev.fastnet.client.ClientConfig;
 import dev.fastnet.dispatch.Execution;
+import dev.fastnet.framing.Framing;
+import dev.fastnet.framing.LengthFieldFraming;
+import dev.fastnet.server.ListenerConfig;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.transport.Transport;
 import org.junit.jupiter.api.Nested;
@@ -28,6 +32,75 @@ class FastnetPropertiesTests {
 		return new Binder(new MapConfigurationPropertySource(properties))
 			.bind("fastnet", Bindable.of(FastnetProperties.class))
 			.orElseGet(FastnetProperties::new);
+	}
+
+	@Nested
+	class Listeners {
+
+		@Test
+		void anetListenerBindsWithTheFramingsMaximumFrameSize() {
+			FastnetProperties properties = bind(Map.of("fastnet.server.listeners.anet.framing", "anet",
+					"fastnet.server.listeners.anet.address", "127.0.0.1", "fastnet.server.listeners.anet.port", "7001",
+					"fastnet.server.listeners.anet.route", "echo", "fastnet.server.listeners.anet.max-connections",
+					"5"));
+			assertThat(properties.getServer().toListenerConfigs()).containsExactly(ListenerConfig
+				.builder("anet", Framing.anet())
+				.host("127.0.0.1")
+				.port(7001)
+				.route("echo")
+				.maxConnections(5)
+				.build());
+			assertThat(properties.getServer().toListenerConfigs().get(0).maxFrameSize())
+				.isEqualTo(LengthFieldFraming.ANET_MAX_LENGTH);
+		}
+
+		@Test
+		void everyLengthFieldOptionBinds() {
+			FastnetProperties properties = bind(Map.ofEntries(
+					Map.entry("fastnet.server.listeners.lf.framing", "length-field"),
+					Map.entry("fastnet.server.listeners.lf.route", "echo"),
+					Map.entry("fastnet.server.listeners.lf.max-frame-size", "4KB"),
+					Map.entry("fastnet.server.listeners.lf.length-field.size", "2"),
+					Map.entry("fastnet.server.listeners.lf.length-field.offset", "2"),
+					Map.entry("fastnet.server.listeners.lf.length-field.adjustment", "-1"),
+					Map.entry("fastnet.server.listeners.lf.length-field.byte-order", "little-endian"),
+					Map.entry("fastnet.server.listeners.lf.length-field.includes-itself", "true"),
+					Map.entry("fastnet.server.listeners.lf.length-field.correlation-id-offset", "4"),
+					Map.entry("fastnet.server.listeners.lf.length-field.correlation-id-size", "2")));
+			ListenerConfig config = properties.getServer().toListenerConfigs().get(0);
+			assertThat(config.maxFrameSize()).isEqualTo(4096);
+			LengthFieldFraming framing = (LengthFieldFraming) config.framing();
+			assertThat(framing.lengthFieldSize()).isEqualTo(2);
+			assertThat(framing.lengthFieldOffset()).isEqualTo(2);
+			assertThat(framing.lengthAdjustment()).isEqualTo(-1);
+			assertThat(framing.byteOrder()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+			assertThat(framing.lengthIncludesItself()).isTrue();
+			assertThat(framing.correlationIdOffset()).isEqualTo(4);
+			assertThat(framing.correlationIdSize()).isEqualTo(2);
+		}
+
+		@Test
+		void delimiterAndFixedLengthBind() {
+			FastnetProperties properties = bind(Map.of("fastnet.server.listeners.lines.framing", "delimiter",
+					"fastnet.server.listeners.lines.route", "echo", "fastnet.server.listeners.fixed.framing",
+					"fixed-length", "fastnet.server.listeners.fixed.fixed-length", "16",
+					"fastnet.server.listeners.fixed.route", "echo"));
+			List<ListenerConfig> configs = properties.getServer().toListenerConfigs();
+			assertThat(configs).extracting((config) -> config.framing().name())
+				.containsExactlyInAnyOrder("delimiter", "fixed-length");
+		}
+
+		@Test
+		void clientFramingBindsAndCapsTheMaximumFrameSize() {
+			FastnetProperties properties = bind(Map.of("fastnet.client.legacy.endpoints", "127.0.0.1:7001",
+					"fastnet.client.legacy.framing", "anet"));
+			ClientConfig config = properties.getClient()
+				.get("legacy")
+				.toConfig("legacy", List.of(new InetSocketAddress("127.0.0.1", 7001)));
+			assertThat(config.framing()).isEqualTo(Framing.anet());
+			assertThat(config.maxFrameSize()).isEqualTo(LengthFieldFraming.ANET_MAX_LENGTH);
+		}
+
 	}
 
 	@Nested

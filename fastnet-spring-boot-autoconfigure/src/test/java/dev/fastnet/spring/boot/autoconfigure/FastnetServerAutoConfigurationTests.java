@@ -1,22 +1,28 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.fastnet.dispatch.Routes;
 import dev.fastnet.metrics.FastnetMetricsRecorder;
+import dev.fastnet.framing.Framing;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.server.ServerConfig;
+import dev.fastnet.server.ServerListener;
 import dev.fastnet.spring.boot.autoconfigure.health.FastnetHealthContributorAutoConfiguration;
 import dev.fastnet.spring.boot.autoconfigure.metrics.FastnetMetricsAutoConfiguration;
 import dev.fastnet.spring.context.FastnetServerLifecycle;
+import dev.fastnet.spring.health.FastnetServerHealthIndicator;
 import dev.fastnet.spring.handler.MessageHandler;
 import dev.fastnet.spring.handler.MessageHandlerRegistry;
 import dev.fastnet.spring.handler.PayloadConverter;
 import dev.fastnet.spring.metrics.FastnetServerMeterBinder;
+import dev.fastnet.test.AnetRawClient;
 import dev.fastnet.test.RawClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -267,6 +273,73 @@ class FastnetServerAutoConfigurationTests {
 					.count()).isZero();
 			}
 			assertThat(registry.get("fastnet.server.frames.partial").gauge().value()).isZero();
+		});
+	}
+
+	@Test
+	void listenersBindBesideTheDefaultOneAndShowInHealthAndMetrics() throws IOException {
+		this.runner.withUserConfiguration(LazyHandlers.class)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("fastnet.server.listeners.anet.framing=anet",
+					"fastnet.server.listeners.anet.address=127.0.0.1", "fastnet.server.listeners.anet.route=lazy.echo",
+					"fastnet.server.listeners.u32.framing=length-field",
+					"fastnet.server.listeners.u32.address=127.0.0.1", "fastnet.server.listeners.u32.route=lazy.echo")
+			.run((context) -> {
+				FastnetServer server = context.getBean(FastnetServer.class);
+				assertThat(server.listeners()).extracting(ServerListener::name).containsExactly("default", "anet", "u32");
+				ServerListener anet = server.listener("anet").orElseThrow();
+				assertThat(anet.config().framing()).isEqualTo(Framing.anet());
+				assertThat(context.getEnvironment().getProperty("local.fastnet.listeners.anet.port", Integer.class))
+					.isEqualTo(anet.port());
+				try (AnetRawClient client = new AnetRawClient(anet.port())) {
+					client.send(9, "hi".getBytes(StandardCharsets.UTF_8));
+					assertThat(client.read().payload()).asString(StandardCharsets.UTF_8).isEqualTo("hi");
+				}
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				context.getBean(FastnetServerMeterBinder.class).bindTo(registry);
+				assertThat(registry.get("fastnet.server.connections.accepted").tag("listener", "anet").functionCounter()
+					.count()).isEqualTo(1);
+				assertThat(registry.get("fastnet.server.bytes.read").tag("listener", "anet").functionCounter().count())
+					.isEqualTo(8);
+				assertThat(registry.get("fastnet.server.requests.unanswerable").tag("listener", "u32").functionCounter()
+					.count()).isZero();
+				assertThat(new FastnetServerHealthIndicator(server).health().getDetails()).extractingByKey("listeners")
+					.asInstanceOf(InstanceOfAssertFactories.MAP)
+					.containsOnlyKeys("default", "anet", "u32");
+			});
+	}
+
+	@Test
+	void invalidListenerPropertiesFailTheStartNamingPropertyRangeAndValue() {
+		this.runner.withPropertyValues("fastnet.server.listeners.anet.framing=anet").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("fastnet.server.listeners[anet].route")
+				.hasMessageContaining("must be set for the anet framing");
+		});
+		this.runner
+			.withPropertyValues("fastnet.server.listeners.anet.framing=anet", "fastnet.server.listeners.anet.route=echo",
+					"fastnet.server.listeners.anet.max-frame-size=70000B")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("fastnet.server.listeners[anet].max-frame-size")
+					.hasMessageContaining("must be between 4 and 65535 but was 70000");
+			});
+		this.runner
+			.withPropertyValues("fastnet.server.listeners.lf.framing=length-field",
+					"fastnet.server.listeners.lf.route=echo", "fastnet.server.listeners.lf.length-field.size=3")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("fastnet.server.listeners[lf].length-field.size")
+					.hasMessageContaining("must be 1, 2, 4 or 8 but was 3");
+			});
+		this.runner.withPropertyValues("fastnet.server.listeners.x.port=70000").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("fastnet.server.listeners[x].port")
+				.hasMessageContaining("must be between 0 and 65535 but was 70000");
 		});
 	}
 
