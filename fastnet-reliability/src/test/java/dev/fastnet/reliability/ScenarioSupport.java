@@ -79,6 +79,13 @@ abstract class ScenarioSupport {
 	}
 
 	/**
+	 * Count log lines again after Spring Boot reconfigured Logback, which drops the counter.
+	 */
+	void recountLogsAfterSpringStarted() {
+		this.logs.reattach();
+	}
+
+	/**
 	 * Return the log lines at ERROR since the scenario started.
 	 */
 	int errorLines() {
@@ -152,6 +159,12 @@ abstract class ScenarioSupport {
 
 		private static Logger root() {
 			return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+		}
+
+		void reattach() {
+			if (root().getAppender(getName()) == null) {
+				root().addAppender(this);
+			}
 		}
 
 		void detach() {
