@@ -427,14 +427,13 @@ public final class FaultProxy implements AutoCloseable {
 				@Override
 				public void channelInactive(ChannelHandlerContext ctx) {
 					sourceClosed();
+					other().destinationClosed();
 				}
 
 				@Override
 				public void channelWritabilityChanged(ChannelHandlerContext ctx) {
 					// This channel is the destination of the other pipe
-					Pipe other = (Pipe.this == Pipe.this.link.upstream) ? Pipe.this.link.downstream
-							: Pipe.this.link.upstream;
-					other.refresh();
+					other().refresh();
 				}
 
 				@Override
@@ -446,6 +445,10 @@ public final class FaultProxy implements AutoCloseable {
 				}
 
 			};
+		}
+
+		private Pipe other() {
+			return (this == this.link.upstream) ? this.link.downstream : this.link.upstream;
 		}
 
 		void connect(Channel source, Channel destination) {
@@ -576,6 +579,21 @@ public final class FaultProxy implements AutoCloseable {
 				return;
 			}
 			closeIfDone();
+		}
+
+		/**
+		 * Release what waits to be written to a destination that is gone, frozen or not.
+		 */
+		private void destinationClosed() {
+			ByteBuf data;
+			while ((data = this.held.poll()) != null) {
+				data.release();
+			}
+			Timed timed;
+			while ((timed = this.timed.poll()) != null) {
+				this.queued -= timed.piece().readableBytes();
+				timed.piece().release();
+			}
 		}
 
 		private void closeIfDone() {

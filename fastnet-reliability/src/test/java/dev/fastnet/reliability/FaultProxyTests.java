@@ -9,6 +9,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -186,6 +187,36 @@ class FaultProxyTests {
 			this.proxy.heal();
 			socket.setSoTimeout(5000);
 			assertThat(readFully(socket, 10)).isEqualTo(data);
+		}
+	}
+
+	@Test
+	void faultsOfOneConnectionLeaveTheOthersAlone() throws IOException {
+		try (Socket frozen = connect(); Socket other = connect()) {
+			frozen.getOutputStream().write(randomBytes(10));
+			readFully(frozen, 10);
+			other.getOutputStream().write(randomBytes(10));
+			readFully(other, 10);
+			FaultProxy.Link link = this.proxy.links()
+				.stream()
+				.filter((candidate) -> candidate.bytesForwarded() > 0)
+				.findFirst()
+				.orElseThrow();
+			link.faults(Faults.none().freeze());
+			List<Socket> sockets = List.of(frozen, other);
+			int frozenCount = 0;
+			for (Socket socket : sockets) {
+				socket.getOutputStream().write(randomBytes(10));
+				socket.setSoTimeout(300);
+				try {
+					readFully(socket, 10);
+				}
+				catch (SocketTimeoutException ex) {
+					frozenCount++;
+				}
+			}
+			assertThat(frozenCount).isOne();
+			assertThat(this.proxy.links()).filteredOn((candidate) -> candidate.faults().frozen()).containsExactly(link);
 		}
 	}
 
