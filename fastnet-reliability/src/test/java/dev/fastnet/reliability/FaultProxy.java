@@ -1,7 +1,11 @@
 package dev.fastnet.reliability;
 
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +29,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.awaitility.Awaitility;
 
 /**
  * A loopback TCP forwarder that puts faults between a client and a server: latency and jitter,
@@ -201,6 +206,23 @@ public final class FaultProxy implements AutoCloseable {
 		this.serverChannel.close().awaitUninterruptibly();
 		for (Link link : links()) {
 			link.close();
+		}
+		// NIO closes the socket of a registered channel only at the next select of its loop;
+		// until then the kernel still accepts connections
+		Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+			.until(this::refusesConnections);
+	}
+
+	private boolean refusesConnections() {
+		try (Socket probe = new Socket()) {
+			probe.connect(address(), 1000);
+			return false;
+		}
+		catch (ConnectException ex) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 
