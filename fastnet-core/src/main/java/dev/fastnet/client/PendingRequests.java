@@ -39,6 +39,8 @@ final class PendingRequests {
 
 	private @Nullable ScheduledFuture<?> deadlineSweep;
 
+	private long sweepAtNanos;
+
 	private int lastId;
 
 	PendingRequests(ClientConnection connection) {
@@ -95,13 +97,20 @@ final class PendingRequests {
 		}
 		this.lastQueuedDeadline = deadline;
 		this.deadlines.addLast(call);
-		if (this.deadlineSweep == null) {
+		ScheduledFuture<?> sweep = this.deadlineSweep;
+		if (sweep == null) {
+			scheduleDeadlineSweep(deadline);
+		}
+		else if (deadline - this.sweepAtNanos < 0) {
+			// The sweep was set for requests answered since, later than this one's deadline
+			sweep.cancel(false);
 			scheduleDeadlineSweep(deadline);
 		}
 		return true;
 	}
 
 	private void scheduleDeadlineSweep(long deadline) {
+		this.sweepAtNanos = deadline;
 		this.deadlineSweep = this.connection.executor()
 			.schedule(this::sweepDeadlines, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 	}
