@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Objects;
 
 import dev.fastnet.protocol.FrameFormat;
+import dev.fastnet.transport.SocketOptions;
+import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable configuration of a {@link FastnetClient}, validated once when built.
@@ -37,11 +40,16 @@ import dev.fastnet.transport.Transport;
  * @param balancing how calls are spread over healthy endpoints; default
  * {@link Balancing#LEAST_OUTSTANDING}
  * @param transport the Netty transport; default {@link Transport#AUTO}
+ * @param socket socket options of the connections (the accept-side ones are ignored); default
+ * {@link SocketOptions#defaults()}
+ * @param tls TLS of the connections, {@code null} for plain TCP; the server's certificate is
+ * checked against the endpoint's host name; default {@code null}
  * @since 0.1.0
  */
 public record ClientConfig(List<InetSocketAddress> endpoints, String name, int ioThreads, int maxFrameSize,
 		Duration connectTimeout, Duration requestTimeout, Duration shutdownGrace, PoolOptions pool,
-		ReconnectOptions reconnect, Balancing balancing, Transport transport) {
+		ReconnectOptions reconnect, Balancing balancing, Transport transport, SocketOptions socket,
+		@Nullable TlsConfig tls) {
 
 	/** Default client name: {@code default}. */
 	public static final String DEFAULT_NAME = "default";
@@ -68,6 +76,10 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		Objects.requireNonNull(reconnect, "reconnect");
 		Objects.requireNonNull(balancing, "balancing");
 		Objects.requireNonNull(transport, "transport");
+		Objects.requireNonNull(socket, "socket");
+		if (tls != null && tls.context().isServer()) {
+			throw new IllegalArgumentException("tls must hold a client context, not a server context");
+		}
 		endpoints = checkEndpoints(endpoints);
 		if (endpoints.isEmpty()) {
 			throw new IllegalArgumentException("endpoints must not be empty");
@@ -133,6 +145,8 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		builder.reconnect = this.reconnect;
 		builder.balancing = this.balancing;
 		builder.transport = this.transport;
+		builder.socket = this.socket;
+		builder.tls = this.tls;
 		return builder;
 	}
 
@@ -162,6 +176,10 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		private Balancing balancing = Balancing.LEAST_OUTSTANDING;
 
 		private Transport transport = Transport.AUTO;
+
+		private SocketOptions socket = SocketOptions.defaults();
+
+		private @Nullable TlsConfig tls;
 
 		private Builder() {
 		}
@@ -260,6 +278,23 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 			return this;
 		}
 
+		/** @param socket socket options of the connections @return this builder */
+		public Builder socket(SocketOptions socket) {
+			this.socket = socket;
+			return this;
+		}
+
+		/**
+		 * Connect with TLS instead of plain TCP.
+		 * @param tls the TLS settings, built with {@link TlsConfig#forClient()}; {@code null} for
+		 * plain TCP
+		 * @return this builder
+		 */
+		public Builder tls(@Nullable TlsConfig tls) {
+			this.tls = tls;
+			return this;
+		}
+
 		/**
 		 * Build and validate the configuration.
 		 * @return the configuration
@@ -268,7 +303,7 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		public ClientConfig build() {
 			return new ClientConfig(this.endpoints, this.name, this.ioThreads, this.maxFrameSize,
 					this.connectTimeout, this.requestTimeout, this.shutdownGrace, this.pool, this.reconnect,
-					this.balancing, this.transport);
+					this.balancing, this.transport, this.socket, this.tls);
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,7 @@ import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.protocol.Frame;
 import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.protocol.FrameFormat;
+import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -79,6 +81,10 @@ public final class FastnetClient implements AutoCloseable {
 
 	private final Bootstrap bootstrap;
 
+	private final Transport transport;
+
+	private volatile @Nullable TlsConfig tls;
+
 	private final FrameEncoder encoder = new FrameEncoder();
 
 	final FastnetMetricsRecorder recorder;
@@ -118,12 +124,19 @@ public final class FastnetClient implements AutoCloseable {
 		Transport transport = this.config.transport().resolve();
 		this.group = transport.newEventLoopGroup(this.config.ioThreads(), "fastnet-client-" + this.config.name() + "-io",
 				true);
+		this.transport = transport;
+		this.tls = this.config.tls();
 		this.bootstrap = new Bootstrap().group(this.group)
 			.channel(transport.channelClass())
-			.option(ChannelOption.TCP_NODELAY, true)
-			.option(ChannelOption.SO_KEEPALIVE, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
 					(int) Math.min(Integer.MAX_VALUE, this.config.connectTimeout().toMillis()));
+		try {
+			transport.configure(this.bootstrap, this.config.socket());
+		}
+		catch (RuntimeException ex) {
+			this.group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+			throw ex;
+		}
 		List<InetSocketAddress> endpoints = this.config.endpoints();
 		EndpointPool[] pools = new EndpointPool[endpoints.size()];
 		for (int i = 0; i < pools.length; i++) {
@@ -492,7 +505,7 @@ public final class FastnetClient implements AutoCloseable {
 	ChannelFuture connect(InetSocketAddress address, ClientConnection connection) {
 		return this.bootstrap.clone()
 			.handler(new ClientChannelInitializer(this.config.maxFrameSize(), this.encoder, connection,
-					this.pipelineCustomizer))
+					this.pipelineCustomizer, this.tls, address))
 			.connect(address);
 	}
 
@@ -816,6 +829,39 @@ public final class FastnetClient implements AutoCloseable {
 	 */
 	public ClientConfig config() {
 		return this.config;
+	}
+
+	/**
+	 * Return the transport in use.
+	 * @return {@link Transport#EPOLL}, {@link Transport#IO_URING} or {@link Transport#NIO}
+	 */
+	public Transport transport() {
+		return this.transport;
+	}
+
+	/**
+	 * Return the TLS settings new connections get.
+	 * @return the settings, empty for plain TCP
+	 */
+	public Optional<TlsConfig> tls() {
+		return Optional.ofNullable(this.tls);
+	}
+
+	/**
+	 * Open new connections with other TLS settings, typically renewed trust or a renewed client
+	 * certificate; open connections keep theirs.
+	 * @param tls the new settings
+	 * @throws IllegalStateException when the client was built without TLS
+	 */
+	public void updateTls(TlsConfig tls) {
+		Objects.requireNonNull(tls, "tls");
+		if (tls.context().isServer()) {
+			throw new IllegalArgumentException("tls must hold a client context, not a server context");
+		}
+		if (this.tls == null) {
+			throw new IllegalStateException("fastnet client '" + this.config.name() + "' was configured without TLS");
+		}
+		this.tls = tls;
 	}
 
 	@Override

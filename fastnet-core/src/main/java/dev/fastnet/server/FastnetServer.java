@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +19,7 @@ import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.session.Session;
 import dev.fastnet.session.SessionListener;
 import dev.fastnet.transport.FastnetPipeline;
+import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import dev.fastnet.worker.WorkerPool;
 import io.netty.bootstrap.ServerBootstrap;
@@ -95,7 +97,10 @@ public final class FastnetServer implements AutoCloseable {
 
 	private @Nullable ServerBootstrap bootstrap;
 
-	private volatile @Nullable Channel serverChannel;
+	/** The listening channels: one, or one per acceptor with SO_REUSEPORT. */
+	private volatile List<Channel> serverChannels = List.of();
+
+	private volatile @Nullable TlsConfig tls;
 
 	private volatile @Nullable InetSocketAddress boundAddress;
 
@@ -110,6 +115,7 @@ public final class FastnetServer implements AutoCloseable {
 		this.transport = builder.config.transport().resolve();
 		this.workers = new WorkerPool(builder.config.workers());
 		this.stats = new ServerStats(this.workers);
+		this.tls = builder.config.tls();
 	}
 
 	/**
@@ -148,25 +154,22 @@ public final class FastnetServer implements AutoCloseable {
 		RequestDispatcher dispatcher = new RequestDispatcher(routes, this.config, this.workers, this.stats,
 				this.recorder);
 		this.dispatcher = dispatcher;
-		EventLoopGroup boss = this.transport.newEventLoopGroup(1, "fastnet-server-boss", false);
+		int acceptors = this.config.socket().acceptors();
+		EventLoopGroup boss = this.transport.newEventLoopGroup(acceptors, "fastnet-server-boss", false);
 		EventLoopGroup io = this.transport.newEventLoopGroup(this.config.ioThreads(), "fastnet-server-io", false);
 		this.bossGroup = boss;
 		this.ioGroup = io;
 		ServerChannelInitializer initializer = new ServerChannelInitializer(this.config, dispatcher, this.listeners,
-				this.stats);
+				this.stats, () -> this.tls);
 		ConnectionLimitHandler limiter = new ConnectionLimitHandler(this.config.maxConnections(), this.stats);
 		ServerBootstrap bootstrap = new ServerBootstrap().group(boss, io)
 			.channel(this.transport.serverChannelClass())
-			.option(ChannelOption.SO_BACKLOG, this.config.backlog())
-			.option(ChannelOption.SO_REUSEADDR, true)
 			.handler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {
 					channel.pipeline().addLast(FastnetPipeline.CONNECTION_LIMIT, limiter);
 				}
 			})
-			.childOption(ChannelOption.TCP_NODELAY, true)
-			.childOption(ChannelOption.SO_KEEPALIVE, true)
 			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
 					this.config.writeBufferLowWaterMark(), this.config.writeBufferHighWaterMark()))
 			.childHandler(new ChannelInitializer<Channel>() {
@@ -179,8 +182,33 @@ public final class FastnetServer implements AutoCloseable {
 					}
 				}
 			});
-		ChannelFuture bind = bootstrap.bind(this.config.host(), this.config.port()).awaitUninterruptibly();
+		List<Channel> bound = new ArrayList<>(acceptors);
+		ChannelFuture bind;
+		try {
+			this.transport.configure(bootstrap, this.config.socket());
+			bind = bootstrap.bind(this.config.host(), this.config.port()).awaitUninterruptibly();
+			if (bind.isSuccess()) {
+				bound.add(bind.channel());
+				// The others on the port the first got, which matters for port 0
+				InetSocketAddress first = (InetSocketAddress) bind.channel().localAddress();
+				for (int i = 1; i < acceptors && bind.isSuccess(); i++) {
+					bind = bootstrap.bind(first).awaitUninterruptibly();
+					if (bind.isSuccess()) {
+						bound.add(bind.channel());
+					}
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			shutdownGroups();
+			this.workers.shutdownNow(Duration.ofSeconds(1));
+			this.state = State.STOPPED;
+			throw ex;
+		}
 		if (!bind.isSuccess()) {
+			for (Channel channel : bound) {
+				channel.close().awaitUninterruptibly();
+			}
 			shutdownGroups();
 			this.workers.shutdownNow(Duration.ofSeconds(1));
 			this.state = State.STOPPED;
@@ -195,17 +223,20 @@ public final class FastnetServer implements AutoCloseable {
 		synchronized (this.lifecycleMonitor) {
 			if (this.state != State.STARTING) {
 				// Stopped while binding: undo the bind rather than run a server nobody can stop
-				bind.channel().close().awaitUninterruptibly();
+				for (Channel channel : bound) {
+					channel.close().awaitUninterruptibly();
+				}
 				shutdownGroups();
 				throw new IllegalStateException("fastnet server was stopped while it was starting");
 			}
 			this.bootstrap = bootstrap;
-			this.serverChannel = bind.channel();
-			this.boundAddress = (InetSocketAddress) bind.channel().localAddress();
+			this.serverChannels = List.copyOf(bound);
+			this.boundAddress = (InetSocketAddress) bound.get(0).localAddress();
 			this.state = State.RUNNING;
 		}
 		logger.info("fastnet server started on " + boundAddressText() + " (" + this.transport.name().toLowerCase()
-				+ ", " + routes.all().size() + " routes)");
+				+ ((acceptors > 1) ? ", " + acceptors + " acceptors" : "") + tlsText() + ", " + routes.all().size()
+				+ " routes)");
 		return this;
 	}
 
@@ -244,13 +275,19 @@ public final class FastnetServer implements AutoCloseable {
 				return false;
 			}
 			InetSocketAddress address = address();
-			ChannelFuture bind = Objects.requireNonNull(this.bootstrap, "bootstrap")
-				.bind(address)
-				.awaitUninterruptibly();
-			if (!bind.isSuccess()) {
-				throw new PortInUseException(address.getPort(), bind.cause());
+			ServerBootstrap bootstrap = Objects.requireNonNull(this.bootstrap, "bootstrap");
+			List<Channel> bound = new ArrayList<>();
+			for (int i = 0; i < this.config.socket().acceptors(); i++) {
+				ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
+				if (!bind.isSuccess()) {
+					for (Channel channel : bound) {
+						channel.close().awaitUninterruptibly();
+					}
+					throw new PortInUseException(address.getPort(), bind.cause());
+				}
+				bound.add(bind.channel());
 			}
-			this.serverChannel = bind.channel();
+			this.serverChannels = List.copyOf(bound);
 			Objects.requireNonNull(this.dispatcher, "dispatcher").stopDraining();
 			this.state = State.RUNNING;
 		}
@@ -259,10 +296,45 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	private void closeServerChannel() {
-		Channel serverChannel = this.serverChannel;
-		if (serverChannel != null) {
+		for (Channel serverChannel : this.serverChannels) {
 			serverChannel.close().awaitUninterruptibly();
 		}
+	}
+
+	private String tlsText() {
+		TlsConfig tls = this.tls;
+		return (tls != null) ? ", TLS on " + tls.provider().name().toLowerCase() : "";
+	}
+
+	/**
+	 * Serve new connections with other TLS settings, typically a renewed certificate; open
+	 * connections keep theirs.
+	 * @param tls the new settings
+	 * @throws IllegalStateException when the server was built without TLS
+	 */
+	public void updateTls(TlsConfig tls) {
+		Objects.requireNonNull(tls, "tls");
+		if (this.tls == null) {
+			throw new IllegalStateException("fastnet server was configured without TLS");
+		}
+		this.tls = tls;
+		logger.info("fastnet server on " + boundAddressText() + " serves new connections with updated TLS settings");
+	}
+
+	/**
+	 * Return the TLS settings new connections get.
+	 * @return the settings, empty for plain TCP
+	 */
+	public Optional<TlsConfig> tls() {
+		return Optional.ofNullable(this.tls);
+	}
+
+	/**
+	 * Return the listening channels: one, or one per acceptor.
+	 * @return the channels, empty while not bound
+	 */
+	List<Channel> serverChannels() {
+		return this.serverChannels;
 	}
 
 	/**
@@ -420,7 +492,7 @@ public final class FastnetServer implements AutoCloseable {
 
 	/**
 	 * Return the transport in use.
-	 * @return {@link Transport#EPOLL} or {@link Transport#NIO}
+	 * @return {@link Transport#EPOLL}, {@link Transport#IO_URING} or {@link Transport#NIO}
 	 */
 	public Transport transport() {
 		return this.transport;

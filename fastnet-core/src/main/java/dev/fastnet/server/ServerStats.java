@@ -49,6 +49,8 @@ public final class ServerStats {
 
 	private final LongAdder[] invalidFrames = newAdders(ProtocolViolation.values().length);
 
+	private final LongAdder[] tlsHandshakeFailures = newAdders(TlsHandshakeFailure.values().length);
+
 	private final WorkerPool workers;
 
 	ServerStats(WorkerPool workers) {
@@ -75,6 +77,32 @@ public final class ServerStats {
 
 	void invalidFrame(ProtocolViolation violation) {
 		this.invalidFrames[violation.ordinal()].increment();
+	}
+
+	void tlsHandshakeFailed(TlsHandshakeFailure failure) {
+		this.tlsHandshakeFailures[failure.ordinal()].increment();
+	}
+
+	/**
+	 * Return how many connections were closed because their TLS handshake failed for the given
+	 * reason.
+	 * @param failure the reason
+	 * @return the count
+	 */
+	public long tlsHandshakeFailures(TlsHandshakeFailure failure) {
+		return this.tlsHandshakeFailures[failure.ordinal()].sum();
+	}
+
+	/**
+	 * Return how many connections were closed because their TLS handshake failed.
+	 * @return the count, all reasons together
+	 */
+	public long tlsHandshakeFailures() {
+		long sum = 0;
+		for (LongAdder adder : this.tlsHandshakeFailures) {
+			sum += adder.sum();
+		}
+		return sum;
 	}
 
 	/** @return connections open now */
