@@ -141,6 +141,10 @@ public record TlsConfig(SslContext context, ClientAuth clientAuth, Duration hand
 
 		private @Nullable SslProvider provider;
 
+		private String @Nullable [] protocols;
+
+		private String @Nullable [] ciphers;
+
 		private Builder(boolean server, @Nullable KeyManagerFactory keys) {
 			this.server = server;
 			this.keys = keys;
@@ -200,6 +204,26 @@ public record TlsConfig(SslContext context, ClientAuth clientAuth, Duration hand
 		}
 
 		/**
+		 * Set the TLS versions allowed instead of the provider's defaults.
+		 * @param protocols the versions, such as {@code TLSv1.3}
+		 * @return this builder
+		 */
+		public Builder protocols(String... protocols) {
+			this.protocols = protocols.clone();
+			return this;
+		}
+
+		/**
+		 * Set the cipher suites allowed instead of the provider's defaults.
+		 * @param ciphers the suites
+		 * @return this builder
+		 */
+		public Builder ciphers(String... ciphers) {
+			this.ciphers = ciphers.clone();
+			return this;
+		}
+
+		/**
 		 * Build the context and the settings.
 		 * @return the settings
 		 * @throws IllegalArgumentException when the keys or trust material cannot be used
@@ -220,6 +244,12 @@ public record TlsConfig(SslContext context, ClientAuth clientAuth, Duration hand
 				builder.clientAuth(this.clientAuth.toNetty());
 			}
 			builder.sslProvider((this.provider != null) ? this.provider : defaultProvider());
+			if (this.protocols != null) {
+				builder.protocols(this.protocols);
+			}
+			if (this.ciphers != null) {
+				builder.ciphers(java.util.List.of(this.ciphers));
+			}
 			try {
 				return new TlsConfig(builder.build(), this.clientAuth, this.handshakeTimeout);
 			}
