@@ -35,8 +35,8 @@ public enum Transport {
 
 	/**
 	 * Epoll when the native library loads, NIO otherwise. io_uring is never picked by itself:
-	 * on loopback with fastnet's small frames it was not faster than epoll, and container
-	 * runtimes often forbid it.
+	 * it has not been measured against epoll with fastnet yet, and container runtimes often
+	 * forbid it.
 	 */
 	AUTO,
 
