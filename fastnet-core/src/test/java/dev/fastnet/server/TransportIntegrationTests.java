@@ -137,6 +137,15 @@ class TransportIntegrationTests {
 		}
 		Set<Channel> acceptors = this.accepted.stream().map(Channel::parent).collect(Collectors.toSet());
 		assertThat(acceptors).containsExactlyInAnyOrderElementsOf(listening);
+		// Draining closes every acceptor and resuming binds them all again
+		assertThat(server.drain()).isTrue();
+		assertThat(listening).noneMatch(Channel::isActive);
+		assertThat(server.resume()).isTrue();
+		assertThat(server.serverChannels()).hasSize(3).allMatch(Channel::isActive);
+		try (RawClient raw = RawClient.connect(server.port())) {
+			raw.request(1, "echo", "resumed");
+			assertThat(raw.read().payloadString()).isEqualTo("resumed");
+		}
 	}
 
 	@ParameterizedTest

@@ -4,6 +4,7 @@ import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Map;
 
 import javax.net.ssl.SSLContext;
@@ -12,12 +13,16 @@ import javax.net.ssl.SSLSocket;
 import dev.fastnet.client.FastnetClient;
 import dev.fastnet.dispatch.Execution;
 import dev.fastnet.dispatch.Routes;
+import dev.fastnet.metrics.FastnetMeters;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.spring.health.FastnetClientHealthIndicator;
 import dev.fastnet.spring.health.FastnetServerHealthIndicator;
+import dev.fastnet.spring.metrics.FastnetServerMeterBinder;
+import dev.fastnet.test.RawClient;
 import dev.fastnet.test.TestCertificates;
 import dev.fastnet.transport.TlsConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.pkitesting.X509Bundle;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +35,7 @@ import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Integration tests for fastnet servers and clients on Spring Boot SSL bundles, with
@@ -105,6 +111,37 @@ class FastnetSslIntegrationTests {
 					Health health = new FastnetClientHealthIndicator(client).health(true);
 					assertThat(health.getDetails()).containsKeys("transport", "tls", "socket");
 				});
+		}
+		finally {
+			server.close();
+		}
+	}
+
+	@Test
+	void failedHandshakesAreCountedInAMeterByReason() throws Exception {
+		FastnetServer server = FastnetServer
+			.create(ServerConfig.builder()
+				.host("127.0.0.1")
+				.port(0)
+				.ioThreads(1)
+				.tls(TlsConfig.forServer(TestCertificates.keys(SERVER)).build())
+				.build(), Routes.builder().build())
+			.start();
+		try {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			new FastnetServerMeterBinder(server).bindTo(registry);
+			try (RawClient raw = RawClient.connect(server.port())) {
+				raw.request(1, "echo", "plaintext");
+				assertThat(raw.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+			}
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> registry.get(FastnetMeters.SERVER_TLS_HANDSHAKE_FAILURES)
+					.tag("reason", "not_tls")
+					.functionCounter()
+					.count() == 1);
+			assertThat(registry.get(FastnetMeters.SERVER_TLS_HANDSHAKE_FAILURES).tag("reason", "timeout")
+				.functionCounter()
+				.count()).isZero();
 		}
 		finally {
 			server.close();
