@@ -88,7 +88,7 @@ public class DispatchPathBenchmark {
 		RequestDispatcher dispatcher = new RequestDispatcher(all.build(), config, this.workers, stats,
 				FastnetMetricsRecorder.NONE);
 		this.channel = new EmbeddedChannel();
-		new ServerChannelInitializer(config, dispatcher, List.of(), stats).initialize(this.channel);
+		new ServerChannelInitializer(config, dispatcher, List.of(), stats, () -> null).initialize(this.channel);
 		this.channel.pipeline().fireChannelActive();
 		byte[] payload = payload(this.route, this.payloadSize);
 		Frame frame = Frame.request(42, this.route, Map.of(), Unpooled.wrappedBuffer(payload));
