@@ -86,17 +86,10 @@ class FastnetSslIntegrationTests {
 
 	@Test
 	void clientPresentsTheBundlesCertificateToAServerThatNeedsOne() throws Exception {
-		FastnetServer server = FastnetServer
-			.create(ServerConfig.builder()
-				.host("127.0.0.1")
-				.port(0)
-				.ioThreads(1)
-				.tls(TlsConfig.forServer(TestCertificates.keys(SERVER))
-					.trust(TestCertificates.trust(AUTHORITY))
-					.clientAuth(TlsConfig.ClientAuth.NEED)
-					.build())
-				.build(), Routes.builder().route("echo", Execution.EVENT_LOOP, (request) -> request.payloadString()).build())
-			.start();
+		FastnetServer server = startServer(TlsConfig.forServer(TestCertificates.keys(SERVER))
+			.trust(TestCertificates.trust(AUTHORITY))
+			.clientAuth(TlsConfig.ClientAuth.NEED)
+			.build());
 		try {
 			this.runner
 				.withPropertyValues("fastnet.server.enabled=false", "fastnet.client.kv.endpoints=localhost:" + server.port(),
@@ -119,14 +112,7 @@ class FastnetSslIntegrationTests {
 
 	@Test
 	void failedHandshakesAreCountedInAMeterByReason() throws Exception {
-		FastnetServer server = FastnetServer
-			.create(ServerConfig.builder()
-				.host("127.0.0.1")
-				.port(0)
-				.ioThreads(1)
-				.tls(TlsConfig.forServer(TestCertificates.keys(SERVER)).build())
-				.build(), Routes.builder().build())
-			.start();
+		FastnetServer server = startServer(TlsConfig.forServer(TestCertificates.keys(SERVER)).build());
 		try {
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
 			new FastnetServerMeterBinder(server).bindTo(registry);
@@ -157,6 +143,13 @@ class FastnetSslIntegrationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("client[kv].ssl.client-auth"));
+	}
+
+	private static FastnetServer startServer(TlsConfig tls) {
+		return FastnetServer
+			.create(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).tls(tls).build(),
+					Routes.builder().route("echo", Execution.EVENT_LOOP, (request) -> request.payloadString()).build())
+			.start();
 	}
 
 	private static String path(File file) {
