@@ -103,6 +103,14 @@ class FastnetSslIntegrationTests {
 					assertThat(client.requestBlocking("echo", "hello".getBytes()).payloadString()).isEqualTo("hello");
 					Health health = new FastnetClientHealthIndicator(client).health(true);
 					assertThat(health.getDetails()).containsKeys("transport", "tls", "socket");
+					// An updated bundle gives new connections a new context
+					io.netty.handler.ssl.SslContext before = client.tls().orElseThrow().context();
+					X509Bundle renewed = TestCertificates.client(AUTHORITY, "client two");
+					context.getBean(SslBundleRegistry.class)
+						.updateBundle("client", SslBundle.of(SslStoreBundle.of(renewed.toKeyStore("secret".toCharArray()),
+								"secret", AUTHORITY.toKeyStore("secret".toCharArray()))));
+					assertThat(client.tls().orElseThrow().context()).isNotSameAs(before);
+					assertThat(client.requestBlocking("echo", "again".getBytes()).payloadString()).isEqualTo("again");
 				});
 		}
 		finally {
