@@ -320,8 +320,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		if (cause instanceof SSLHandshakeException handshake) {
 			return handshake;
 		}
+		String detail = (cause.getMessage() != null) ? cause.getMessage() : "the server closed the connection";
 		SSLHandshakeException failure = new SSLHandshakeException("TLS connection to " + this.pool.label()
-				+ " failed before the server answered (a client certificate it refuses, say): " + cause.getMessage());
+				+ " failed before the server answered (a client certificate it refuses, say): " + detail);
 		failure.initCause(cause);
 		return failure;
 	}
@@ -452,8 +453,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
-		if (this.tls && !this.confirmed && this.closeCause == null) {
-			// Closed by the server before its first answer, without a TLS alert
+		if (this.tls && !this.confirmed && this.closeReason == null) {
+			// Closed by the server before its first answer, without a TLS alert; a connection
+			// the client gave up on (no answer within the connect timeout) keeps its own reason
 			this.closeCause = handshakeFailure(new ClosedChannelException());
 		}
 		this.active = false;
