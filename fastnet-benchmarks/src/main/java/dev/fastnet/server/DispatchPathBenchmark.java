@@ -88,7 +88,7 @@ public class DispatchPathBenchmark {
 		RequestDispatcher dispatcher = new RequestDispatcher(all.build(), config, this.workers, stats,
 				FastnetMetricsRecorder.NONE);
 		this.channel = new EmbeddedChannel();
-		new ServerChannelInitializer(config, dispatcher, List.of(), stats).initialize(this.channel,
+		new ServerChannelInitializer(config, dispatcher, List.of(), stats, () -> null).initialize(this.channel,
 				new ServerListener(ListenerConfig.of(config)));
 		this.channel.pipeline().fireChannelActive();
 		byte[] payload = payload(this.route, this.payloadSize);

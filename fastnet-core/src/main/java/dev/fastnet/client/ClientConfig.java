@@ -8,6 +8,8 @@ import java.util.Objects;
 
 import dev.fastnet.framing.Framing;
 import dev.fastnet.protocol.FrameFormat;
+import dev.fastnet.transport.SocketOptions;
+import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import org.jspecify.annotations.Nullable;
 
@@ -44,11 +46,16 @@ import org.jspecify.annotations.Nullable;
  * framing such as {@link Framing#anet()}, a request's route and headers are not sent, answers
  * are correlated by the framing's id (or come in order when it has none), one-way messages
  * cannot be sent, and PINGs are answered by the client itself
+ * @param socket socket options of the connections (the accept-side ones are ignored); default
+ * {@link SocketOptions#defaults()}
+ * @param tls TLS of the connections, {@code null} for plain TCP; the server's certificate is
+ * checked against the endpoint's host name; default {@code null}
  * @since 0.1.0
  */
 public record ClientConfig(List<InetSocketAddress> endpoints, String name, int ioThreads, int maxFrameSize,
 		Duration connectTimeout, Duration requestTimeout, Duration shutdownGrace, PoolOptions pool,
-		ReconnectOptions reconnect, Balancing balancing, Transport transport, Framing framing) {
+		ReconnectOptions reconnect, Balancing balancing, Transport transport, Framing framing,
+		SocketOptions socket, @Nullable TlsConfig tls) {
 
 	/** Default client name: {@code default}. */
 	public static final String DEFAULT_NAME = "default";
@@ -76,6 +83,10 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		Objects.requireNonNull(balancing, "balancing");
 		Objects.requireNonNull(transport, "transport");
 		Objects.requireNonNull(framing, "framing");
+		Objects.requireNonNull(socket, "socket");
+		if (tls != null && tls.context().isServer()) {
+			throw new IllegalArgumentException("tls must hold a client context, not a server context");
+		}
 		endpoints = checkEndpoints(endpoints);
 		if (endpoints.isEmpty()) {
 			throw new IllegalArgumentException("endpoints must not be empty");
@@ -145,6 +156,8 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		builder.balancing = this.balancing;
 		builder.transport = this.transport;
 		builder.framing = this.framing;
+		builder.socket = this.socket;
+		builder.tls = this.tls;
 		return builder;
 	}
 
@@ -177,6 +190,10 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		private Transport transport = Transport.AUTO;
 
 		private Framing framing = Framing.fastnet();
+
+		private SocketOptions socket = SocketOptions.defaults();
+
+		private @Nullable TlsConfig tls;
 
 		private Builder() {
 		}
@@ -275,6 +292,23 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 			return this;
 		}
 
+		/** @param socket socket options of the connections @return this builder */
+		public Builder socket(SocketOptions socket) {
+			this.socket = socket;
+			return this;
+		}
+
+		/**
+		 * Connect with TLS instead of plain TCP.
+		 * @param tls the TLS settings, built with {@link TlsConfig#forClient()}; {@code null} for
+		 * plain TCP
+		 * @return this builder
+		 */
+		public Builder tls(@Nullable TlsConfig tls) {
+			this.tls = tls;
+			return this;
+		}
+
 		/**
 		 * Set what the servers speak; the maximum frame size, unless set, becomes the framing's
 		 * default.
@@ -295,7 +329,7 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 			return new ClientConfig(this.endpoints, this.name, this.ioThreads,
 					(this.maxFrameSize != null) ? this.maxFrameSize : this.framing.defaultMaxFrameSize(),
 					this.connectTimeout, this.requestTimeout, this.shutdownGrace, this.pool, this.reconnect,
-					this.balancing, this.transport, this.framing);
+					this.balancing, this.transport, this.framing, this.socket, this.tls);
 		}
 
 	}

@@ -2,11 +2,15 @@ package dev.fastnet.client;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 import dev.fastnet.Status;
 import dev.fastnet.internal.WriteBatcher;
@@ -19,6 +23,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -65,6 +72,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	private volatile boolean goAwayReceived;
 
 	private volatile boolean confirmed;
+
+	/** Whether the connection runs TLS: it joins its pool only with the server's first answer. */
+	private boolean tls;
 
 	private volatile @Nullable ChannelHandlerContext ctx;
 
@@ -147,6 +157,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	boolean isConfirmed() {
 		return this.confirmed;
+	}
+
+	boolean isTls() {
+		return this.tls;
 	}
 
 	// Calls
@@ -278,10 +292,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.ctx = ctx;
 		this.writer = new WriteBatcher(ctx);
+		this.tls = ctx.pipeline().get(SslHandler.class) != null;
 	}
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) {
+		if (!this.tls) {
+			activate();
+		}
+		ctx.fireChannelActive();
+	}
+
+	private void activate() {
 		long now = System.nanoTime();
 		this.lastReadNanos = now;
 		this.lastUsedNanos = now;
@@ -290,8 +312,41 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		// once counts as a failed connect attempt
 		ping(null, this.pool.engine.config().connectTimeout().toNanos());
 		scheduleMaintenance(now);
-		this.pool.opened(this);
-		ctx.fireChannelActive();
+		if (!this.tls) {
+			this.pool.opened(this);
+		}
+		// With TLS the pool gets the connection with the server's first answer: under TLS 1.3 a
+		// server rejects a client certificate only after the client's side of the handshake is
+		// complete, and calls must not be written to a connection that is about to be refused
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		if (evt instanceof SslHandshakeCompletionEvent completion) {
+			if (completion.isSuccess()) {
+				activate();
+			}
+			else {
+				closeWith("after its TLS handshake failed: " + completion.cause().getMessage(),
+						handshakeFailure(completion.cause()));
+			}
+		}
+		ctx.fireUserEventTriggered(evt);
+	}
+
+	/**
+	 * Return a failure of a TLS connection before the server's first answer as the handshake
+	 * failure it is from the caller's view, whatever the provider or the TLS version reports.
+	 */
+	private SSLHandshakeException handshakeFailure(Throwable cause) {
+		if (cause instanceof SSLHandshakeException handshake) {
+			return handshake;
+		}
+		String detail = (cause.getMessage() != null) ? cause.getMessage() : "the server closed the connection";
+		SSLHandshakeException failure = new SSLHandshakeException("TLS connection to " + this.pool.label()
+				+ " failed before the server answered (a client certificate it refuses, say): " + detail);
+		failure.initCause(cause);
+		return failure;
 	}
 
 	@Override
@@ -305,6 +360,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		this.writingAfterIdleSince = 0;
 		if (!this.confirmed) {
 			this.confirmed = true;
+			if (this.tls) {
+				this.pool.opened(this);
+			}
 			this.pool.confirmed(this);
 		}
 		switch (frame.type()) {
@@ -392,7 +450,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		if (cause instanceof ProtocolException) {
+		Throwable tlsFailure = (cause instanceof DecoderException) ? cause.getCause() : cause;
+		if (this.tls && (tlsFailure instanceof SSLException || (!this.confirmed && cause instanceof IOException))) {
+			logger.debug("TLS connection to " + this.pool.label() + " failed: " + tlsFailure);
+			Throwable failure = (this.confirmed) ? tlsFailure : handshakeFailure(tlsFailure);
+			closeWith("after a TLS failure: " + failure.getMessage(), failure);
+		}
+		else if (cause instanceof ProtocolException) {
 			logger.warn("Closing connection to " + this.pool.label() + " after a protocol violation by the server: "
 					+ cause.getMessage());
 			closeWith("after a protocol violation by the server: " + cause.getMessage(), cause);
@@ -411,6 +475,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
+		if (this.tls && !this.confirmed && this.closeReason == null) {
+			// Closed by the server before its first answer, without a TLS alert; a connection
+			// the client gave up on (no answer within the connect timeout) keeps its own reason
+			this.closeCause = handshakeFailure(new ClosedChannelException());
+		}
 		this.active = false;
 		this.retired = true;
 		ScheduledFuture<?> maintenance = this.maintenance;

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.protocol.Frame;
 import dev.fastnet.protocol.FrameEncoder;
+import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -48,6 +49,10 @@ final class ClientEngine {
 	private final EventLoopGroup group;
 
 	private final Bootstrap bootstrap;
+
+	private final Transport transport;
+
+	private volatile @Nullable TlsConfig tls;
 
 	private final FrameEncoder encoder = new FrameEncoder();
 
@@ -89,12 +94,19 @@ final class ClientEngine {
 		Transport transport = this.config.transport().resolve();
 		this.group = transport.newEventLoopGroup(this.config.ioThreads(), "fastnet-client-" + this.config.name() + "-io",
 				true);
+		this.transport = transport;
+		this.tls = this.config.tls();
 		this.bootstrap = new Bootstrap().group(this.group)
 			.channel(transport.channelClass())
-			.option(ChannelOption.TCP_NODELAY, true)
-			.option(ChannelOption.SO_KEEPALIVE, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
 					(int) Math.min(Integer.MAX_VALUE, this.config.connectTimeout().toMillis()));
+		try {
+			transport.configure(this.bootstrap, this.config.socket());
+		}
+		catch (RuntimeException ex) {
+			this.group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+			throw ex;
+		}
 		List<InetSocketAddress> endpoints = this.config.endpoints();
 		EndpointPool[] pools = new EndpointPool[endpoints.size()];
 		for (int i = 0; i < pools.length; i++) {
@@ -251,7 +263,7 @@ final class ClientEngine {
 	ChannelFuture connect(InetSocketAddress address, ClientConnection connection) {
 		return this.bootstrap.clone()
 			.handler(new ClientChannelInitializer(this.config.maxFrameSize(), this.config.framing(), this.encoder,
-					connection, this.pipelineCustomizer))
+					connection, this.pipelineCustomizer, this.tls, address))
 			.connect(address);
 	}
 
@@ -498,6 +510,24 @@ final class ClientEngine {
 
 	long unroutedPushes() {
 		return this.unroutedPushes.sum();
+	}
+
+	Transport transport() {
+		return this.transport;
+	}
+
+	@Nullable TlsConfig tls() {
+		return this.tls;
+	}
+
+	void updateTls(TlsConfig tls) {
+		if (tls.context().isServer()) {
+			throw new IllegalArgumentException("tls must hold a client context, not a server context");
+		}
+		if (this.tls == null) {
+			throw new IllegalStateException("fastnet client '" + this.config.name() + "' was configured without TLS");
+		}
+		this.tls = tls;
 	}
 
 	@Override

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import javax.net.ssl.SSLException;
+
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
@@ -500,7 +502,7 @@ final class EndpointPool {
 
 	/**
 	 * A connection closed. One closed before it answered anything ends its connect attempt as a
-	 * failure ("accepted then closed at once").
+	 * failure ("accepted then closed at once", or a TLS handshake that failed).
 	 */
 	void closed(ClientConnection connection, @Nullable Throwable cause) {
 		boolean wasOpen;
@@ -508,8 +510,15 @@ final class EndpointPool {
 			remove(connection);
 			wasOpen = this.open.remove(connection);
 		}
-		if (wasOpen && !connection.isConfirmed() && !this.engine.isClosing() && !this.retired) {
-			connectFailed(new FastnetConnectException(
+		if (!wasOpen && connection.parallelAttempt) {
+			// A TLS connection joins the pool only with the server's first answer
+			connection.parallelAttempt = false;
+			this.parallelConnects.decrementAndGet();
+		}
+		boolean attempt = wasOpen || connection.isTls();
+		if (attempt && !connection.isConfirmed() && !this.engine.isClosing() && !this.retired) {
+			// A TLS failure is the cause itself, so that callers see the SSLHandshakeException
+			connectFailed((cause instanceof SSLException) ? cause : new FastnetConnectException(
 					"Connection to " + this.label + " was closed before the server answered anything", cause));
 		}
 		else if (!this.retired && !this.engine.isClosing()) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -14,6 +15,8 @@ import dev.fastnet.FastnetException;
 import dev.fastnet.Status;
 import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.protocol.FrameFormat;
+import dev.fastnet.transport.TlsConfig;
+import dev.fastnet.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -445,6 +448,32 @@ public final class FastnetClient implements AutoCloseable {
 	 */
 	public ClientConfig config() {
 		return this.engine.config();
+	}
+
+	/**
+	 * Return the transport in use.
+	 * @return {@link Transport#EPOLL}, {@link Transport#IO_URING} or {@link Transport#NIO}
+	 */
+	public Transport transport() {
+		return this.engine.transport();
+	}
+
+	/**
+	 * Return the TLS settings new connections get.
+	 * @return the settings, empty for plain TCP
+	 */
+	public Optional<TlsConfig> tls() {
+		return Optional.ofNullable(this.engine.tls());
+	}
+
+	/**
+	 * Open new connections with other TLS settings, typically renewed trust or a renewed client
+	 * certificate; open connections keep theirs.
+	 * @param tls the new settings
+	 * @throws IllegalStateException when the client was built without TLS
+	 */
+	public void updateTls(TlsConfig tls) {
+		this.engine.updateTls(Objects.requireNonNull(tls, "tls"));
 	}
 
 	@Override

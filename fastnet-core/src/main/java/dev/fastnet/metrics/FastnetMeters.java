@@ -17,6 +17,12 @@ public final class FastnetMeters {
 	/** Counter, tag {@code reason}: connections closed at accept or for a reason. */
 	public static final String SERVER_CONNECTIONS_REJECTED = "fastnet.server.connections.rejected";
 
+	/**
+	 * Counter, tag {@code reason} ({@code not_tls}, {@code timeout}, {@code closed},
+	 * {@code failed}): connections closed because their TLS handshake failed.
+	 */
+	public static final String SERVER_TLS_HANDSHAKE_FAILURES = "fastnet.server.tls.handshake.failures";
+
 	/** Timer, tags {@code route}, {@code status}, {@code outcome}: requests handled. */
 	public static final String SERVER_REQUESTS = "fastnet.server.requests";
 

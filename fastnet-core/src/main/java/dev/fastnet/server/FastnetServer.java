@@ -21,6 +21,7 @@ import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.session.Session;
 import dev.fastnet.session.SessionListener;
 import dev.fastnet.transport.FastnetPipeline;
+import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import dev.fastnet.worker.WorkerPool;
 import io.netty.bootstrap.ServerBootstrap;
@@ -99,6 +100,8 @@ public final class FastnetServer implements AutoCloseable {
 
 	private @Nullable EventLoopGroup ioGroup;
 
+	private volatile @Nullable TlsConfig tls;
+
 	private @Nullable CompletableFuture<GracefulShutdownResult> shutdownFuture;
 
 	private FastnetServer(Builder builder) {
@@ -115,6 +118,7 @@ public final class FastnetServer implements AutoCloseable {
 		builder.listenerConfigs.values().forEach((listener) -> serverListeners.add(new ServerListener(listener)));
 		this.serverListeners = List.copyOf(serverListeners);
 		this.stats.listeners(this.serverListeners);
+		this.tls = builder.config.tls();
 	}
 
 	/**
@@ -153,22 +157,28 @@ public final class FastnetServer implements AutoCloseable {
 		RequestDispatcher dispatcher = new RequestDispatcher(routes, this.config, this.workers, this.stats,
 				this.recorder);
 		this.dispatcher = dispatcher;
-		EventLoopGroup boss = this.transport.newEventLoopGroup(1, "fastnet-server-boss", false);
+		int acceptors = this.config.socket().acceptors();
+		EventLoopGroup boss = this.transport.newEventLoopGroup(acceptors, "fastnet-server-boss", false);
 		EventLoopGroup io = this.transport.newEventLoopGroup(this.config.ioThreads(), "fastnet-server-io", false);
 		this.bossGroup = boss;
 		this.ioGroup = io;
 		ServerChannelInitializer initializer = new ServerChannelInitializer(this.config, dispatcher, this.listeners,
-				this.stats);
+				this.stats, () -> this.tls);
 		ServerBootstrap bootstrap = new ServerBootstrap().group(boss, io)
 			.channel(this.transport.serverChannelClass())
-			.option(ChannelOption.SO_BACKLOG, this.config.backlog())
-			.option(ChannelOption.SO_REUSEADDR, true)
-			.childOption(ChannelOption.TCP_NODELAY, true)
-			.childOption(ChannelOption.SO_KEEPALIVE, true)
 			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
 					this.config.writeBufferLowWaterMark(), this.config.writeBufferHighWaterMark()));
+		try {
+			this.transport.configure(bootstrap, this.config.socket());
+		}
+		catch (RuntimeException ex) {
+			shutdownGroups();
+			this.workers.shutdownNow(Duration.ofSeconds(1));
+			this.state = State.STOPPED;
+			throw ex;
+		}
 		for (ServerListener listener : this.serverListeners) {
-			ChannelFuture bind = bind(listener, bootstrap, initializer);
+			ChannelFuture bind = bind(listener, bootstrap, initializer, acceptors);
 			if (!bind.isSuccess()) {
 				closeServerChannels();
 				shutdownGroups();
@@ -187,7 +197,8 @@ public final class FastnetServer implements AutoCloseable {
 			this.state = State.RUNNING;
 		}
 		logger.info("fastnet server started on " + boundAddressText() + " (" + this.transport.name().toLowerCase()
-				+ ", " + routes.all().size() + " routes)");
+				+ ((acceptors > 1) ? ", " + acceptors + " acceptors" : "") + tlsText() + ", " + routes.all().size()
+				+ " routes)");
 		for (ServerListener listener : this.serverListeners.subList(1, this.serverListeners.size())) {
 			ListenerConfig config = listener.config();
 			logger.info("fastnet listener '" + listener.name() + "' started on " + listener.addressText() + " ("
@@ -197,7 +208,11 @@ public final class FastnetServer implements AutoCloseable {
 		return this;
 	}
 
-	private ChannelFuture bind(ServerListener listener, ServerBootstrap base, ServerChannelInitializer initializer) {
+	/**
+	 * Bind a listener's port, once per acceptor (SO_REUSEPORT), all on the port the first got.
+	 */
+	private ChannelFuture bind(ServerListener listener, ServerBootstrap base, ServerChannelInitializer initializer,
+			int acceptors) {
 		ConnectionLimitHandler limiter = new ConnectionLimitHandler(this.config.maxConnections(), this.stats,
 				listener);
 		ServerBootstrap bootstrap = base.clone().handler(new ChannelInitializer<Channel>() {
@@ -216,11 +231,23 @@ public final class FastnetServer implements AutoCloseable {
 			}
 		});
 		ListenerConfig config = listener.config();
+		listener.bootstrap = bootstrap;
 		ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+		if (!bind.isSuccess()) {
+			return bind;
+		}
+		List<Channel> bound = new ArrayList<>(acceptors);
+		bound.add(bind.channel());
+		InetSocketAddress first = (InetSocketAddress) bind.channel().localAddress();
+		for (int i = 1; i < acceptors && bind.isSuccess(); i++) {
+			bind = bootstrap.bind(first).awaitUninterruptibly();
+			if (bind.isSuccess()) {
+				bound.add(bind.channel());
+			}
+		}
+		listener.serverChannels = List.copyOf(bound);
 		if (bind.isSuccess()) {
-			listener.bootstrap = bootstrap;
-			listener.serverChannel = bind.channel();
-			listener.boundAddress = (InetSocketAddress) bind.channel().localAddress();
+			listener.boundAddress = first;
 		}
 		return bind;
 	}
@@ -269,21 +296,25 @@ public final class FastnetServer implements AutoCloseable {
 			if (this.state != State.DRAINING || this.shutdownFuture != null) {
 				return false;
 			}
-			List<Channel> bound = new ArrayList<>(this.serverListeners.size());
+			int acceptors = this.config.socket().acceptors();
+			List<List<Channel>> bound = new ArrayList<>(this.serverListeners.size());
 			for (ServerListener listener : this.serverListeners) {
 				InetSocketAddress address = listener.address();
-				ChannelFuture bind = Objects.requireNonNull(listener.bootstrap, "bootstrap")
-					.bind(address)
-					.awaitUninterruptibly();
-				if (!bind.isSuccess()) {
-					// All or none: a server half back in service would be drained and serving at once
-					bound.forEach((channel) -> channel.close().awaitUninterruptibly());
-					throw new PortInUseException(address.getPort(), bind.cause());
+				ServerBootstrap bootstrap = Objects.requireNonNull(listener.bootstrap, "bootstrap");
+				List<Channel> channels = new ArrayList<>(acceptors);
+				bound.add(channels);
+				for (int i = 0; i < acceptors; i++) {
+					ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
+					if (!bind.isSuccess()) {
+						// All or none: a server half back in service would be drained and serving at once
+						bound.forEach((each) -> each.forEach((channel) -> channel.close().awaitUninterruptibly()));
+						throw new PortInUseException(address.getPort(), bind.cause());
+					}
+					channels.add(bind.channel());
 				}
-				bound.add(bind.channel());
 			}
 			for (int i = 0; i < bound.size(); i++) {
-				this.serverListeners.get(i).serverChannel = bound.get(i);
+				this.serverListeners.get(i).serverChannels = List.copyOf(bound.get(i));
 			}
 			Objects.requireNonNull(this.dispatcher, "dispatcher").stopDraining();
 			this.state = State.RUNNING;
@@ -294,11 +325,46 @@ public final class FastnetServer implements AutoCloseable {
 
 	private void closeServerChannels() {
 		for (ServerListener listener : this.serverListeners) {
-			Channel serverChannel = listener.serverChannel;
-			if (serverChannel != null) {
+			for (Channel serverChannel : listener.serverChannels) {
 				serverChannel.close().awaitUninterruptibly();
 			}
 		}
+	}
+
+	private String tlsText() {
+		TlsConfig tls = this.tls;
+		return (tls != null) ? ", TLS on " + tls.provider().name().toLowerCase() : "";
+	}
+
+	/**
+	 * Serve new connections of the fastnet listener with other TLS settings, typically a renewed
+	 * certificate; open connections keep theirs.
+	 * @param tls the new settings
+	 * @throws IllegalStateException when the server was built without TLS
+	 */
+	public void updateTls(TlsConfig tls) {
+		Objects.requireNonNull(tls, "tls");
+		if (this.tls == null) {
+			throw new IllegalStateException("fastnet server was configured without TLS");
+		}
+		this.tls = tls;
+		logger.info("fastnet server on " + boundAddressText() + " serves new connections with updated TLS settings");
+	}
+
+	/**
+	 * Return the TLS settings new connections of the fastnet listener get.
+	 * @return the settings, empty for plain TCP
+	 */
+	public Optional<TlsConfig> tls() {
+		return Optional.ofNullable(this.tls);
+	}
+
+	/**
+	 * Return the listening channels of the fastnet listener: one, or one per acceptor.
+	 * @return the channels, empty while not bound
+	 */
+	List<Channel> serverChannels() {
+		return this.serverListeners.get(0).serverChannels;
 	}
 
 	/**

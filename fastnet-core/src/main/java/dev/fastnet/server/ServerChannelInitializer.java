@@ -4,13 +4,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.session.SessionListener;
 import dev.fastnet.transport.FastnetPipeline;
+import dev.fastnet.transport.TlsConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the pipeline of every accepted connection: fastnet's frame codec, or the codec its
@@ -30,17 +34,35 @@ final class ServerChannelInitializer {
 
 	private final PartialFrames partialFrames;
 
+	private final Supplier<@Nullable TlsConfig> tls;
+
+	private final TlsHandshakeHandler tlsHandshake;
+
+	/**
+	 * @param tls the TLS settings in force, read for every new connection so that reloaded
+	 * certificates take effect without a restart; {@code null} for plain TCP
+	 */
 	ServerChannelInitializer(ServerConfig config, RequestDispatcher dispatcher, List<SessionListener> listeners,
-			ServerStats stats) {
+			ServerStats stats, Supplier<@Nullable TlsConfig> tls) {
 		this.config = config;
 		this.dispatcher = dispatcher;
 		this.listeners = listeners;
 		this.stats = stats;
 		this.partialFrames = new PartialFrames(config, stats);
+		this.tls = tls;
+		this.tlsHandshake = new TlsHandshakeHandler(stats);
 	}
 
 	void initialize(Channel channel, ServerListener listener) {
 		ChannelPipeline pipeline = channel.pipeline();
+		// The server's TLS settings belong to its fastnet listener; other listeners speak plain TCP
+		TlsConfig tls = ListenerConfig.DEFAULT_NAME.equals(listener.name()) ? this.tls.get() : null;
+		if (tls != null) {
+			SslHandler ssl = tls.context().newHandler(channel.alloc());
+			ssl.setHandshakeTimeoutMillis(tls.handshakeTimeout().toMillis());
+			pipeline.addLast(FastnetPipeline.TLS, ssl);
+			pipeline.addLast(FastnetPipeline.TLS_HANDSHAKE, this.tlsHandshake);
+		}
 		long idleNanos = this.config.idleTimeout().toNanos();
 		if (idleNanos > 0) {
 			// Reader idleness only: PING keeps a session alive, and watching writes would cost a

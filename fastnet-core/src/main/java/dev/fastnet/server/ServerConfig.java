@@ -5,8 +5,11 @@ import java.util.Objects;
 
 import dev.fastnet.dispatch.Execution;
 import dev.fastnet.protocol.FrameFormat;
+import dev.fastnet.transport.SocketOptions;
+import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import dev.fastnet.worker.WorkerPoolOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable configuration of a {@link FastnetServer}, validated once when built.
@@ -35,7 +38,8 @@ import dev.fastnet.worker.WorkerPoolOptions;
  * default 32 KiB
  * @param writeBufferHighWaterMark outbound bytes above which a connection stops reading; default
  * 64 KiB
- * @param backlog accept queue length; default 1024
+ * @param socket socket options of the listening address and its connections; default
+ * {@link SocketOptions#defaults()}
  * @param frameTimeout a frame not complete this long after its first byte arrived closes the
  * connection, zero for never; default 5 seconds
  * @param maxPartialFrameBytes bytes of unfinished frames buffered across all connections;
@@ -50,13 +54,14 @@ import dev.fastnet.worker.WorkerPoolOptions;
  * default 5 seconds
  * @param maxPingStrikes strikes a connection is forgiven: the next one gets GOAWAY and closes
  * the connection; an answer written resets them; default 2
+ * @param tls TLS of the listening address, {@code null} for plain TCP; default {@code null}
  * @since 0.1.0
  */
 public record ServerConfig(String host, int port, int ioThreads, int maxFrameSize, int maxConnections,
 		Duration idleTimeout, Duration requestTimeout, WorkerPoolOptions workers, Execution defaultExecution,
 		Duration shutdownGrace, Transport transport, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
-		int backlog, Duration frameTimeout, long maxPartialFrameBytes, int maxHeaderCount, int maxHeaderSize,
-		Duration minPingInterval, int maxPingStrikes) {
+		SocketOptions socket, Duration frameTimeout, long maxPartialFrameBytes, int maxHeaderCount,
+		int maxHeaderSize, Duration minPingInterval, int maxPingStrikes, @Nullable TlsConfig tls) {
 
 	/** Default port: 7000. */
 	public static final int DEFAULT_PORT = 7000;
@@ -102,6 +107,7 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		Objects.requireNonNull(defaultExecution, "defaultExecution");
 		Objects.requireNonNull(shutdownGrace, "shutdownGrace");
 		Objects.requireNonNull(transport, "transport");
+		Objects.requireNonNull(socket, "socket");
 		Objects.requireNonNull(frameTimeout, "frameTimeout");
 		Objects.requireNonNull(minPingInterval, "minPingInterval");
 		if (port < 0 || port > 65535) {
@@ -123,9 +129,6 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		if (writeBufferLowWaterMark < 1 || writeBufferHighWaterMark < writeBufferLowWaterMark) {
 			throw new IllegalArgumentException("writeBufferLowWaterMark must be at least 1 and at most "
 					+ "writeBufferHighWaterMark: " + writeBufferLowWaterMark + " > " + writeBufferHighWaterMark);
-		}
-		if (backlog < 1) {
-			throw new IllegalArgumentException("backlog must be at least 1: " + backlog);
 		}
 		requireNotNegative("frameTimeout", frameTimeout);
 		if (maxPartialFrameBytes < 0) {
@@ -188,13 +191,14 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		builder.transport = this.transport;
 		builder.writeBufferLowWaterMark = this.writeBufferLowWaterMark;
 		builder.writeBufferHighWaterMark = this.writeBufferHighWaterMark;
-		builder.backlog = this.backlog;
+		builder.socket = this.socket;
 		builder.frameTimeout = this.frameTimeout;
 		builder.maxPartialFrameBytes = this.maxPartialFrameBytes;
 		builder.maxHeaderCount = this.maxHeaderCount;
 		builder.maxHeaderSize = this.maxHeaderSize;
 		builder.minPingInterval = this.minPingInterval;
 		builder.maxPingStrikes = this.maxPingStrikes;
+		builder.tls = this.tls;
 		return builder;
 	}
 
@@ -229,7 +233,7 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 
 		private int writeBufferHighWaterMark = 64 * 1024;
 
-		private int backlog = 1024;
+		private SocketOptions socket = SocketOptions.defaults();
 
 		private Duration frameTimeout = DEFAULT_FRAME_TIMEOUT;
 
@@ -242,6 +246,8 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		private Duration minPingInterval = DEFAULT_MIN_PING_INTERVAL;
 
 		private int maxPingStrikes = DEFAULT_MAX_PING_STRIKES;
+
+		private @Nullable TlsConfig tls;
 
 		private Builder() {
 		}
@@ -324,9 +330,19 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 			return this;
 		}
 
-		/** @param backlog accept queue length @return this builder */
-		public Builder backlog(int backlog) {
-			this.backlog = backlog;
+		/** @param socket socket options of the listening address @return this builder */
+		public Builder socket(SocketOptions socket) {
+			this.socket = socket;
+			return this;
+		}
+
+		/**
+		 * Serve TLS instead of plain TCP.
+		 * @param tls the TLS settings, {@code null} for plain TCP
+		 * @return this builder
+		 */
+		public Builder tls(@Nullable TlsConfig tls) {
+			this.tls = tls;
 			return this;
 		}
 
@@ -394,9 +410,9 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		public ServerConfig build() {
 			return new ServerConfig(this.host, this.port, this.ioThreads, this.maxFrameSize, this.maxConnections,
 					this.idleTimeout, this.requestTimeout, this.workers, this.defaultExecution, this.shutdownGrace,
-					this.transport, this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, this.backlog,
+					this.transport, this.writeBufferLowWaterMark, this.writeBufferHighWaterMark, this.socket,
 					this.frameTimeout, this.maxPartialFrameBytes, this.maxHeaderCount, this.maxHeaderSize,
-					this.minPingInterval, this.maxPingStrikes);
+					this.minPingInterval, this.maxPingStrikes, this.tls);
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.fastnet.server;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -34,7 +35,8 @@ public final class ServerListener {
 
 	@Nullable ServerBootstrap bootstrap;
 
-	volatile @Nullable Channel serverChannel;
+	/** The listening channels: one, or one per acceptor with SO_REUSEPORT; empty while not bound. */
+	volatile List<Channel> serverChannels = List.of();
 
 	volatile @Nullable InetSocketAddress boundAddress;
 

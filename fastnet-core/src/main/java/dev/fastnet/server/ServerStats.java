@@ -46,6 +46,8 @@ public final class ServerStats {
 
 	private final LongAdder[] invalidFrames = newAdders(ProtocolViolation.values().length);
 
+	private final LongAdder[] tlsHandshakeFailures = newAdders(TlsHandshakeFailure.values().length);
+
 	private final WorkerPool workers;
 
 	private volatile List<ServerListener> listeners = List.of();
@@ -78,6 +80,32 @@ public final class ServerStats {
 
 	void invalidFrame(ProtocolViolation violation) {
 		this.invalidFrames[violation.ordinal()].increment();
+	}
+
+	void tlsHandshakeFailed(TlsHandshakeFailure failure) {
+		this.tlsHandshakeFailures[failure.ordinal()].increment();
+	}
+
+	/**
+	 * Return how many connections were closed because their TLS handshake failed for the given
+	 * reason.
+	 * @param failure the reason
+	 * @return the count
+	 */
+	public long tlsHandshakeFailures(TlsHandshakeFailure failure) {
+		return this.tlsHandshakeFailures[failure.ordinal()].sum();
+	}
+
+	/**
+	 * Return how many connections were closed because their TLS handshake failed.
+	 * @return the count, all reasons together
+	 */
+	public long tlsHandshakeFailures() {
+		long sum = 0;
+		for (LongAdder adder : this.tlsHandshakeFailures) {
+			sum += adder.sum();
+		}
+		return sum;
 	}
 
 	/** @return connections open now */

@@ -8,6 +8,12 @@ package dev.fastnet.transport;
  */
 public final class FastnetPipeline {
 
+	/** TLS: the connection's {@code SslHandler}, first in the pipeline. */
+	public static final String TLS = "fastnet.tls";
+
+	/** Closes and counts the connections whose TLS handshake failed (server). */
+	public static final String TLS_HANDSHAKE = "fastnet.tlsHandshake";
+
 	/** Closes connections without traffic. */
 	public static final String IDLE = "fastnet.idle";
 

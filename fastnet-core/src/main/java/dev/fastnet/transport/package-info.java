@@ -1,5 +1,5 @@
 /**
- * Choice of Netty transport (epoll or NIO).
+ * How connections travel: the Netty transport (NIO, epoll or io_uring), socket options and TLS.
  */
 @NullMarked
 package dev.fastnet.transport;

@@ -16,6 +16,7 @@ import dev.fastnet.server.PortInUseException;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.server.ServerListener;
 import dev.fastnet.server.ServerStats;
+import dev.fastnet.spring.health.FastnetTransportDetails;
 import dev.fastnet.spring.handler.MessageHandlerRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -141,6 +142,9 @@ public class FastnetEndpoint {
 		result.put("requestTimeout", config.requestTimeout().toString());
 		result.put("maxConnectionsPerEndpoint", config.pool().maxConnections());
 		result.put("maxInFlightPerConnection", config.pool().maxInFlightPerConnection());
+		result.put("transport", client.transport().name());
+		result.put("tls", FastnetTransportDetails.tls(client.tls(), null));
+		result.put("socket", FastnetTransportDetails.socket(config.socket(), false));
 		List<Map<String, Object>> endpoints = new ArrayList<>();
 		for (EndpointStats stats : client.endpoints()) {
 			Map<String, Object> endpoint = new LinkedHashMap<>();
@@ -236,6 +240,8 @@ public class FastnetEndpoint {
 		configuration.put("workerThreads", config.workers().threads());
 		configuration.put("workerQueueCapacity", config.workers().queueCapacity());
 		configuration.put("shutdownGrace", config.shutdownGrace().toString());
+		configuration.put("tls", FastnetTransportDetails.tls(server.tls(), server.stats()));
+		configuration.put("socket", FastnetTransportDetails.socket(config.socket(), true));
 		result.put("configuration", configuration);
 		ServerStats stats = server.stats();
 		Map<String, Object> figures = new LinkedHashMap<>();

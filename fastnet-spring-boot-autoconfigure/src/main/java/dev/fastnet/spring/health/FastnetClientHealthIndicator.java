@@ -52,7 +52,10 @@ public class FastnetClientHealthIndicator extends AbstractHealthIndicator {
 			figures.put("inFlight", endpoint.inFlight());
 			details.put(endpoint.address().getHostString() + ":" + endpoint.address().getPort(), figures);
 		}
-		builder.withDetail("endpoints", details);
+		builder.withDetail("endpoints", details)
+			.withDetail("transport", this.client.transport().name().toLowerCase())
+			.withDetail("tls", FastnetTransportDetails.tls(this.client.tls(), null))
+			.withDetail("socket", FastnetTransportDetails.socket(this.client.config().socket(), false));
 	}
 
 }

@@ -49,7 +49,9 @@ public class FastnetServerHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("maxConnections", this.server.config().maxConnections())
 			.withDetail("inFlight", this.server.inFlight())
 			.withDetail("workerQueue", stats.workerQueueSize())
-			.withDetail("workerQueueCapacity", stats.workerQueueCapacity());
+			.withDetail("workerQueueCapacity", stats.workerQueueCapacity())
+			.withDetail("tls", FastnetTransportDetails.tls(this.server.tls(), stats))
+			.withDetail("socket", FastnetTransportDetails.socket(this.server.config().socket(), true));
 		if (this.server.listeners().size() > 1) {
 			builder.withDetail("listeners", listeners(state));
 		}

@@ -7,6 +7,7 @@ import dev.fastnet.protocol.ProtocolViolation;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.server.ServerListener;
 import dev.fastnet.server.ServerStats;
+import dev.fastnet.server.TlsHandshakeFailure;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,6 +46,15 @@ public class FastnetServerMeterBinder implements MeterBinder {
 		rejected(registry, stats, "frame_timeout", ServerStats::connectionsFrameTimedOut);
 		rejected(registry, stats, "partial_frames", ServerStats::connectionsClosedForPartialFrames);
 		rejected(registry, stats, "ping_abuse", ServerStats::connectionsClosedForPingAbuse);
+		if (this.server.tls().isPresent()) {
+			for (TlsHandshakeFailure failure : TlsHandshakeFailure.values()) {
+				FunctionCounter
+					.builder(FastnetMeters.SERVER_TLS_HANDSHAKE_FAILURES, stats, (s) -> s.tlsHandshakeFailures(failure))
+					.description("Connections closed by the fastnet server because their TLS handshake failed")
+					.tag("reason", failure.tag())
+					.register(registry);
+			}
+		}
 		Gauge.builder(FastnetMeters.SERVER_PARTIAL_FRAMES, stats, ServerStats::partialFrameBytes)
 			.description("Bytes buffered by the fastnet server for frames not complete yet")
 			.baseUnit("bytes")

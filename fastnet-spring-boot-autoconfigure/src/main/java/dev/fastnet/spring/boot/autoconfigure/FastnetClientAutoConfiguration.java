@@ -6,7 +6,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
@@ -16,7 +18,8 @@ import org.springframework.context.annotation.Import;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { FastnetJsonAutoConfiguration.class, FastnetServerAutoConfiguration.class })
+@AutoConfiguration(after = { FastnetJsonAutoConfiguration.class, FastnetServerAutoConfiguration.class,
+		SslAutoConfiguration.class })
 @ConditionalOnClass(FastnetClient.class)
 @EnableConfigurationProperties(FastnetProperties.class)
 @Import(FastnetClientsRegistrar.class)
@@ -25,9 +28,11 @@ public final class FastnetClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FastnetClientFactory fastnetClientFactory(FastnetProperties properties,
-			ObjectProvider<FastnetClientCustomizer> customizers, ObjectProvider<FastnetDiscovery> discovery) {
+			ObjectProvider<FastnetClientCustomizer> customizers, ObjectProvider<FastnetDiscovery> discovery,
+			ObjectProvider<SslBundles> sslBundles) {
 		FastnetDiscovery resolver = discovery.getIfAvailable();
-		return new FastnetClientFactory(properties, customizers, (resolver != null) ? resolver::endpoints : null);
+		return new FastnetClientFactory(properties, customizers, (resolver != null) ? resolver::endpoints : null,
+				sslBundles);
 	}
 
 }

@@ -5,12 +5,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import dev.fastnet.client.FastnetClient;
+import dev.fastnet.transport.TlsConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 
 /**
  * Creates the {@link FastnetClient} of each {@code fastnet.client.<name>} entry and knows them by
@@ -26,6 +29,8 @@ public class FastnetClientFactory {
 
 	private final @Nullable Function<String, List<InetSocketAddress>> discovery;
 
+	private final ObjectProvider<SslBundles> sslBundles;
+
 	private final Map<String, FastnetClient> clients = new ConcurrentHashMap<>();
 
 	/**
@@ -33,12 +38,14 @@ public class FastnetClientFactory {
 	 * @param properties the properties
 	 * @param customizers the customizers applied to every client
 	 * @param discovery resolves a service id to endpoints, or {@code null} without discovery
+	 * @param sslBundles the SSL bundles named by {@code fastnet.client.<name>.ssl.bundle}
 	 */
 	public FastnetClientFactory(FastnetProperties properties, ObjectProvider<FastnetClientCustomizer> customizers,
-			@Nullable Function<String, List<InetSocketAddress>> discovery) {
+			@Nullable Function<String, List<InetSocketAddress>> discovery, ObjectProvider<SslBundles> sslBundles) {
 		this.properties = properties;
 		this.customizers = customizers;
 		this.discovery = discovery;
+		this.sslBundles = sslBundles;
 	}
 
 	/**
@@ -52,9 +59,20 @@ public class FastnetClientFactory {
 			throw new IllegalStateException("No fastnet.client." + name + " properties");
 		}
 		List<InetSocketAddress> endpoints = endpoints(name, client);
-		FastnetClient.Builder builder = FastnetClient.builder(client.toConfig(name, endpoints));
+		AtomicReference<@Nullable FastnetClient> built = new AtomicReference<>();
+		// A reloaded bundle applies to new connections; open ones keep what they had
+		TlsConfig tls = FastnetSslBundles.tls("fastnet.client." + name + ".ssl.bundle", client.getSsl(), false,
+				this.sslBundles, (updated) -> {
+					FastnetClient current = built.get();
+					if (current != null && current.tls().isPresent()) {
+						current.updateTls(updated);
+					}
+				});
+		FastnetClient.Builder builder = FastnetClient
+			.builder(client.toConfig(name, endpoints).toBuilder().tls(tls).build());
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
 		FastnetClient created = builder.build();
+		built.set(created);
 		this.clients.put(name, created);
 		return created;
 	}

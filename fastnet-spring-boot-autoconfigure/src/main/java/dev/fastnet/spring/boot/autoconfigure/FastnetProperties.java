@@ -16,11 +16,13 @@ import dev.fastnet.framing.Framing;
 import dev.fastnet.protocol.FrameFormat;
 import dev.fastnet.server.ListenerConfig;
 import dev.fastnet.server.ServerConfig;
+import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import dev.fastnet.worker.WorkerPoolOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -82,6 +84,11 @@ public class FastnetProperties implements Validator {
 		notNegative(errors, "server.min-ping-interval", server.getMinPingInterval());
 		range(errors, "server.max-ping-strikes", server.getMaxPingStrikes(), 0, Integer.MAX_VALUE);
 		server.getListeners().forEach((name, listener) -> listener.validate(name, errors));
+		socket(errors, "server.socket.", server.getSocket());
+		range(errors, "server.socket.backlog", server.getSocket().getBacklog(), 1, Integer.MAX_VALUE);
+		range(errors, "server.socket.acceptors", server.getSocket().getAcceptors(), 1, 256);
+		notNegative(errors, "server.socket.tcp-defer-accept", server.getSocket().getTcpDeferAccept());
+		positive(errors, "server.ssl.handshake-timeout", server.getSsl().getHandshakeTimeout());
 		((FastnetProperties) target).getClient().forEach((name, client) -> client.validate(name, errors));
 	}
 
@@ -89,6 +96,11 @@ public class FastnetProperties implements Validator {
 		if (value < min || value > max) {
 			errors.rejectValue(field, "range", "must be between " + min + " and " + max + " but was " + value);
 		}
+	}
+
+	private static void socket(Errors errors, String prefix, FastnetSocketProperties socket) {
+		range(errors, prefix + "send-buffer-size", socket.getSendBufferSize().toBytes(), 0, Integer.MAX_VALUE);
+		range(errors, prefix + "receive-buffer-size", socket.getReceiveBufferSize().toBytes(), 0, Integer.MAX_VALUE);
 	}
 
 	private static void positive(Errors errors, String field, Duration value) {
@@ -164,7 +176,8 @@ public class FastnetProperties implements Validator {
 		private Duration shutdownGrace = Duration.ofSeconds(30);
 
 		/**
-		 * Netty transport: auto picks epoll when available.
+		 * Netty transport: auto picks epoll when available, NIO otherwise; io_uring falls back
+		 * to what auto picks when the kernel refuses it.
 		 */
 		private Transport transport = Transport.AUTO;
 
@@ -222,6 +235,12 @@ public class FastnetProperties implements Validator {
 		 * and port and speaks its own framing; all share the event loops and workers.
 		 */
 		private final Map<String, Listener> listeners = new LinkedHashMap<>();
+
+		@NestedConfigurationProperty
+		private final FastnetSslProperties ssl = new FastnetSslProperties();
+
+		@NestedConfigurationProperty
+		private final FastnetServerSocketProperties socket = new FastnetServerSocketProperties();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -393,6 +412,14 @@ public class FastnetProperties implements Validator {
 			return configs;
 		}
 
+		public FastnetSslProperties getSsl() {
+			return this.ssl;
+		}
+
+		public FastnetServerSocketProperties getSocket() {
+			return this.socket;
+		}
+
 		/**
 		 * Convert to the core configuration.
 		 * @return the server configuration
@@ -419,6 +446,7 @@ public class FastnetProperties implements Validator {
 				.maxHeaderSize((int) this.maxHeaderSize.toBytes())
 				.minPingInterval(this.minPingInterval)
 				.maxPingStrikes(this.maxPingStrikes)
+				.socket(this.socket.toOptions())
 				.build();
 		}
 
@@ -644,11 +672,18 @@ public class FastnetProperties implements Validator {
 		private Balancing balancing = Balancing.LEAST_OUTSTANDING;
 
 		/**
-		 * Netty transport: auto picks epoll when available.
+		 * Netty transport: auto picks epoll when available, NIO otherwise; io_uring falls back
+		 * to what auto picks when the kernel refuses it.
 		 */
 		private Transport transport = Transport.AUTO;
 
 		private final Pool pool = new Pool();
+
+		@NestedConfigurationProperty
+		private final FastnetSslProperties ssl = new FastnetSslProperties();
+
+		@NestedConfigurationProperty
+		private final FastnetSocketProperties socket = new FastnetSocketProperties();
 
 		private final Reconnect reconnect = new Reconnect();
 
@@ -732,6 +767,14 @@ public class FastnetProperties implements Validator {
 			this.transport = transport;
 		}
 
+		public FastnetSslProperties getSsl() {
+			return this.ssl;
+		}
+
+		public FastnetSocketProperties getSocket() {
+			return this.socket;
+		}
+
 		public Pool getPool() {
 			return this.pool;
 		}
@@ -771,6 +814,12 @@ public class FastnetProperties implements Validator {
 			positive(errors, prefix + "reconnect.initial-backoff", this.reconnect.initialBackoff);
 			range(errors, prefix + "reconnect.failure-threshold", this.reconnect.failureThreshold, 1,
 					Integer.MAX_VALUE);
+			socket(errors, prefix + "socket.", this.socket);
+			positive(errors, prefix + "ssl.handshake-timeout", this.ssl.getHandshakeTimeout());
+			if (this.ssl.getClientAuth() != TlsConfig.ClientAuth.NONE) {
+				errors.rejectValue(prefix + "ssl.client-auth", "server-only",
+						"applies to servers only but was " + this.ssl.getClientAuth());
+			}
 		}
 
 		/**
@@ -793,6 +842,7 @@ public class FastnetProperties implements Validator {
 				.shutdownGrace(this.shutdownGrace)
 				.balancing(this.balancing)
 				.transport(this.transport)
+				.socket(this.socket.toOptions())
 				.pool(PoolOptions.builder()
 					.minIdle(this.pool.minIdle)
 					.maxConnections(this.pool.maxConnections)

@@ -1,12 +1,15 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.session.SessionListener;
 import dev.fastnet.spring.context.FastnetServerLifecycle;
 import dev.fastnet.spring.handler.MessageHandlerRegistry;
+import dev.fastnet.transport.TlsConfig;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -14,8 +17,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -25,7 +30,7 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = FastnetJsonAutoConfiguration.class)
+@AutoConfiguration(after = { FastnetJsonAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass(FastnetServer.class)
 @ConditionalOnBooleanProperty(name = "fastnet.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(FastnetProperties.class)
@@ -41,14 +46,26 @@ public final class FastnetServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	FastnetServer fastnetServer(FastnetProperties properties, MessageHandlerRegistry registry,
 			ObjectProvider<SessionListener> listeners, ObjectProvider<FastnetMetricsRecorder> recorder,
-			ObjectProvider<FastnetServerCustomizer> customizers) {
-		FastnetServer.Builder builder = FastnetServer.builder(properties.getServer().toConfig())
+			ObjectProvider<FastnetServerCustomizer> customizers, ObjectProvider<SslBundles> sslBundles) {
+		AtomicReference<@Nullable FastnetServer> built = new AtomicReference<>();
+		// A reloaded bundle serves new connections; open ones keep the certificate they had
+		TlsConfig tls = FastnetSslBundles.tls("fastnet.server.ssl.bundle", properties.getServer().getSsl(), true,
+				sslBundles, (updated) -> {
+					FastnetServer server = built.get();
+					if (server != null && server.tls().isPresent()) {
+						server.updateTls(updated);
+					}
+				});
+		FastnetServer.Builder builder = FastnetServer
+			.builder(properties.getServer().toConfig().toBuilder().tls(tls).build())
 			.routes(registry::routes);
 		properties.getServer().toListenerConfigs().forEach(builder::listener);
 		listeners.orderedStream().forEach(builder::sessionListener);
 		recorder.ifAvailable(builder::metricsRecorder);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+		FastnetServer server = builder.build();
+		built.set(server);
+		return server;
 	}
 
 	@Bean

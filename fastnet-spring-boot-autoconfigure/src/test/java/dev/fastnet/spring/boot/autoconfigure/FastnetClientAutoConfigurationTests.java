@@ -139,10 +139,10 @@ class FastnetClientAutoConfigurationTests {
 
 	@Test
 	void clientFactoryBacksOffForAUserDefinedOne() {
+		org.springframework.beans.factory.support.DefaultListableBeanFactory beans = new org.springframework.beans.factory.support.DefaultListableBeanFactory();
 		FastnetClientFactory mine = new FastnetClientFactory(new FastnetProperties(),
-				new org.springframework.beans.factory.support.DefaultListableBeanFactory()
-					.getBeanProvider(FastnetClientCustomizer.class),
-				null);
+				beans.getBeanProvider(FastnetClientCustomizer.class), null,
+				beans.getBeanProvider(org.springframework.boot.ssl.SslBundles.class));
 		this.runner.withBean("myFactory", FastnetClientFactory.class, () -> mine)
 			.run((context) -> assertThat(context).getBean(FastnetClientFactory.class).isSameAs(mine));
 	}

@@ -13,6 +13,8 @@ import dev.fastnet.framing.Framing;
 import dev.fastnet.framing.LengthFieldFraming;
 import dev.fastnet.server.ListenerConfig;
 import dev.fastnet.server.ServerConfig;
+import dev.fastnet.transport.SocketOptions;
+import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -232,6 +234,59 @@ class FastnetPropertiesTests {
 			assertThat(config.reconnect().jitter()).isEqualTo(0.1);
 			assertThat(config.reconnect().failureThreshold()).isEqualTo(11);
 			assertThat(config.reconnect().circuitCoolDown()).isEqualTo(Duration.ofSeconds(12));
+		}
+
+	}
+
+	@Nested
+	class SocketAndSsl {
+
+		@Test
+		void defaultsAreTheCoreDefaults() {
+			FastnetProperties properties = new FastnetProperties();
+			assertThat(properties.getServer().getSocket().toOptions()).isEqualTo(SocketOptions.defaults());
+			assertThat(new FastnetProperties.Client().getSocket().toOptions()).isEqualTo(SocketOptions.defaults());
+			assertThat(properties.getServer().getSsl().getBundle()).isNull();
+			assertThat(properties.getServer().getSsl().getHandshakeTimeout())
+				.isEqualTo(TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT);
+		}
+
+		@Test
+		void serverSocketAndSslPropertiesBind() {
+			FastnetProperties properties = bind(Map.ofEntries(Map.entry("fastnet.server.socket.tcp-no-delay", "false"),
+					Map.entry("fastnet.server.socket.keep-alive", "false"),
+					Map.entry("fastnet.server.socket.send-buffer-size", "64KB"),
+					Map.entry("fastnet.server.socket.receive-buffer-size", "128KB"),
+					Map.entry("fastnet.server.socket.backlog", "100"), Map.entry("fastnet.server.socket.acceptors", "4"),
+					Map.entry("fastnet.server.socket.tcp-fast-open", "true"),
+					Map.entry("fastnet.server.socket.tcp-defer-accept", "2"),
+					Map.entry("fastnet.server.ssl.bundle", "web"), Map.entry("fastnet.server.ssl.client-auth", "want"),
+					Map.entry("fastnet.server.ssl.handshake-timeout", "1")));
+			assertThat(properties.getServer().toConfig().socket()).isEqualTo(SocketOptions.builder()
+				.tcpNoDelay(false)
+				.keepAlive(false)
+				.sendBufferSize(64 * 1024)
+				.receiveBufferSize(128 * 1024)
+				.backlog(100)
+				.acceptors(4)
+				.tcpFastOpen(true)
+				.tcpDeferAccept(Duration.ofSeconds(2))
+				.build());
+			FastnetSslProperties ssl = properties.getServer().getSsl();
+			assertThat(ssl.getBundle()).isEqualTo("web");
+			assertThat(ssl.getClientAuth()).isEqualTo(TlsConfig.ClientAuth.WANT);
+			assertThat(ssl.getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(1));
+		}
+
+		@Test
+		void clientSocketPropertiesBind() {
+			FastnetProperties properties = bind(Map.of("fastnet.client.kv.endpoints", "localhost:7000",
+					"fastnet.client.kv.socket.tcp-no-delay", "false", "fastnet.client.kv.socket.send-buffer-size", "32KB",
+					"fastnet.client.kv.ssl.bundle", "kv"));
+			FastnetProperties.Client client = properties.getClient().get("kv");
+			assertThat(client.toConfig("kv", client.endpointAddresses()).socket())
+				.isEqualTo(SocketOptions.builder().tcpNoDelay(false).sendBufferSize(32 * 1024).build());
+			assertThat(client.getSsl().getBundle()).isEqualTo("kv");
 		}
 
 	}
