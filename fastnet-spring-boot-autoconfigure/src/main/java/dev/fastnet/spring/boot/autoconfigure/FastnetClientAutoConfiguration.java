@@ -1,6 +1,9 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
 import dev.fastnet.client.FastnetClient;
+import dev.fastnet.spring.client.FastnetClientFactory;
+import dev.fastnet.spring.client.FastnetClientsRegistrar;
+import dev.fastnet.spring.client.FastnetDiscovery;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,8 +29,8 @@ public final class FastnetClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	FastnetClientFactory fastnetClientFactory(FastnetProperties properties,
 			ObjectProvider<FastnetClientCustomizer> customizers, ObjectProvider<FastnetDiscovery> discovery) {
-		FastnetDiscovery resolver = discovery.getIfAvailable();
-		return new FastnetClientFactory(properties, customizers, (resolver != null) ? resolver::endpoints : null);
+		return new FastnetClientFactory(
+				new ConfiguredClientCreator(properties, customizers, discovery.getIfAvailable()));
 	}
 
 }

@@ -1,52 +1,36 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
 import java.net.InetSocketAddress;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import dev.fastnet.client.FastnetClient;
+import dev.fastnet.spring.client.FastnetDiscovery;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * Creates the {@link FastnetClient} of each {@code fastnet.client.<name>} entry and knows them by
- * name afterwards.
- *
- * @since 0.1.0
+ * Creates a client from its {@code fastnet.client.<name>} properties: endpoints from discovery
+ * or configuration, then every {@link FastnetClientCustomizer}.
  */
-public class FastnetClientFactory {
+final class ConfiguredClientCreator implements Function<String, FastnetClient> {
 
 	private final FastnetProperties properties;
 
 	private final ObjectProvider<FastnetClientCustomizer> customizers;
 
-	private final @Nullable Function<String, List<InetSocketAddress>> discovery;
+	private final @Nullable FastnetDiscovery discovery;
 
-	private final Map<String, FastnetClient> clients = new ConcurrentHashMap<>();
-
-	/**
-	 * Create a factory.
-	 * @param properties the properties
-	 * @param customizers the customizers applied to every client
-	 * @param discovery resolves a service id to endpoints, or {@code null} without discovery
-	 */
-	public FastnetClientFactory(FastnetProperties properties, ObjectProvider<FastnetClientCustomizer> customizers,
-			@Nullable Function<String, List<InetSocketAddress>> discovery) {
+	ConfiguredClientCreator(FastnetProperties properties, ObjectProvider<FastnetClientCustomizer> customizers,
+			@Nullable FastnetDiscovery discovery) {
 		this.properties = properties;
 		this.customizers = customizers;
 		this.discovery = discovery;
 	}
 
-	/**
-	 * Create the client with the given name.
-	 * @param name the key under {@code fastnet.client}
-	 * @return the client
-	 */
-	public FastnetClient create(String name) {
+	@Override
+	public FastnetClient apply(String name) {
 		FastnetProperties.Client client = this.properties.getClient().get(name);
 		if (client == null) {
 			throw new IllegalStateException("No fastnet.client." + name + " properties");
@@ -54,15 +38,13 @@ public class FastnetClientFactory {
 		List<InetSocketAddress> endpoints = endpoints(name, client);
 		FastnetClient.Builder builder = FastnetClient.builder(client.toConfig(name, endpoints));
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
-		FastnetClient created = builder.build();
-		this.clients.put(name, created);
-		return created;
+		return builder.build();
 	}
 
 	private List<InetSocketAddress> endpoints(String name, FastnetProperties.Client client) {
 		String serviceId = client.getServiceId();
 		if (serviceId != null && this.discovery != null) {
-			List<InetSocketAddress> discovered = this.discovery.apply(serviceId);
+			List<InetSocketAddress> discovered = this.discovery.endpoints(serviceId);
 			if (!discovered.isEmpty()) {
 				return discovered;
 			}
@@ -76,14 +58,6 @@ public class FastnetClientFactory {
 					+ "DiscoveryClient, or configure fastnet.client." + name + ".endpoints");
 		}
 		return client.endpointAddresses();
-	}
-
-	/**
-	 * Return the clients created so far, by name.
-	 * @return an unmodifiable view
-	 */
-	public Map<String, FastnetClient> clients() {
-		return Collections.unmodifiableMap(this.clients);
 	}
 
 }
