@@ -1,8 +1,10 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import dev.fastnet.client.FastnetClient;
 import dev.fastnet.spring.client.FastnetDiscovery;
@@ -22,11 +24,14 @@ final class ConfiguredClientCreator implements Function<String, FastnetClient> {
 
 	private final @Nullable FastnetDiscovery discovery;
 
+	private final UnaryOperator<String> placeholders;
+
 	ConfiguredClientCreator(FastnetProperties properties, ObjectProvider<FastnetClientCustomizer> customizers,
-			@Nullable FastnetDiscovery discovery) {
+			@Nullable FastnetDiscovery discovery, UnaryOperator<String> placeholders) {
 		this.properties = properties;
 		this.customizers = customizers;
 		this.discovery = discovery;
+		this.placeholders = placeholders;
 	}
 
 	@Override
@@ -57,7 +62,17 @@ final class ConfiguredClientCreator implements Function<String, FastnetClient> {
 			throw new IllegalStateException("fastnet.client." + name + ".service-id needs a Spring Cloud "
 					+ "DiscoveryClient, or configure fastnet.client." + name + ".endpoints");
 		}
-		return client.endpointAddresses();
+		// Resolved again now: a placeholder may name a port published after the properties were bound
+		List<InetSocketAddress> endpoints = new ArrayList<>();
+		for (String endpoint : client.getEndpoints()) {
+			try {
+				endpoints.add(FastnetProperties.Client.parseEndpoint(this.placeholders.apply(endpoint)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("fastnet.client." + name + ".endpoints: " + ex.getMessage(), ex);
+			}
+		}
+		return endpoints;
 	}
 
 }

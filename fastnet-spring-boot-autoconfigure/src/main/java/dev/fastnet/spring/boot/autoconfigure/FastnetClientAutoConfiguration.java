@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of the {@link FastnetClient} beans described under
@@ -28,9 +29,10 @@ public final class FastnetClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FastnetClientFactory fastnetClientFactory(FastnetProperties properties,
-			ObjectProvider<FastnetClientCustomizer> customizers, ObjectProvider<FastnetDiscovery> discovery) {
-		return new FastnetClientFactory(
-				new ConfiguredClientCreator(properties, customizers, discovery.getIfAvailable()));
+			ObjectProvider<FastnetClientCustomizer> customizers, ObjectProvider<FastnetDiscovery> discovery,
+			Environment environment) {
+		return new FastnetClientFactory(new ConfiguredClientCreator(properties, customizers,
+				discovery.getIfAvailable(), environment::resolveRequiredPlaceholders));
 	}
 
 }

@@ -601,6 +601,11 @@ public class FastnetProperties implements Validator {
 				errors.rejectValue(prefix + "endpoints", "required", "must list at least one host:port or set a service-id");
 			}
 			for (String endpoint : this.endpoints) {
+				if (endpoint.contains("${")) {
+					// A placeholder such as ${local.fastnet.port} may only resolve once a server has
+					// started; the client resolves and checks it when it is created
+					continue;
+				}
 				try {
 					parseEndpoint(endpoint);
 				}
