@@ -7,6 +7,8 @@ import dev.fastnet.server.FastnetServer;
 import dev.fastnet.session.SessionListener;
 import dev.fastnet.spring.context.FastnetServerLifecycle;
 import dev.fastnet.spring.handler.MessageHandlerRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -30,6 +32,8 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBooleanProperty(name = "fastnet.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(FastnetProperties.class)
 public final class FastnetServerAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(FastnetServerAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -62,7 +66,14 @@ public final class FastnetServerAutoConfiguration {
 		Duration margin = Duration.ofSeconds(Math.min(5, phaseTimeout.toSeconds() / 2));
 		Duration limit = phaseTimeout.minus(margin);
 		Duration grace = properties.getServer().getShutdownGrace();
-		return new FastnetServerLifecycle(server, context, (grace.compareTo(limit) <= 0) ? grace : limit);
+		if (grace.compareTo(limit) > 0) {
+			logger.warn("fastnet.server.shutdown-grace " + FastnetProperties.print(grace) + " is cut to "
+					+ FastnetProperties.print(limit) + ": spring.lifecycle.timeout-per-shutdown-phase is "
+					+ FastnetProperties.print(phaseTimeout) + " and closing the server takes up to "
+					+ FastnetProperties.print(margin) + " more; raise the phase timeout to keep the grace");
+			grace = limit;
+		}
+		return new FastnetServerLifecycle(server, context, grace);
 	}
 
 	@Bean

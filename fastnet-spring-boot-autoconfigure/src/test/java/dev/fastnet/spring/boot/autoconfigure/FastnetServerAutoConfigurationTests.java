@@ -116,6 +116,19 @@ class FastnetServerAutoConfigurationTests {
 	}
 
 	@Test
+	void shutdownGraceCutIsLoggedWithBothValues(CapturedOutput output) {
+		this.runner.withPropertyValues("fastnet.server.shutdown-grace=60s", "spring.lifecycle.timeout-per-shutdown-phase=20s")
+			.run((context) -> assertThat(output).contains("fastnet.server.shutdown-grace 60s is cut to 15s: "
+					+ "spring.lifecycle.timeout-per-shutdown-phase is 20s"));
+	}
+
+	@Test
+	void shutdownGraceWithinThePhaseTimeoutIsNotLogged(CapturedOutput output) {
+		this.runner.withPropertyValues("fastnet.server.shutdown-grace=10s")
+			.run((context) -> assertThat(output).doesNotContain("fastnet.server.shutdown-grace"));
+	}
+
+	@Test
 	void handlerBeansAreCreatedEagerlyUnderLazyInitialization() {
 		this.runner.withInitializer((context) -> context.addBeanFactoryPostProcessor(
 				new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
@@ -167,7 +180,7 @@ class FastnetServerAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("fastnet.server.max-header-size")
-				.hasMessageContaining("must be between 0 and 65535 but was 65536");
+				.hasMessageContaining("must be between 0B and 65535B but was 65536B");
 		});
 		this.runner.withPropertyValues("fastnet.server.frame-timeout=-1s").run((context) -> {
 			assertThat(context).hasFailed();
