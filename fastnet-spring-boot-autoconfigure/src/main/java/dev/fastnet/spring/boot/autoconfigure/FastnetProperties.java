@@ -687,8 +687,8 @@ public class FastnetProperties implements Validator {
 			positive(errors, prefix + "discovery-refresh-interval", this.discoveryRefreshInterval);
 			notNegative(errors, prefix + "shutdown-grace", this.shutdownGrace);
 			range(errors, prefix + "io-threads", this.ioThreads, 0, 1024);
-			range(errors, prefix + "max-frame-size", this.maxFrameSize, DataSize.ofBytes(FrameFormat.HEADER_LENGTH),
-					DataSize.ofBytes(Integer.MAX_VALUE));
+			range(errors, prefix + "max-frame-size", this.maxFrameSize.toBytes(), FrameFormat.HEADER_LENGTH,
+					Integer.MAX_VALUE);
 			range(errors, prefix + "pool.max-connections", this.pool.maxConnections, 1, 65535);
 			range(errors, prefix + "pool.min-idle", this.pool.minIdle, 0, this.pool.maxConnections);
 			range(errors, prefix + "pool.max-in-flight-per-connection", this.pool.maxInFlightPerConnection, 1,
