@@ -710,9 +710,9 @@ public class FastnetProperties implements Validator {
 						"must be a finite number of at least 1.0 but was " + this.reconnect.multiplier);
 			}
 			range(errors, prefix + "reconnect.jitter", this.reconnect.jitter, 0.0, 1.0);
+			positive(errors, prefix + "reconnect.circuit-cool-down", this.reconnect.circuitCoolDown);
 			range(errors, prefix + "reconnect.failure-threshold", this.reconnect.failureThreshold, 1,
 					Integer.MAX_VALUE);
-			positive(errors, prefix + "reconnect.circuit-cool-down", this.reconnect.circuitCoolDown);
 		}
 
 		/**
