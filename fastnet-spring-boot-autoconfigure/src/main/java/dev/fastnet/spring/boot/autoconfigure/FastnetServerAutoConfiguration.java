@@ -67,10 +67,17 @@ public final class FastnetServerAutoConfiguration {
 		Duration limit = phaseTimeout.minus(margin);
 		Duration grace = properties.getServer().getShutdownGrace();
 		if (grace.compareTo(limit) > 0) {
-			logger.warn("fastnet.server.shutdown-grace " + FastnetProperties.print(grace) + " is cut to "
+			String message = "fastnet.server.shutdown-grace " + FastnetProperties.print(grace) + " is cut to "
 					+ FastnetProperties.print(limit) + ": spring.lifecycle.timeout-per-shutdown-phase is "
 					+ FastnetProperties.print(phaseTimeout) + " and closing the server takes up to "
-					+ FastnetProperties.print(margin) + " more; raise the phase timeout to keep the grace");
+					+ FastnetProperties.print(margin) + " more; raise the phase timeout to keep the grace";
+			// The defaults (30s and 30s) always cut it: only a grace the user asked for is a warning
+			if (context.getEnvironment().containsProperty("fastnet.server.shutdown-grace")) {
+				logger.warn(message);
+			}
+			else {
+				logger.info(message);
+			}
 			grace = limit;
 		}
 		return new FastnetServerLifecycle(server, context, grace);

@@ -116,10 +116,25 @@ class FastnetServerAutoConfigurationTests {
 	}
 
 	@Test
-	void shutdownGraceCutIsLoggedWithBothValues(CapturedOutput output) {
+	void configuredShutdownGraceThatIsCutIsAWarningWithBothValues(CapturedOutput output) {
 		this.runner.withPropertyValues("fastnet.server.shutdown-grace=60s", "spring.lifecycle.timeout-per-shutdown-phase=20s")
-			.run((context) -> assertThat(output).contains("fastnet.server.shutdown-grace 60s is cut to 15s: "
-					+ "spring.lifecycle.timeout-per-shutdown-phase is 20s"));
+			.run((context) -> assertThat(output.getAll().lines()
+				.filter((line) -> line.contains("fastnet.server.shutdown-grace 60s is cut to 15s: "
+						+ "spring.lifecycle.timeout-per-shutdown-phase is 20s")))
+				.singleElement()
+				.asString()
+				.contains("WARN"));
+	}
+
+	@Test
+	void defaultShutdownGraceThatIsCutIsInformation(CapturedOutput output) {
+		this.runner.run((context) -> assertThat(output.getAll().lines()
+			.filter((line) -> line.contains("fastnet.server.shutdown-grace 30s is cut to 25s: "
+					+ "spring.lifecycle.timeout-per-shutdown-phase is 30s")))
+			.singleElement()
+			.asString()
+			.contains("INFO")
+			.doesNotContain("WARN"));
 	}
 
 	@Test
