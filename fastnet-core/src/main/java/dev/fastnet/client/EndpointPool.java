@@ -329,7 +329,10 @@ final class EndpointPool {
 		else if (!this.governor.tryBeginAttempt()) {
 			return;
 		}
-		if (this.retired || this.engine.isClosing() || this.connections.length >= this.options.maxConnections()) {
+		// Parallel attempts still connecting count against the maximum too, or the governor's
+		// attempt could open one connection too many
+		if (this.retired || this.engine.isClosing() || this.connections.length
+				+ (parallel ? 0 : this.parallelConnects.get()) >= this.options.maxConnections()) {
 			if (parallel) {
 				this.parallelConnects.decrementAndGet();
 			}

@@ -56,6 +56,39 @@ public final class FastnetMeters {
 	/** Timer, tags {@code client}, {@code route}, {@code status}, {@code outcome}: client requests. */
 	public static final String CLIENT_REQUESTS = "fastnet.client.requests";
 
+	/** Gauge, tags {@code client}, {@code endpoint}: connections open to the endpoint. */
+	public static final String CLIENT_POOL_OPEN = "fastnet.client.pool.open";
+
+	/** Gauge, tags {@code client}, {@code endpoint}: open connections without requests in flight. */
+	public static final String CLIENT_POOL_IDLE = "fastnet.client.pool.idle";
+
+	/** Gauge, tags {@code client}, {@code endpoint}: open connections with requests in flight. */
+	public static final String CLIENT_POOL_IN_USE = "fastnet.client.pool.in.use";
+
+	/** Gauge, tags {@code client}, {@code endpoint}: requests waiting for a connection. */
+	public static final String CLIENT_POOL_PENDING = "fastnet.client.pool.pending";
+
+	/** Gauge, tags {@code client}, {@code endpoint}: most connections to the endpoint. */
+	public static final String CLIENT_POOL_MAX = "fastnet.client.pool.max";
+
+	/** Timer, tags {@code client}, {@code endpoint}: time requests waited for a connection. */
+	public static final String CLIENT_POOL_ACQUIRE = "fastnet.client.pool.acquire";
+
+	/** Gauge, tags {@code client}, {@code endpoint}: requests in flight to the endpoint. */
+	public static final String CLIENT_REQUESTS_IN_FLIGHT = "fastnet.client.requests.in.flight";
+
+	/** Gauge, tags {@code client}, {@code endpoint}: 1 UP, 0.5 BACKOFF, 0 DOWN. */
+	public static final String CLIENT_ENDPOINT_STATE = "fastnet.client.endpoint.state";
+
+	/** Counter, tags {@code client}, {@code endpoint}: changes of the endpoint's state. */
+	public static final String CLIENT_ENDPOINT_STATE_CHANGES = "fastnet.client.endpoint.state.changes";
+
+	/** Counter, tags {@code client}, {@code endpoint}: connect attempts. */
+	public static final String CLIENT_CONNECT_ATTEMPTS = "fastnet.client.connect.attempts";
+
+	/** Counter, tags {@code client}, {@code endpoint}: failed connect attempts. */
+	public static final String CLIENT_CONNECT_FAILURES = "fastnet.client.connect.failures";
+
 	/** Gauge, tag {@code area} (heap, direct): bytes used by the pooled allocator. */
 	public static final String BUFFERS_USED = "fastnet.buffers.used";
 
@@ -70,6 +103,21 @@ public final class FastnetMeters {
 
 	/** Tag key of the outcome: SUCCESS, CLIENT_ERROR, SERVER_ERROR, APPLICATION_ERROR. */
 	public static final String TAG_OUTCOME = "outcome";
+
+	/** Tag key of a client's name. */
+	public static final String TAG_CLIENT = "client";
+
+	/** Tag key of a client's endpoint, as {@code host:port}. */
+	public static final String TAG_ENDPOINT = "endpoint";
+
+	/** Tag key of the reason a connection was rejected or a frame was invalid. */
+	public static final String TAG_REASON = "reason";
+
+	/** Tag key of where handlers run: {@code platform} or {@code virtual}. */
+	public static final String TAG_EXECUTION = "execution";
+
+	/** Tag key of the allocator's memory area: {@code heap} or {@code direct}. */
+	public static final String TAG_AREA = "area";
 
 	private FastnetMeters() {
 	}

@@ -2,14 +2,14 @@ package dev.fastnet.sample;
 
 import java.util.concurrent.CompletableFuture;
 
-import dev.fastnet.spring.client.FastnetClient;
+import dev.fastnet.spring.client.FastnetExchange;
 import dev.fastnet.spring.client.FastnetRoute;
 
 /**
  * The key-value and echo routes, as seen by a client: a declarative fastnet client over the
  * connection pool configured under {@code fastnet.client.kv}.
  */
-@FastnetClient("kv")
+@FastnetExchange("kv")
 interface KeyValueClient {
 
 	@FastnetRoute("kv.put")

@@ -10,11 +10,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests of the key-value routes written with {@link FastnetTest}: the server on an ephemeral
- * port and a test client, in a few lines.
+ * Tests of the key-value routes written with {@link FastnetTest}: the handlers alone, the server
+ * on an ephemeral loopback port and a test client, in a few lines.
  */
-@FastnetTest(properties = { "fastnet.server.port=0", "fastnet.server.address=127.0.0.1",
-		"spring.main.web-application-type=none" })
+@FastnetTest
 class KeyValueFastnetTests {
 
 	@Autowired

@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Integration tests for the write operations of the {@code fastnet} actuator endpoint, allowed
  * here: draining the sample application's fastnet server while a request is in flight, resuming
- * it, and the answers to a circuit reset that names no known client.
+ * it, and the statuses of actions that do not fit: unknown, or not possible in the server's state.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=2",
@@ -89,6 +89,16 @@ class SampleApplicationDrainIntegrationTests {
 	}
 
 	@Test
+	void serverActionsThatDoNotFitTheStateAnswer409AndUnknownOnes400() throws Exception {
+		assertThat(send(postTo("/actuator/fastnet/resume"), 409)).contains("Server is RUNNING; only a draining server resumes");
+		assertThat(send(postTo("/actuator/fastnet/pause"), 400)).contains("Unknown action 'pause'; supported: drain, resume");
+		assertThat(send(postTo("/actuator/fastnet/drain"), 200)).contains("DRAINING");
+		assertThat(send(postTo("/actuator/fastnet/drain"), 409)).contains("Server is DRAINING; only a running server drains");
+		assertThat(send(postTo("/actuator/fastnet/resume"), 200)).contains("RUNNING");
+		assertThat(this.server.state()).isEqualTo(FastnetServer.State.RUNNING);
+	}
+
+	@Test
 	void resetCircuitAnswers404ForAnUnknownClientAnd400ForAnUnknownAction() throws Exception {
 		String body = send(resetCircuit("/actuator/fastnet/nope/reset-circuit"), 404);
 		assertThat(body).contains("No fastnet client named 'nope'");
@@ -103,7 +113,11 @@ class SampleApplicationDrainIntegrationTests {
 	}
 
 	private String post(String path) throws Exception {
-		return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(), 200);
+		return send(postTo(path), 200);
+	}
+
+	private HttpRequest postTo(String path) {
+		return HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build();
 	}
 
 	private URI uri(String path) {

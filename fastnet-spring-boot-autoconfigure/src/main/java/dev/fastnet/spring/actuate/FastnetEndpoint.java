@@ -46,6 +46,9 @@ import org.springframework.context.ApplicationEventPublisher;
 @Endpoint(id = "fastnet", defaultAccess = Access.READ_ONLY)
 public class FastnetEndpoint {
 
+	// WebEndpointResponse has no constant for it
+	private static final int STATUS_CONFLICT = 409;
+
 	private final @Nullable FastnetServer server;
 
 	private final @Nullable MessageHandlerRegistry registry;
@@ -171,40 +174,42 @@ public class FastnetEndpoint {
 	 * Act on the server: {@code drain} makes it refuse new connections and requests (GOAWAY,
 	 * then ERROR 503) while those in flight finish, without stopping it; {@code resume} makes it
 	 * take them again. Readiness follows: refusing traffic while drained, accepting it when resumed.
+	 * Over HTTP, an unknown action is answered 400, an application without a server 404, draining
+	 * a server that is not running or resuming one that is not draining 409, as is a resume whose
+	 * port was taken meanwhile.
 	 * @param action the action
 	 * @return the outcome
 	 */
 	@WriteOperation
-	public Map<String, Object> server(@Selector String action) {
+	public WebEndpointResponse<Map<String, Object>> server(@Selector String action) {
 		FastnetServer server = this.server;
+		if (!"drain".equals(action) && !"resume".equals(action)) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"Unknown action '" + action + "'; supported: drain, resume");
+		}
 		if (server == null) {
-			return Map.of("error", "No fastnet server in this application");
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, "No fastnet server in this application");
 		}
-		switch (action) {
-			case "drain" -> {
-				// A draining instance should get no new traffic from load balancers
-				AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
-				server.drain();
+		if ("drain".equals(action)) {
+			if (!server.drain()) {
+				return error(STATUS_CONFLICT, "Server is " + server.state().name() + "; only a running server drains");
 			}
-			case "resume" -> {
-				try {
-					if (server.resume()) {
-						AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
-					}
-					else if (server.state() != FastnetServer.State.RUNNING) {
-						return Map.of("error",
-								"Server is " + server.state().name() + "; only a drained server resumes");
-					}
-				}
-				catch (PortInUseException ex) {
-					return Map.of("error", ex.getMessage());
+			// A draining instance should get no new traffic from load balancers
+			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
+		}
+		else {
+			try {
+				if (!server.resume()) {
+					return error(STATUS_CONFLICT,
+							"Server is " + server.state().name() + "; only a draining server resumes");
 				}
 			}
-			default -> {
-				return Map.of("error", "Unknown action '" + action + "'; supported: drain, resume");
+			catch (PortInUseException ex) {
+				return error(STATUS_CONFLICT, String.valueOf(ex.getMessage()));
 			}
+			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
 		}
-		return Map.of("state", server.state().name());
+		return new WebEndpointResponse<>(Map.of("state", server.state().name()));
 	}
 
 	private List<Map<String, Object>> routes() {

@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import dev.fastnet.client.FastnetClient;
 import dev.fastnet.client.Reply;
 import dev.fastnet.spring.handler.Header;
 import dev.fastnet.spring.handler.PayloadConverter;
@@ -26,7 +26,7 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Creates the proxy behind a {@link FastnetClient} interface. Every method is prepared once:
+ * Creates the proxy behind a {@link FastnetExchange} interface. Every method is prepared once:
  * a call encodes its arguments, sends them and decodes the answer.
  */
 final class ClientProxyFactory {
@@ -38,7 +38,7 @@ final class ClientProxyFactory {
 		if (!(beanFactory instanceof ListableBeanFactory listable)) {
 			throw new IllegalStateException("Declarative fastnet clients need a ListableBeanFactory");
 		}
-		dev.fastnet.client.FastnetClient client = findClient(listable, clientName, type);
+		FastnetClient client = findClient(listable, clientName, type);
 		PayloadConverter converter = listable.getBeanProvider(PayloadConverter.class).getIfAvailable();
 		Map<Method, Invoker> invokers = new HashMap<>();
 		for (Method method : type.getMethods()) {
@@ -48,7 +48,7 @@ final class ClientProxyFactory {
 			}
 			else if (!method.isDefault() && !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
 				throw new IllegalStateException("Method " + type.getName() + "#" + method.getName()
-						+ " of a @FastnetClient interface needs @FastnetRoute");
+						+ " of a @FastnetExchange interface needs @FastnetRoute");
 			}
 		}
 		InvocationHandler handler = (proxy, method, args) -> {
@@ -72,26 +72,26 @@ final class ClientProxyFactory {
 		return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, handler));
 	}
 
-	private static dev.fastnet.client.FastnetClient findClient(ListableBeanFactory beanFactory, String name,
+	private static FastnetClient findClient(ListableBeanFactory beanFactory, String name,
 			Class<?> type) {
 		String beanName = name + "FastnetClient";
 		if (beanFactory.containsBean(beanName)) {
-			return beanFactory.getBean(beanName, dev.fastnet.client.FastnetClient.class);
+			return beanFactory.getBean(beanName, FastnetClient.class);
 		}
-		Map<String, dev.fastnet.client.FastnetClient> candidates = BeanFactoryUtils
-			.beansOfTypeIncludingAncestors(beanFactory, dev.fastnet.client.FastnetClient.class);
-		for (dev.fastnet.client.FastnetClient candidate : candidates.values()) {
+		Map<String, FastnetClient> candidates = BeanFactoryUtils
+			.beansOfTypeIncludingAncestors(beanFactory, FastnetClient.class);
+		for (FastnetClient candidate : candidates.values()) {
 			if (candidate.config().name().equals(name)) {
 				return candidate;
 			}
 		}
-		throw new IllegalStateException("@FastnetClient(\"" + name + "\") on " + type.getName()
+		throw new IllegalStateException("@FastnetExchange(\"" + name + "\") on " + type.getName()
 				+ " needs a client: configure fastnet.client." + name + ".endpoints");
 	}
 
 	private static final class Invoker {
 
-		private final dev.fastnet.client.FastnetClient client;
+		private final FastnetClient client;
 
 		private final String route;
 
@@ -107,7 +107,7 @@ final class ClientProxyFactory {
 
 		private final Type resultType;
 
-		Invoker(dev.fastnet.client.FastnetClient client, Method method, FastnetRoute route,
+		Invoker(FastnetClient client, Method method, FastnetRoute route,
 				@Nullable PayloadConverter converter) {
 			this.client = client;
 			this.route = route.value();

@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
 import org.springframework.context.annotation.Import;
 
 /**
- * Finds {@link FastnetClient} interfaces and registers a bean for each.
+ * Finds {@link FastnetExchange} interfaces and registers a bean for each.
  *
  * @since 0.1.0
  */

@@ -23,7 +23,7 @@ import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.util.ClassUtils;
 
 /**
- * Registers a bean for every {@link FastnetClient} interface named or found by
+ * Registers a bean for every {@link FastnetExchange} interface named or found by
  * {@link EnableFastnetClients}.
  */
 class FastnetClientsScanRegistrar
@@ -78,7 +78,7 @@ class FastnetClientsScanRegistrar
 		if (this.resourceLoader != null) {
 			scanner.setResourceLoader(this.resourceLoader);
 		}
-		scanner.addIncludeFilter(new AnnotationTypeFilter(FastnetClient.class));
+		scanner.addIncludeFilter(new AnnotationTypeFilter(FastnetExchange.class));
 		for (String basePackage : basePackages) {
 			for (BeanDefinition candidate : scanner.findCandidateComponents(basePackage)) {
 				interfaces.add(ClassUtils.resolveClassName(candidate.getBeanClassName(), classLoader));
@@ -90,9 +90,9 @@ class FastnetClientsScanRegistrar
 	}
 
 	private <T> void register(BeanDefinitionRegistry registry, Class<T> type) {
-		FastnetClient annotation = type.getAnnotation(FastnetClient.class);
+		FastnetExchange annotation = type.getAnnotation(FastnetExchange.class);
 		if (annotation == null) {
-			throw new IllegalStateException(type.getName() + " is not annotated with @FastnetClient");
+			throw new IllegalStateException(type.getName() + " is not annotated with @FastnetExchange");
 		}
 		String beanName = type.getName();
 		if (registry.containsBeanDefinition(beanName)) {

@@ -7,7 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The route a method of a {@link FastnetClient} interface calls. The method takes at most one
+ * The route a method of a {@link FastnetExchange} interface calls. The method takes at most one
  * payload parameter ({@code byte[]}, {@link String} or any type written as JSON) and any number
  * of {@link dev.fastnet.spring.handler.Header @Header} parameters. It returns the decoded answer
  * (blocking), a {@link java.util.concurrent.CompletableFuture} of it, or {@code void} to send a

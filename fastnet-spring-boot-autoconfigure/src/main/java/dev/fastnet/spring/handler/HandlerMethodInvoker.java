@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import dev.fastnet.FastnetException;
@@ -71,12 +72,7 @@ final class HandlerMethodInvoker implements RequestHandler {
 	private static @Nullable ArgumentResolver contextResolver(Parameter parameter) {
 		Header header = parameter.getAnnotation(Header.class);
 		if (header != null) {
-			if (parameter.getType() != String.class) {
-				throw new IllegalStateException("Unsupported parameter '" + parameter.getName() + "' of "
-						+ describe((Method) parameter.getDeclaringExecutable()) + ": @Header parameters must be String");
-			}
-			String name = header.value();
-			return (request) -> request.header(name);
+			return headerResolver(parameter, header);
 		}
 		Class<?> type = parameter.getType();
 		if (parameter.isAnnotationPresent(RequestId.class)) {
@@ -97,6 +93,30 @@ final class HandlerMethodInvoker implements RequestHandler {
 			return RequestContext::session;
 		}
 		return null;
+	}
+
+	private static ArgumentResolver headerResolver(Parameter parameter, Header header) {
+		String name = header.value();
+		if (parameter.getType() == Optional.class
+				&& ResolvableType.forType(parameter.getParameterizedType()).getGeneric(0).resolve() == String.class) {
+			return (request) -> Optional.ofNullable(request.header(name));
+		}
+		if (parameter.getType() != String.class) {
+			throw new IllegalStateException("Unsupported parameter '" + parameter.getName() + "' of "
+					+ describe((Method) parameter.getDeclaringExecutable())
+					+ ": @Header parameters must be String or Optional<String>");
+		}
+		if (!header.required()) {
+			return (request) -> request.header(name);
+		}
+		String missing = "Missing header '" + name + "'";
+		return (request) -> {
+			String value = request.header(name);
+			if (value == null) {
+				throw new FastnetException(Status.BAD_REQUEST.code(), missing);
+			}
+			return value;
+		};
 	}
 
 	private static ArgumentResolver payloadResolver(MethodParameter parameter, @Nullable PayloadConverter converter,

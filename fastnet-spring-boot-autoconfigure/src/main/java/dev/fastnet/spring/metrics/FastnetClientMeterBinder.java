@@ -11,6 +11,7 @@ import java.util.function.ToLongFunction;
 
 import dev.fastnet.client.EndpointStats;
 import dev.fastnet.client.FastnetClient;
+import dev.fastnet.metrics.FastnetMeters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -69,37 +70,37 @@ public class FastnetClientMeterBinder implements MeterBinder {
 			return;
 		}
 		int max = this.client.config().pool().maxConnections();
-		Tags tags = Tags.of("client", this.client.config().name(), "endpoint",
+		Tags tags = Tags.of(FastnetMeters.TAG_CLIENT, this.client.config().name(), FastnetMeters.TAG_ENDPOINT,
 				address.getHostString() + ":" + address.getPort());
 		List<Meter> meters = new ArrayList<>();
-		meters.add(gauge(registry, "fastnet.client.pool.open", "Connections open to the endpoint", tags, address,
+		meters.add(gauge(registry, FastnetMeters.CLIENT_POOL_OPEN, "Connections open to the endpoint", tags, address,
 				EndpointStats::open));
-		meters.add(gauge(registry, "fastnet.client.pool.idle", "Open connections without requests in flight", tags,
+		meters.add(gauge(registry, FastnetMeters.CLIENT_POOL_IDLE, "Open connections without requests in flight", tags,
 				address, EndpointStats::idle));
-		meters.add(gauge(registry, "fastnet.client.pool.in.use", "Open connections with requests in flight", tags,
+		meters.add(gauge(registry, FastnetMeters.CLIENT_POOL_IN_USE, "Open connections with requests in flight", tags,
 				address, EndpointStats::inUse));
-		meters.add(gauge(registry, "fastnet.client.pool.pending", "Requests waiting for a connection", tags, address,
+		meters.add(gauge(registry, FastnetMeters.CLIENT_POOL_PENDING, "Requests waiting for a connection", tags, address,
 				EndpointStats::pendingAcquires));
-		meters.add(gauge(registry, "fastnet.client.requests.in.flight", "Requests in flight to the endpoint", tags,
+		meters.add(gauge(registry, FastnetMeters.CLIENT_REQUESTS_IN_FLIGHT, "Requests in flight to the endpoint", tags,
 				address, EndpointStats::inFlight));
-		meters.add(gauge(registry, "fastnet.client.endpoint.state", "Endpoint state: 1 UP, 0.5 BACKOFF, 0 DOWN", tags,
+		meters.add(gauge(registry, FastnetMeters.CLIENT_ENDPOINT_STATE, "Endpoint state: 1 UP, 0.5 BACKOFF, 0 DOWN", tags,
 				address, (stats) -> switch (stats.state()) {
 					case UP -> 1.0;
 					case BACKOFF -> 0.5;
 					case DOWN -> 0.0;
 				}));
-		meters.add(Gauge.builder("fastnet.client.pool.max", () -> max)
+		meters.add(Gauge.builder(FastnetMeters.CLIENT_POOL_MAX, () -> max)
 			.description("Maximum connections to the endpoint")
 			.tags(tags)
 			.register(registry));
-		meters.add(counter(registry, "fastnet.client.connect.attempts", "Connect attempts to the endpoint", tags,
+		meters.add(counter(registry, FastnetMeters.CLIENT_CONNECT_ATTEMPTS, "Connect attempts to the endpoint", tags,
 				address, EndpointStats::connectAttempts));
-		meters.add(counter(registry, "fastnet.client.connect.failures", "Failed connect attempts to the endpoint",
+		meters.add(counter(registry, FastnetMeters.CLIENT_CONNECT_FAILURES, "Failed connect attempts to the endpoint",
 				tags, address, EndpointStats::connectFailures));
-		meters.add(counter(registry, "fastnet.client.endpoint.state.changes", "Changes of the endpoint's state", tags,
+		meters.add(counter(registry, FastnetMeters.CLIENT_ENDPOINT_STATE_CHANGES, "Changes of the endpoint's state", tags,
 				address, EndpointStats::stateChanges));
 		meters.add(FunctionTimer
-			.builder("fastnet.client.pool.acquire", this.client, (c) -> find(c, address, EndpointStats::acquireCount),
+			.builder(FastnetMeters.CLIENT_POOL_ACQUIRE, this.client, (c) -> find(c, address, EndpointStats::acquireCount),
 					(c) -> find(c, address, EndpointStats::acquireTimeTotalNanos), TimeUnit.NANOSECONDS)
 			.description("Time requests waited for a connection")
 			.tags(tags)

@@ -28,7 +28,7 @@ public class FastnetClientObservationConvention implements ObservationConvention
 	public KeyValues getLowCardinalityKeyValues(FastnetClientObservationContext context) {
 		int status = context.getStatus();
 		boolean finished = status != FastnetServerObservationContext.UNFINISHED;
-		return KeyValues.of("client", context.getClientName(), FastnetMeters.TAG_ROUTE, context.getRoute(),
+		return KeyValues.of(FastnetMeters.TAG_CLIENT, context.getClientName(), FastnetMeters.TAG_ROUTE, context.getRoute(),
 				FastnetMeters.TAG_STATUS, finished ? FastnetMeters.statusTag(status) : "UNKNOWN",
 				FastnetMeters.TAG_OUTCOME, finished ? FastnetMeters.outcomeTag(status) : "UNKNOWN");
 	}

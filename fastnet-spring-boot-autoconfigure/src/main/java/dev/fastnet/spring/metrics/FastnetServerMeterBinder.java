@@ -62,40 +62,40 @@ public class FastnetServerMeterBinder implements MeterBinder {
 		for (ProtocolViolation violation : ProtocolViolation.values()) {
 			FunctionCounter.builder(FastnetMeters.SERVER_INVALID_FRAMES, stats, (s) -> s.invalidFrames(violation))
 				.description("Connections closed by the fastnet server for a protocol violation")
-				.tag("reason", violation.tag())
+				.tag(FastnetMeters.TAG_REASON, violation.tag())
 				.register(registry);
 		}
 		Gauge.builder(FastnetMeters.WORKERS_QUEUE_SIZE, stats, ServerStats::workerQueueSize)
 			.description("Requests waiting for a fastnet worker")
-			.tag("execution", "platform")
+			.tag(FastnetMeters.TAG_EXECUTION, "platform")
 			.register(registry);
 		Gauge.builder(FastnetMeters.WORKERS_ACTIVE, stats, ServerStats::workersActive)
 			.description("fastnet workers running a handler")
-			.tag("execution", "platform")
+			.tag(FastnetMeters.TAG_EXECUTION, "platform")
 			.register(registry);
 		Gauge.builder(FastnetMeters.WORKERS_ACTIVE, stats, ServerStats::virtualActive)
 			.description("fastnet workers running a handler")
-			.tag("execution", "virtual")
+			.tag(FastnetMeters.TAG_EXECUTION, "virtual")
 			.register(registry);
 		FunctionCounter.builder(FastnetMeters.WORKERS_REJECTED, stats, ServerStats::workerRejected)
 			.description("Requests refused because the fastnet worker pool was full")
-			.tag("execution", "platform")
+			.tag(FastnetMeters.TAG_EXECUTION, "platform")
 			.register(registry);
 		FunctionCounter.builder(FastnetMeters.WORKERS_REJECTED, stats, ServerStats::virtualRejected)
 			.description("Requests refused because the fastnet worker pool was full")
-			.tag("execution", "virtual")
+			.tag(FastnetMeters.TAG_EXECUTION, "virtual")
 			.register(registry);
 		if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
 			ByteBufAllocatorMetric metric = provider.metric();
 			Gauge.builder(FastnetMeters.BUFFERS_USED, metric, ByteBufAllocatorMetric::usedHeapMemory)
 				.description("Memory used by Netty's default buffer allocator")
 				.baseUnit("bytes")
-				.tag("area", "heap")
+				.tag(FastnetMeters.TAG_AREA, "heap")
 				.register(registry);
 			Gauge.builder(FastnetMeters.BUFFERS_USED, metric, ByteBufAllocatorMetric::usedDirectMemory)
 				.description("Memory used by Netty's default buffer allocator")
 				.baseUnit("bytes")
-				.tag("area", "direct")
+				.tag(FastnetMeters.TAG_AREA, "direct")
 				.register(registry);
 		}
 	}
@@ -132,7 +132,7 @@ public class FastnetServerMeterBinder implements MeterBinder {
 			ToDoubleFunction<ServerStats> count) {
 		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_REJECTED, stats, count)
 			.description("Connections closed by the fastnet server at accept, for idleness or to protect its resources")
-			.tag("reason", reason)
+			.tag(FastnetMeters.TAG_REASON, reason)
 			.register(registry);
 	}
 

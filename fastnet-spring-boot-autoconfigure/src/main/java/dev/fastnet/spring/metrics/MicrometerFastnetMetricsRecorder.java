@@ -49,7 +49,7 @@ public class MicrometerFastnetMetricsRecorder implements FastnetMetricsRecorder 
 	@Override
 	public void clientRequest(String route, int status, long durationNanos) {
 		timer(this.clientTimers, route, status, FastnetMeters.CLIENT_REQUESTS, "Requests sent by a fastnet client",
-				Tags.of("client", this.clientName))
+				Tags.of(FastnetMeters.TAG_CLIENT, this.clientName))
 			.record(durationNanos, TimeUnit.NANOSECONDS);
 	}
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -73,9 +74,36 @@ class MessageHandlerIntegrationTests {
 				assertThat(answer.payloadString()).isEqualTo("acme/41/true");
 				client.send(RawClient.REQUEST, 42, "context.all", Map.of(), new byte[0]);
 				assertThat(client.read().payloadString()).isEqualTo("null/42/true");
+				client.send(RawClient.REQUEST, 43, "context.tenant", Map.of("tenant", "acme"), new byte[0]);
+				assertThat(client.read().payloadString()).isEqualTo("acme");
+				client.send(RawClient.REQUEST, 44, "context.optional", Map.of("tenant", "acme"), new byte[0]);
+				assertThat(client.read().payloadString()).isEqualTo("acme");
+				client.send(RawClient.REQUEST, 45, "context.optional", Map.of(), new byte[0]);
+				assertThat(client.read().payloadString()).isEqualTo("none");
 				client.send(RawClient.REQUEST, -2, "context.id", Map.of(), new byte[0]);
 				assertThat(client.read().payloadString()).isEqualTo("-2/4294967294");
 			}
+		});
+	}
+
+	@Test
+	void missingRequiredHeaderIsAnswered400WithoutCallingTheHandler() {
+		this.runner.run((context) -> {
+			try (RawClient client = connect(context)) {
+				client.send(RawClient.REQUEST, 46, "context.tenant", Map.of("other", "x"), new byte[0]);
+				RawFrame missing = client.read();
+				assertThat(missing.errorStatus()).isEqualTo(400);
+				assertThat(missing.errorMessage()).isEqualTo("Missing header 'tenant'");
+			}
+		});
+	}
+
+	@Test
+	void headerParameterOfAnotherTypeStopsTheApplication() {
+		this.runner.withUserConfiguration(NumericHeaderHandlers.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("@Header parameters must be String or Optional<String>");
 		});
 	}
 
@@ -303,13 +331,33 @@ class MessageHandlerIntegrationTests {
 	static class ContextHandlers {
 
 		@MessageHandler("all")
-		String all(@Header("tenant") String tenant, RequestContext request, Session session) {
+		String all(@Header(value = "tenant", required = false) String tenant, RequestContext request,
+				Session session) {
 			return tenant + "/" + request.id() + "/" + session.isActive();
+		}
+
+		@MessageHandler("tenant")
+		String tenant(@Header("tenant") String tenant) {
+			return tenant;
+		}
+
+		@MessageHandler("optional")
+		String optional(@Header("tenant") Optional<String> tenant) {
+			return tenant.orElse("none");
 		}
 
 		@MessageHandler("id")
 		String id(@RequestId int id, @RequestId long unsigned) {
 			return id + "/" + unsigned;
+		}
+
+	}
+
+	static class NumericHeaderHandlers {
+
+		@MessageHandler("numeric")
+		String numeric(@Header("count") Integer count) {
+			return String.valueOf(count);
 		}
 
 	}

@@ -1,6 +1,5 @@
 package dev.fastnet.spring.metrics;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -1,6 +1,9 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
 import dev.fastnet.client.FastnetClient;
+import dev.fastnet.spring.client.FastnetClientFactory;
+import dev.fastnet.spring.client.FastnetClientsRegistrar;
+import dev.fastnet.spring.client.FastnetDiscovery;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,6 +14,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of the {@link FastnetClient} beans described under
@@ -29,10 +33,9 @@ public final class FastnetClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	FastnetClientFactory fastnetClientFactory(FastnetProperties properties,
 			ObjectProvider<FastnetClientCustomizer> customizers, ObjectProvider<FastnetDiscovery> discovery,
-			ObjectProvider<SslBundles> sslBundles) {
-		FastnetDiscovery resolver = discovery.getIfAvailable();
-		return new FastnetClientFactory(properties, customizers, (resolver != null) ? resolver::endpoints : null,
-				sslBundles);
+			ObjectProvider<SslBundles> sslBundles, Environment environment) {
+		return new FastnetClientFactory(new ConfiguredClientCreator(properties, customizers,
+				discovery.getIfAvailable(), sslBundles, environment::resolveRequiredPlaceholders));
 	}
 
 }

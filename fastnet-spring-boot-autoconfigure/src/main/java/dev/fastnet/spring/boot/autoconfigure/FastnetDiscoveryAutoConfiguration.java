@@ -7,6 +7,8 @@ import java.util.Map;
 
 import dev.fastnet.client.FastnetClient;
 import dev.fastnet.spring.client.DiscoveryRefresher;
+import dev.fastnet.spring.client.FastnetClientFactory;
+import dev.fastnet.spring.client.FastnetDiscovery;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

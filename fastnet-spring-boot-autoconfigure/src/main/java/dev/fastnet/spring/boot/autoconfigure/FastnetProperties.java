@@ -2,10 +2,12 @@ package dev.fastnet.spring.boot.autoconfigure;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import dev.fastnet.client.Balancing;
 import dev.fastnet.client.ClientConfig;
@@ -19,12 +21,16 @@ import dev.fastnet.server.ServerConfig;
 import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import dev.fastnet.worker.WorkerPoolOptions;
+import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.BindingResult;
 import org.springframework.validation.Errors;
+import org.springframework.validation.FieldError;
 import org.springframework.validation.Validator;
 
 /**
@@ -36,6 +42,9 @@ import org.springframework.validation.Validator;
 // Defaults are literals so that the configuration metadata shows them; FastnetPropertiesTests
 // checks that they match the core defaults.
 public class FastnetProperties implements Validator {
+
+	private static final Pattern HOST_NAME = Pattern
+		.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
 	private final Server server = new Server();
 
@@ -60,10 +69,11 @@ public class FastnetProperties implements Validator {
 	@Override
 	public void validate(Object target, Errors errors) {
 		Server server = ((FastnetProperties) target).getServer();
+		address(errors, "server.address", server.getAddress());
 		range(errors, "server.port", server.getPort(), 0, 65535);
 		range(errors, "server.io-threads", server.getIoThreads(), 0, 1024);
-		range(errors, "server.max-frame-size", server.getMaxFrameSize().toBytes(), FrameFormat.HEADER_LENGTH,
-				Integer.MAX_VALUE);
+		range(errors, "server.max-frame-size", server.getMaxFrameSize(), DataSize.ofBytes(FrameFormat.HEADER_LENGTH),
+				DataSize.ofBytes(Integer.MAX_VALUE));
 		range(errors, "server.max-connections", server.getMaxConnections(), 1, Integer.MAX_VALUE);
 		notNegative(errors, "server.idle-timeout", server.getIdleTimeout());
 		notNegative(errors, "server.request-timeout", server.getRequestTimeout());
@@ -72,15 +82,22 @@ public class FastnetProperties implements Validator {
 		range(errors, "server.workers.queue-capacity", server.getWorkers().getQueueCapacity(), 0, Integer.MAX_VALUE);
 		range(errors, "server.workers.virtual-concurrency", server.getWorkers().getVirtualConcurrency(), 1,
 				Integer.MAX_VALUE);
-		range(errors, "server.write-buffer-high-water-mark", server.getWriteBufferHighWaterMark().toBytes(),
-				server.getWriteBufferLowWaterMark().toBytes(), Integer.MAX_VALUE);
-		range(errors, "server.write-buffer-low-water-mark", server.getWriteBufferLowWaterMark().toBytes(), 1,
-				Integer.MAX_VALUE);
+		range(errors, "server.write-buffer-high-water-mark", server.getWriteBufferHighWaterMark(), DataSize.ofBytes(1),
+				DataSize.ofBytes(Integer.MAX_VALUE));
+		// Reported on the low mark whichever was set: it is the one that must not exceed the other
+		long high = server.getWriteBufferHighWaterMark().toBytes();
+		long low = server.getWriteBufferLowWaterMark().toBytes();
+		if (low < 1 || low > high) {
+			reject(errors, "server.write-buffer-low-water-mark", server.getWriteBufferLowWaterMark(),
+					"must be between 1B and write-buffer-high-water-mark (" + server.getWriteBufferHighWaterMark()
+							+ ") but was " + server.getWriteBufferLowWaterMark());
+		}
 		notNegative(errors, "server.frame-timeout", server.getFrameTimeout());
-		range(errors, "server.max-buffered-partial-frames", server.getMaxBufferedPartialFrames().toBytes(), 0,
-				Long.MAX_VALUE);
+		range(errors, "server.max-buffered-partial-frames", server.getMaxBufferedPartialFrames(), DataSize.ofBytes(0),
+				DataSize.ofBytes(Long.MAX_VALUE));
 		range(errors, "server.max-header-count", server.getMaxHeaderCount(), 0, Integer.MAX_VALUE);
-		range(errors, "server.max-header-size", server.getMaxHeaderSize().toBytes(), 0, FrameFormat.MAX_HEADERS_BLOCK);
+		range(errors, "server.max-header-size", server.getMaxHeaderSize(), DataSize.ofBytes(0),
+				DataSize.ofBytes(FrameFormat.MAX_HEADERS_BLOCK));
 		notNegative(errors, "server.min-ping-interval", server.getMinPingInterval());
 		range(errors, "server.max-ping-strikes", server.getMaxPingStrikes(), 0, Integer.MAX_VALUE);
 		server.getListeners().forEach((name, listener) -> listener.validate(name, errors));
@@ -94,7 +111,19 @@ public class FastnetProperties implements Validator {
 
 	private static void range(Errors errors, String field, long value, long min, long max) {
 		if (value < min || value > max) {
-			errors.rejectValue(field, "range", "must be between " + min + " and " + max + " but was " + value);
+			reject(errors, field, value, "must be between " + min + " and " + max + " but was " + value);
+		}
+	}
+
+	private static void range(Errors errors, String field, DataSize value, DataSize min, DataSize max) {
+		if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+			reject(errors, field, value, "must be between " + min + " and " + max + " but was " + value);
+		}
+	}
+
+	private static void range(Errors errors, String field, double value, double min, double max) {
+		if (!(value >= min && value <= max)) {
+			reject(errors, field, value, "must be between " + min + " and " + max + " but was " + value);
 		}
 	}
 
@@ -105,13 +134,44 @@ public class FastnetProperties implements Validator {
 
 	private static void positive(Errors errors, String field, Duration value) {
 		if (value.isNegative() || value.isZero()) {
-			errors.rejectValue(field, "positive", "must be positive but was " + value);
+			reject(errors, field, print(value), "must be positive but was " + print(value));
 		}
 	}
 
 	private static void notNegative(Errors errors, String field, Duration value) {
 		if (value.isNegative()) {
-			errors.rejectValue(field, "negative", "must not be negative but was " + value);
+			reject(errors, field, print(value), "must be zero or positive but was " + print(value));
+		}
+	}
+
+	private static void address(Errors errors, String field, String value) {
+		String host = (value.startsWith("[") && value.endsWith("]")) ? value.substring(1, value.length() - 1) : value;
+		boolean valid = NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)
+				|| (HOST_NAME.matcher(host).matches() && !host.matches("[0-9.]+"));
+		if (!valid) {
+			reject(errors, field, value,
+					"must be an IPv4 address, an IPv6 address or a host name but was '" + value + "'");
+		}
+	}
+
+	/**
+	 * Print a duration as a property would hold it: whole seconds as {@code 30s}, else milliseconds.
+	 */
+	static String print(Duration duration) {
+		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+	}
+
+	/**
+	 * Reject a value, naming it: without it Boot would look the value up among those bound,
+	 * and show null for a property left at its default.
+	 */
+	private static void reject(Errors errors, String field, Object value, String message) {
+		if (errors instanceof BindingResult result) {
+			result.addError(new FieldError(result.getObjectName(), field, value, false,
+					result.resolveMessageCodes("invalid", field), null, message));
+		}
+		else {
+			errors.rejectValue(field, "invalid", message);
 		}
 	}
 
@@ -156,12 +216,14 @@ public class FastnetProperties implements Validator {
 		 * Time without anything received after which a connection is closed (a PING counts). Use 0
 		 * to never close idle connections.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration idleTimeout = Duration.ofMinutes(5);
 
 		/**
 		 * Time a handler has to answer before the request is answered with ERROR 408. Use 0
 		 * for no limit.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration requestTimeout = Duration.ofSeconds(30);
 
 		/**
@@ -173,6 +235,7 @@ public class FastnetProperties implements Validator {
 		 * Time requests in flight may take to finish, and peers to close their connections
 		 * after the GOAWAY, when the server stops gracefully.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration shutdownGrace = Duration.ofSeconds(30);
 
 		/**
@@ -195,6 +258,7 @@ public class FastnetProperties implements Validator {
 		 * Time a frame may take to arrive, counted from its first byte. A connection whose frame
 		 * takes longer is closed, however steadily its bytes trickle in. Use 0 for no limit.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration frameTimeout = Duration.ofSeconds(5);
 
 		/**
@@ -220,6 +284,7 @@ public class FastnetProperties implements Validator {
 		 * that comes sooner, with no request in flight and no answer written since the last
 		 * one, is a strike. Use 0 to accept every PING.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration minPingInterval = Duration.ofSeconds(5);
 
 		/**
@@ -464,7 +529,7 @@ public class FastnetProperties implements Validator {
 
 		/**
 		 * Listener port. Use 0 to bind to an ephemeral port, published as
-		 * 'local.fastnet.listeners.<name>.port'.
+		 * 'local.fastnet.listeners.[name].port'.
 		 */
 		private int port;
 
@@ -639,21 +704,25 @@ public class FastnetProperties implements Validator {
 		/**
 		 * How often endpoints of a service id are looked up again.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration discoveryRefreshInterval = Duration.ofSeconds(30);
 
 		/**
 		 * Time a request waits for its answer unless the call gives its own timeout.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration requestTimeout = Duration.ofSeconds(30);
 
 		/**
 		 * Time a connect attempt may take.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration connectTimeout = Duration.ofSeconds(5);
 
 		/**
 		 * Time requests in flight may take when the application stops.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration shutdownGrace = Duration.ofSeconds(10);
 
 		/**
@@ -786,14 +855,19 @@ public class FastnetProperties implements Validator {
 		void validate(String name, Errors errors) {
 			String prefix = "client[" + name + "].";
 			if (this.endpoints.isEmpty() && this.serviceId == null) {
-				errors.rejectValue(prefix + "endpoints", "required", "must list at least one host:port or set a service-id");
+				reject(errors, prefix + "endpoints", this.endpoints, "must list at least one host:port or set a service-id");
 			}
 			for (String endpoint : this.endpoints) {
+				if (endpoint.contains("${")) {
+					// A placeholder such as ${local.fastnet.port} may only resolve once a server has
+					// started; the client resolves and checks it when it is created
+					continue;
+				}
 				try {
 					parseEndpoint(endpoint);
 				}
 				catch (IllegalArgumentException ex) {
-					errors.rejectValue(prefix + "endpoints", "format", ex.getMessage());
+					reject(errors, prefix + "endpoints", endpoint, ex.getMessage());
 				}
 			}
 			positive(errors, prefix + "request-timeout", this.requestTimeout);
@@ -810,8 +884,22 @@ public class FastnetProperties implements Validator {
 					Integer.MAX_VALUE);
 			range(errors, prefix + "pool.max-pending", this.pool.maxPending, 0, Integer.MAX_VALUE);
 			positive(errors, prefix + "pool.acquire-timeout", this.pool.acquireTimeout);
+			positive(errors, prefix + "pool.max-idle-time", this.pool.maxIdleTime);
 			notNegative(errors, prefix + "pool.ping-interval", this.pool.pingInterval);
+			positive(errors, prefix + "pool.ping-timeout", this.pool.pingTimeout);
 			positive(errors, prefix + "reconnect.initial-backoff", this.reconnect.initialBackoff);
+			if (this.reconnect.maxBackoff.compareTo(this.reconnect.initialBackoff) < 0) {
+				reject(errors, prefix + "reconnect.max-backoff", print(this.reconnect.maxBackoff),
+						"must be at least reconnect.initial-backoff ("
+								+ print(this.reconnect.initialBackoff) + ") but was "
+								+ print(this.reconnect.maxBackoff));
+			}
+			if (!(this.reconnect.multiplier >= 1.0) || Double.isInfinite(this.reconnect.multiplier)) {
+				reject(errors, prefix + "reconnect.multiplier", this.reconnect.multiplier,
+						"must be a finite number of at least 1.0 but was " + this.reconnect.multiplier);
+			}
+			range(errors, prefix + "reconnect.jitter", this.reconnect.jitter, 0.0, 1.0);
+			positive(errors, prefix + "reconnect.circuit-cool-down", this.reconnect.circuitCoolDown);
 			range(errors, prefix + "reconnect.failure-threshold", this.reconnect.failureThreshold, 1,
 					Integer.MAX_VALUE);
 			socket(errors, prefix + "socket.", this.socket);
@@ -914,6 +1002,7 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Time a request may wait for a connection.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration acquireTimeout = Duration.ofSeconds(5);
 
 		/**
@@ -924,16 +1013,19 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Time after which idle connections beyond min-idle are closed.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration maxIdleTime = Duration.ofMinutes(5);
 
 		/**
 		 * Interval of PINGs on idle connections. Use 0 to disable.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration pingInterval = Duration.ofSeconds(30);
 
 		/**
 		 * Time a PING may wait for its PONG before the connection is evicted.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration pingTimeout = Duration.ofSeconds(5);
 
 		public int getMinIdle() {
@@ -1010,6 +1102,7 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Backoff after the first failed connect attempt.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration initialBackoff = Duration.ofMillis(100);
 
 		/**
@@ -1020,6 +1113,7 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Longest backoff.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration maxBackoff = Duration.ofSeconds(10);
 
 		/**
@@ -1036,6 +1130,7 @@ public class FastnetProperties implements Validator {
 		 * Longest time between probe connects while an endpoint is down. The first probe
 		 * comes after the backoff in force, each further one after twice the previous delay.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration circuitCoolDown = Duration.ofSeconds(30);
 
 		public Duration getInitialBackoff() {

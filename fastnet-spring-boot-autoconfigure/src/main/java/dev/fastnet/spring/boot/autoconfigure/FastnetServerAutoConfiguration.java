@@ -10,6 +10,8 @@ import dev.fastnet.spring.context.FastnetServerLifecycle;
 import dev.fastnet.spring.handler.MessageHandlerRegistry;
 import dev.fastnet.transport.TlsConfig;
 import org.jspecify.annotations.Nullable;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -35,6 +37,8 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBooleanProperty(name = "fastnet.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(FastnetProperties.class)
 public final class FastnetServerAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(FastnetServerAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -80,7 +84,21 @@ public final class FastnetServerAutoConfiguration {
 		Duration margin = Duration.ofSeconds(Math.min(5, phaseTimeout.toSeconds() / 2));
 		Duration limit = phaseTimeout.minus(margin);
 		Duration grace = properties.getServer().getShutdownGrace();
-		return new FastnetServerLifecycle(server, context, (grace.compareTo(limit) <= 0) ? grace : limit);
+		if (grace.compareTo(limit) > 0) {
+			String message = "fastnet.server.shutdown-grace " + FastnetProperties.print(grace) + " is cut to "
+					+ FastnetProperties.print(limit) + ": spring.lifecycle.timeout-per-shutdown-phase is "
+					+ FastnetProperties.print(phaseTimeout) + " and closing the server takes up to "
+					+ FastnetProperties.print(margin) + " more; raise the phase timeout to keep the grace";
+			// The defaults (30s and 30s) always cut it: only a grace the user asked for is a warning
+			if (context.getEnvironment().containsProperty("fastnet.server.shutdown-grace")) {
+				logger.warn(message);
+			}
+			else {
+				logger.info(message);
+			}
+			grace = limit;
+		}
+		return new FastnetServerLifecycle(server, context, grace);
 	}
 
 	@Bean

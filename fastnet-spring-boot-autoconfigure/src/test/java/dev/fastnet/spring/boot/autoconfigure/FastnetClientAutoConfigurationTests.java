@@ -21,6 +21,8 @@ import dev.fastnet.spring.boot.autoconfigure.health.FastnetHealthContributorAuto
 import dev.fastnet.spring.boot.autoconfigure.metrics.FastnetMetricsAutoConfiguration;
 import dev.fastnet.spring.client.DiscoveryRefresher;
 import dev.fastnet.spring.client.EnableFastnetClients;
+import dev.fastnet.spring.client.FastnetClientFactory;
+import dev.fastnet.spring.client.FastnetExchange;
 import dev.fastnet.spring.client.FastnetRoute;
 import dev.fastnet.spring.handler.Header;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -139,10 +141,9 @@ class FastnetClientAutoConfigurationTests {
 
 	@Test
 	void clientFactoryBacksOffForAUserDefinedOne() {
-		org.springframework.beans.factory.support.DefaultListableBeanFactory beans = new org.springframework.beans.factory.support.DefaultListableBeanFactory();
-		FastnetClientFactory mine = new FastnetClientFactory(new FastnetProperties(),
-				beans.getBeanProvider(FastnetClientCustomizer.class), null,
-				beans.getBeanProvider(org.springframework.boot.ssl.SslBundles.class));
+		FastnetClientFactory mine = new FastnetClientFactory((name) -> {
+			throw new IllegalStateException("not used");
+		});
 		this.runner.withBean("myFactory", FastnetClientFactory.class, () -> mine)
 			.run((context) -> assertThat(context).getBean(FastnetClientFactory.class).isSameAs(mine));
 	}
@@ -309,7 +310,7 @@ class FastnetClientAutoConfigurationTests {
 	record Greeting(String text) {
 	}
 
-	@dev.fastnet.spring.client.FastnetClient("greeter")
+	@FastnetExchange("greeter")
 	interface Greeter {
 
 		@FastnetRoute("echo")

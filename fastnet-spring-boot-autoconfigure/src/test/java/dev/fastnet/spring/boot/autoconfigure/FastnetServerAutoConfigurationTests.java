@@ -122,6 +122,34 @@ class FastnetServerAutoConfigurationTests {
 	}
 
 	@Test
+	void configuredShutdownGraceThatIsCutIsAWarningWithBothValues(CapturedOutput output) {
+		this.runner.withPropertyValues("fastnet.server.shutdown-grace=60s", "spring.lifecycle.timeout-per-shutdown-phase=20s")
+			.run((context) -> assertThat(output.getAll().lines()
+				.filter((line) -> line.contains("fastnet.server.shutdown-grace 60s is cut to 15s: "
+						+ "spring.lifecycle.timeout-per-shutdown-phase is 20s")))
+				.singleElement()
+				.asString()
+				.contains("WARN"));
+	}
+
+	@Test
+	void defaultShutdownGraceThatIsCutIsInformation(CapturedOutput output) {
+		this.runner.run((context) -> assertThat(output.getAll().lines()
+			.filter((line) -> line.contains("fastnet.server.shutdown-grace 30s is cut to 25s: "
+					+ "spring.lifecycle.timeout-per-shutdown-phase is 30s")))
+			.singleElement()
+			.asString()
+			.contains("INFO")
+			.doesNotContain("WARN"));
+	}
+
+	@Test
+	void shutdownGraceWithinThePhaseTimeoutIsNotLogged(CapturedOutput output) {
+		this.runner.withPropertyValues("fastnet.server.shutdown-grace=10s")
+			.run((context) -> assertThat(output).doesNotContain("fastnet.server.shutdown-grace"));
+	}
+
+	@Test
 	void handlerBeansAreCreatedEagerlyUnderLazyInitialization() {
 		this.runner.withInitializer((context) -> context.addBeanFactoryPostProcessor(
 				new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
@@ -173,7 +201,7 @@ class FastnetServerAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("fastnet.server.max-header-size")
-				.hasMessageContaining("must be between 0 and 65535 but was 65536");
+				.hasMessageContaining("must be between 0B and 65535B but was 65536B");
 		});
 		this.runner.withPropertyValues("fastnet.server.frame-timeout=-1s").run((context) -> {
 			assertThat(context).hasFailed();

@@ -7,12 +7,13 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks an interface as a declarative fastnet client: with {@link EnableFastnetClients} it
+ * Marks an interface as a declarative fastnet client (named apart from the
+ * {@link dev.fastnet.client.FastnetClient} it calls through): with {@link EnableFastnetClients} it
  * becomes a bean whose {@link FastnetRoute} methods send requests through the
  * {@link dev.fastnet.client.FastnetClient} configured under {@code fastnet.client.<name>}.
  *
  * <pre>{@code
- * @FastnetClient("kv")
+ * @FastnetExchange("kv")
  * interface KeyValueClient {
  *
  *     @FastnetRoute("kv.get")
@@ -32,7 +33,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-public @interface FastnetClient {
+public @interface FastnetExchange {
 
 	/**
 	 * The client's name: the key under {@code fastnet.client}.

@@ -1,4 +1,4 @@
-package dev.fastnet.spring.boot.autoconfigure;
+package dev.fastnet.spring.client;
 
 import java.util.Map;
 
@@ -21,9 +21,12 @@ import org.springframework.core.type.AnnotationMetadata;
 /**
  * Registers one {@link FastnetClient} bean per {@code fastnet.client.<name>} entry, named
  * {@code <name>FastnetClient} and qualified with {@code <name>}, so that
- * {@code @Qualifier("orders") FastnetClient orders} injects it.
+ * {@code @Qualifier("orders") FastnetClient orders} injects it. Each bean is created by the
+ * {@link FastnetClientFactory} bean.
+ *
+ * @since 0.1.0
  */
-class FastnetClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+public class FastnetClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
 	private @Nullable Environment environment;
 
@@ -44,8 +47,9 @@ class FastnetClientsRegistrar implements ImportBeanDefinitionRegistrar, Environm
 		if (this.environment == null) {
 			return;
 		}
-		Map<String, FastnetProperties.Client> clients = Binder.get(this.environment)
-			.bind("fastnet.client", Bindable.mapOf(String.class, FastnetProperties.Client.class))
+		// Only the names matter here; the values are bound and checked when each client is created
+		Map<String, Object> clients = Binder.get(this.environment)
+			.bind("fastnet.client", Bindable.mapOf(String.class, Object.class))
 			.orElse(Map.of());
 		for (String name : clients.keySet()) {
 			String beanName = name + "FastnetClient";

@@ -1,14 +1,14 @@
 package dev.fastnet.spring.boot.autoconfigure;
 
 import java.net.InetSocketAddress;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import dev.fastnet.client.FastnetClient;
+import dev.fastnet.spring.client.FastnetDiscovery;
 import dev.fastnet.transport.TlsConfig;
 import org.jspecify.annotations.Nullable;
 
@@ -16,44 +16,33 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.SslBundles;
 
 /**
- * Creates the {@link FastnetClient} of each {@code fastnet.client.<name>} entry and knows them by
- * name afterwards.
- *
- * @since 0.1.0
+ * Creates a client from its {@code fastnet.client.<name>} properties: endpoints from discovery
+ * or configuration, then every {@link FastnetClientCustomizer}.
  */
-public class FastnetClientFactory {
+final class ConfiguredClientCreator implements Function<String, FastnetClient> {
 
 	private final FastnetProperties properties;
 
 	private final ObjectProvider<FastnetClientCustomizer> customizers;
 
-	private final @Nullable Function<String, List<InetSocketAddress>> discovery;
+	private final @Nullable FastnetDiscovery discovery;
 
 	private final ObjectProvider<SslBundles> sslBundles;
 
-	private final Map<String, FastnetClient> clients = new ConcurrentHashMap<>();
+	private final UnaryOperator<String> placeholders;
 
-	/**
-	 * Create a factory.
-	 * @param properties the properties
-	 * @param customizers the customizers applied to every client
-	 * @param discovery resolves a service id to endpoints, or {@code null} without discovery
-	 * @param sslBundles the SSL bundles named by {@code fastnet.client.<name>.ssl.bundle}
-	 */
-	public FastnetClientFactory(FastnetProperties properties, ObjectProvider<FastnetClientCustomizer> customizers,
-			@Nullable Function<String, List<InetSocketAddress>> discovery, ObjectProvider<SslBundles> sslBundles) {
+	ConfiguredClientCreator(FastnetProperties properties, ObjectProvider<FastnetClientCustomizer> customizers,
+			@Nullable FastnetDiscovery discovery, ObjectProvider<SslBundles> sslBundles,
+			UnaryOperator<String> placeholders) {
 		this.properties = properties;
 		this.customizers = customizers;
 		this.discovery = discovery;
 		this.sslBundles = sslBundles;
+		this.placeholders = placeholders;
 	}
 
-	/**
-	 * Create the client with the given name.
-	 * @param name the key under {@code fastnet.client}
-	 * @return the client
-	 */
-	public FastnetClient create(String name) {
+	@Override
+	public FastnetClient apply(String name) {
 		FastnetProperties.Client client = this.properties.getClient().get(name);
 		if (client == null) {
 			throw new IllegalStateException("No fastnet.client." + name + " properties");
@@ -73,14 +62,13 @@ public class FastnetClientFactory {
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
 		FastnetClient created = builder.build();
 		built.set(created);
-		this.clients.put(name, created);
 		return created;
 	}
 
 	private List<InetSocketAddress> endpoints(String name, FastnetProperties.Client client) {
 		String serviceId = client.getServiceId();
 		if (serviceId != null && this.discovery != null) {
-			List<InetSocketAddress> discovered = this.discovery.apply(serviceId);
+			List<InetSocketAddress> discovered = this.discovery.endpoints(serviceId);
 			if (!discovered.isEmpty()) {
 				return discovered;
 			}
@@ -93,15 +81,17 @@ public class FastnetClientFactory {
 			throw new IllegalStateException("fastnet.client." + name + ".service-id needs a Spring Cloud "
 					+ "DiscoveryClient, or configure fastnet.client." + name + ".endpoints");
 		}
-		return client.endpointAddresses();
-	}
-
-	/**
-	 * Return the clients created so far, by name.
-	 * @return an unmodifiable view
-	 */
-	public Map<String, FastnetClient> clients() {
-		return Collections.unmodifiableMap(this.clients);
+		// Resolved again now: a placeholder may name a port published after the properties were bound
+		List<InetSocketAddress> endpoints = new ArrayList<>();
+		for (String endpoint : client.getEndpoints()) {
+			try {
+				endpoints.add(FastnetProperties.Client.parseEndpoint(this.placeholders.apply(endpoint)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("fastnet.client." + name + ".endpoints: " + ex.getMessage(), ex);
+			}
+		}
+		return endpoints;
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.fastnet.spring.boot.autoconfigure;
+package dev.fastnet.spring.client;
 
 import java.net.InetSocketAddress;
 import java.util.List;
