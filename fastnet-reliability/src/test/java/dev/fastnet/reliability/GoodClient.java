@@ -1,0 +1,184 @@
+package dev.fastnet.reliability;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.fastnet.client.ClientConfig;
+import dev.fastnet.client.FastnetClient;
+import dev.fastnet.client.PoolOptions;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A well-behaved {@link FastnetClient} that calls the server's echo route every 2 ms on one
+ * connection while a scenario runs, so that the damage a fault does to bystanders is measured:
+ * every failure, and the latency of each call within a {@link Window}.
+ */
+final class GoodClient implements AutoCloseable {
+
+	private static final Duration PERIOD = Duration.ofMillis(2);
+
+	// Far above what 2 ms pacing keeps outstanding on loopback: reached only if the server stalls
+	private static final int MAX_OUTSTANDING = 256;
+
+	private final FastnetClient client;
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "good-client");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final AtomicInteger outstanding = new AtomicInteger();
+
+	private final LongAdder requests = new LongAdder();
+
+	private final LongAdder failures = new LongAdder();
+
+	private final LongAdder skipped = new LongAdder();
+
+	private final List<String> failureSamples = new CopyOnWriteArrayList<>();
+
+	private volatile Window window = new Window();
+
+	private GoodClient(InetSocketAddress endpoint) {
+		this.client = FastnetClient.create(ClientConfig.builder()
+			.endpoint(endpoint)
+			.name("good")
+			.ioThreads(1)
+			.requestTimeout(Duration.ofSeconds(10))
+			.pool(PoolOptions.builder().maxConnections(1).build())
+			.build());
+	}
+
+	static GoodClient start(InetSocketAddress endpoint) {
+		GoodClient good = new GoodClient(endpoint);
+		// The first call opens the connection; a scenario starts with it open
+		good.client.requestBlocking(ScenarioSupport.ECHO, "warm-up".getBytes(StandardCharsets.UTF_8));
+		good.scheduler.scheduleAtFixedRate(good::call, 0, PERIOD.toNanos(), TimeUnit.NANOSECONDS);
+		// Latencies of the first calls measure the JIT compiler rather than the server
+		good.window().awaitCalls(250);
+		return good;
+	}
+
+	private void call() {
+		if (this.outstanding.get() >= MAX_OUTSTANDING) {
+			this.skipped.increment();
+			return;
+		}
+		this.outstanding.incrementAndGet();
+		this.requests.increment();
+		Window window = this.window;
+		byte[] payload = Long.toString(System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+		long start = System.nanoTime();
+		this.client.request(ScenarioSupport.ECHO, payload).whenComplete((reply, ex) -> {
+			long latency = System.nanoTime() - start;
+			if (ex != null) {
+				failed(ex.toString());
+			}
+			else if (!Arrays.equals(reply.payload(), payload)) {
+				failed("Wrong answer: " + reply.payloadString());
+			}
+			else {
+				window.record(latency);
+			}
+			this.outstanding.decrementAndGet();
+		});
+	}
+
+	private void failed(String failure) {
+		this.failures.increment();
+		if (this.failureSamples.size() < 5) {
+			this.failureSamples.add(failure);
+		}
+	}
+
+	/**
+	 * Start a new measurement window: from now on, latencies of successful calls are recorded in
+	 * it alone.
+	 */
+	Window window() {
+		Window window = new Window();
+		this.window = window;
+		return window;
+	}
+
+	long requests() {
+		return this.requests.sum();
+	}
+
+	long failures() {
+		return this.failures.sum();
+	}
+
+	List<String> failureSamples() {
+		return this.failureSamples;
+	}
+
+	/**
+	 * Record the good client's figures: calls made, failures, and its p99 latency before and
+	 * during the fault.
+	 */
+	void report(ScenarioFigures figures, Window baseline, Window during) {
+		long baselineP99 = baseline.p99Micros();
+		long duringP99 = during.p99Micros();
+		figures.put("goodClientRequests", requests())
+			.put("goodClientErrors", failures())
+			.put("goodClientCallsSkippedWhileStalled", this.skipped.sum())
+			.put("goodClientP99BaselineMicros", baselineP99)
+			.put("goodClientP99DuringMicros", duringP99)
+			.put("goodClientP99ChangePercent",
+					(baselineP99 > 0) ? Math.round((duringP99 - baselineP99) * 100.0 / baselineP99) : 0);
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+		await().atMost(Duration.ofSeconds(15)).until(() -> this.outstanding.get() == 0);
+		this.client.close(Duration.ofSeconds(1));
+	}
+
+	/**
+	 * Latencies of the successful calls made while this window was the current one.
+	 */
+	static final class Window {
+
+		private long[] latencies = new long[1024];
+
+		private int count;
+
+		synchronized void record(long nanos) {
+			if (this.count == this.latencies.length) {
+				this.latencies = Arrays.copyOf(this.latencies, this.count * 2);
+			}
+			this.latencies[this.count++] = nanos;
+		}
+
+		synchronized int count() {
+			return this.count;
+		}
+
+		/**
+		 * Wait until this window holds the given number of successful calls.
+		 */
+		Window awaitCalls(int calls) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> count() >= calls);
+			return this;
+		}
+
+		synchronized long p99Micros() {
+			return TimeUnit.NANOSECONDS.toMicros(ScenarioSupport.percentile(Arrays.copyOf(this.latencies, this.count), 99));
+		}
+
+	}
+
+}
