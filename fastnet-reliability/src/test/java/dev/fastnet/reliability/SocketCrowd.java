@@ -24,6 +24,8 @@ final class SocketCrowd implements AutoCloseable {
 
 	private final SocketChannel[] channels;
 
+	private final long[] openedNanos;
+
 	private final AtomicLongArray closedNanos;
 
 	private final AtomicIntegerArray receivedBytes;
@@ -36,6 +38,7 @@ final class SocketCrowd implements AutoCloseable {
 
 	private SocketCrowd(int port, int size) throws IOException {
 		this.channels = new SocketChannel[size];
+		this.openedNanos = new long[size];
 		this.closedNanos = new AtomicLongArray(size);
 		this.receivedBytes = new AtomicIntegerArray(size);
 		this.selector = Selector.open();
@@ -44,6 +47,7 @@ final class SocketCrowd implements AutoCloseable {
 			SocketChannel channel = SocketChannel.open();
 			channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
 			channel.connect(address);
+			this.openedNanos[i] = System.nanoTime();
 			channel.configureBlocking(false);
 			channel.register(this.selector, SelectionKey.OP_READ, i);
 			this.channels[i] = channel;
@@ -146,6 +150,13 @@ final class SocketCrowd implements AutoCloseable {
 
 	boolean isClosed(int index) {
 		return this.closedNanos.get(index) != 0;
+	}
+
+	/**
+	 * Return when the connection was established, by {@link System#nanoTime()}.
+	 */
+	long openedNanos(int index) {
+		return this.openedNanos[index];
 	}
 
 	/**
