@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 import dev.fastnet.client.ClientConfig;
@@ -98,6 +99,13 @@ abstract class ScenarioSupport {
 	int closeAllAndCountLeaks() throws Exception {
 		closeAll();
 		return LeakCheckExtension.collectLeaks().size();
+	}
+
+	/**
+	 * Return the failure a future completed with, without the wrapper of a dependent stage.
+	 */
+	static Throwable failure(Throwable ex) {
+		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 	}
 
 	static InetSocketAddress address(FastnetServer server) {
