@@ -27,8 +27,6 @@ import dev.fastnet.session.SessionListener;
 import dev.fastnet.test.RawClient;
 import dev.fastnet.test.RawClient.RawFrame;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
@@ -366,10 +364,6 @@ class BadInputScenarios extends ScenarioSupport {
 		byte[] copy = frame.clone();
 		copy[index] = (byte) value;
 		return copy;
-	}
-
-	static long usedDirectMemory() {
-		return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
 	}
 
 }

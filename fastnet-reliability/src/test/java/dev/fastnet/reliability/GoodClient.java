@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class GoodClient implements AutoCloseable {
 
-	private static final Duration PERIOD = Duration.ofMillis(2);
+	static final Duration PERIOD = Duration.ofMillis(2);
 
 	// Far above what 2 ms pacing keeps outstanding on loopback: reached only if the server stalls
 	private static final int MAX_OUTSTANDING = 256;
@@ -171,7 +171,9 @@ final class GoodClient implements AutoCloseable {
 		 * Wait until this window holds the given number of successful calls.
 		 */
 		Window awaitCalls(int calls) {
-			await().atMost(Duration.ofSeconds(30)).until(() -> count() >= calls);
+			// Twice the time the calls take at the good client's pace, and never less than 30 s
+			Duration atMost = Duration.ofSeconds(30).plus(PERIOD.multipliedBy(2L * calls));
+			await().atMost(atMost).until(() -> count() >= calls);
 			return this;
 		}
 

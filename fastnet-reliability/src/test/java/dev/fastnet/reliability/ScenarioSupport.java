@@ -17,6 +17,8 @@ import dev.fastnet.server.FastnetServer;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.test.LeakCheckExtension;
 import dev.fastnet.worker.WorkerPoolOptions;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -118,6 +120,14 @@ abstract class ScenarioSupport {
 	static long usedHeapAfterGc() {
 		System.gc();
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+	/**
+	 * Return the direct memory Netty's default allocator holds, in bytes; the server's
+	 * connections allocate from it.
+	 */
+	static long usedDirectMemory() {
+		return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
 	}
 
 	static double mebibytes(long bytes) {
