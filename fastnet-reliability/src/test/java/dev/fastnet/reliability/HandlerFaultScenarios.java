@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.fastnet.Status;
@@ -122,6 +123,7 @@ class HandlerFaultScenarios extends ScenarioSupport {
 		Duration requestTimeout = Duration.ofMillis(500);
 		CountDownLatch never = new CountDownLatch(1);
 		AtomicInteger interrupted = new AtomicInteger();
+		StatusCounter recorder = new StatusCounter();
 		FastnetServer server = startServer(routesWithEcho().route("hang", (request) -> {
 			try {
 				never.await(60, TimeUnit.SECONDS);
@@ -133,7 +135,8 @@ class HandlerFaultScenarios extends ScenarioSupport {
 			return "never";
 		}).route("work", (request) -> request.payloadString()).build(),
 				(config) -> config.requestTimeout(requestTimeout)
-					.workers(new WorkerPoolOptions(64, 1024, 100, "fastnet-worker-")));
+					.workers(new WorkerPoolOptions(64, 1024, 100, "fastnet-worker-")),
+				(builder) -> builder.metricsRecorder(recorder));
 		FastnetClient client = startClient(server, (config) -> {
 		});
 		client.requestBlocking("work", new byte[0]);
@@ -179,6 +182,8 @@ class HandlerFaultScenarios extends ScenarioSupport {
 			.put("answered408", answered408)
 			.put("latency408MinMillis", millis(percentile(hangNanos, 0)))
 			.put("latency408MaxMillis", millis(percentile(hangNanos, 100)))
+			.put("serverTime408MinMillis", millis(recorder.durationRange("hang", "408")[0]))
+			.put("serverTime408MaxMillis", millis(recorder.durationRange("hang", "408")[1]))
 			.put("normalRequests", normal)
 			.put("normalRequestErrors", this.unexpected.size())
 			.put("workersInterrupted", interrupted.get())
@@ -186,6 +191,7 @@ class HandlerFaultScenarios extends ScenarioSupport {
 			.put("serverPendingAfter", server.inFlight())
 			.put("clientPendingAfter", client.stats().inFlight());
 		assertThat(answered408).isEqualTo(hung);
+		assertThat(recorder.count("hang", "408")).isEqualTo(hung);
 		assertThat(Duration.ofNanos(percentile(hangNanos, 0))).isGreaterThanOrEqualTo(requestTimeout);
 		assertThat(Duration.ofNanos(percentile(hangNanos, 100))).isLessThan(requestTimeout.plusSeconds(2));
 		assertThat(this.unexpected).isEmpty();
@@ -335,15 +341,31 @@ class HandlerFaultScenarios extends ScenarioSupport {
 
 		private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
+		private final Map<String, LongAccumulator> longest = new ConcurrentHashMap<>();
+
+		private final Map<String, LongAccumulator> shortest = new ConcurrentHashMap<>();
+
 		@Override
 		public void serverRequest(String route, int status, long durationNanos) {
-			this.counts.computeIfAbsent(route + " " + FastnetMeters.statusTag(status), (key) -> new LongAdder())
-				.increment();
+			String key = route + " " + FastnetMeters.statusTag(status);
+			this.counts.computeIfAbsent(key, (k) -> new LongAdder()).increment();
+			this.longest.computeIfAbsent(key, (k) -> new LongAccumulator(Math::max, Long.MIN_VALUE))
+				.accumulate(durationNanos);
+			this.shortest.computeIfAbsent(key, (k) -> new LongAccumulator(Math::min, Long.MAX_VALUE))
+				.accumulate(durationNanos);
 		}
 
 		long count(String route, String status) {
 			LongAdder count = this.counts.get(route + " " + status);
 			return (count != null) ? count.sum() : 0;
+		}
+
+		/**
+		 * Return the shortest and the longest time the server took to answer, in nanoseconds.
+		 */
+		long[] durationRange(String route, String status) {
+			String key = route + " " + status;
+			return new long[] { this.shortest.get(key).get(), this.longest.get(key).get() };
 		}
 
 	}
