@@ -65,7 +65,8 @@ public class ReliabilityReport {
 			}
 		}
 		Map<String, String> written = writtenScenarios(module.resolve("src/test/java"));
-		StringBuilder table = new StringBuilder("| Scenario | Promise | Figures | Test | Result |\n|---|---|---|---|---|\n");
+		StringBuilder table = new StringBuilder(
+				"| Scenario | Promise | Figures | Test | Result |\n|---|---|---|---|---|\n");
 		int passed = 0;
 		int failed = 0;
 		int withoutResult = 0;
@@ -85,7 +86,8 @@ public class ReliabilityReport {
 					passed += ok ? 1 : 0;
 					failed += ok ? 0 : 1;
 					row(table, title(scenario, tier), String.valueOf(result.get("promise")),
-							figures(result.get("figures")), "`" + result.get("test") + "`", ok ? "passed" : "**FAILED**");
+							figures(result.get("figures")), "`" + result.get("test") + "`",
+							ok ? "passed" : "**FAILED**");
 				}
 				if (rows.isEmpty() && written.containsKey(id + " " + tier)) {
 					row(table, title(scenario, tier), "", "", "`" + written.get(id + " " + tier) + "`",
@@ -101,7 +103,8 @@ public class ReliabilityReport {
 		Path markdown = module.resolve("target/reliability/results.md");
 		Files.writeString(markdown, table, StandardCharsets.UTF_8);
 		System.out.print(table);
-		System.out.println("\nWritten to " + markdown + "; " + withoutResult + " of the plan's 24 scenarios have no result");
+		System.out.println(
+				"\nWritten to " + markdown + "; " + withoutResult + " of the plan's 24 scenarios have no result");
 		if (readme) {
 			Path readmeFile = module.toAbsolutePath().getParent().resolve("README.md");
 			String text = Files.readString(readmeFile, StandardCharsets.UTF_8);
@@ -137,7 +140,10 @@ public class ReliabilityReport {
 		StringBuilder text = new StringBuilder();
 		if (figures instanceof Map<?, ?> map) {
 			for (Map.Entry<?, ?> figure : map.entrySet()) {
-				text.append((text.length() > 0) ? ", " : "").append(figure.getKey()).append(' ').append(figure.getValue());
+				text.append((text.length() > 0) ? ", " : "")
+					.append(figure.getKey())
+					.append(' ')
+					.append(figure.getValue());
 			}
 		}
 		return text.toString();

@@ -90,7 +90,8 @@ class ConnectionFloodScenarios extends ScenarioSupport {
 			assertThat(server.stats().connectionsFrameTimedOut()).isEqualTo(each);
 			assertThat(server.stats().connectionsIdleClosed()).isEqualTo(each);
 			assertThat(Duration.ofNanos(percentile(trickleClose, 0))).isGreaterThanOrEqualTo(frameTimeout);
-			assertThat(Duration.ofNanos(percentile(trickleClose, 100))).isLessThanOrEqualTo(frameTimeout.plusSeconds(2));
+			assertThat(Duration.ofNanos(percentile(trickleClose, 100)))
+				.isLessThanOrEqualTo(frameTimeout.plusSeconds(2));
 			assertThat(Duration.ofNanos(percentile(silentClose, 0))).isGreaterThanOrEqualTo(idleTimeout);
 			assertThat(Duration.ofNanos(percentile(silentClose, 100))).isLessThanOrEqualTo(idleTimeout.plusSeconds(2));
 			// Only the header and the trickled bytes are held: nothing is allocated for the frame's length

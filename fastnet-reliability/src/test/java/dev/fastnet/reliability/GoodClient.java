@@ -178,7 +178,8 @@ final class GoodClient implements AutoCloseable {
 		}
 
 		synchronized long p99Micros() {
-			return TimeUnit.NANOSECONDS.toMicros(ScenarioSupport.percentile(Arrays.copyOf(this.latencies, this.count), 99));
+			long[] latencies = Arrays.copyOf(this.latencies, this.count);
+			return TimeUnit.NANOSECONDS.toMicros(ScenarioSupport.percentile(latencies, 99));
 		}
 
 	}

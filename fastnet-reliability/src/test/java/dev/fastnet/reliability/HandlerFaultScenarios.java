@@ -65,8 +65,8 @@ class HandlerFaultScenarios extends ScenarioSupport {
 		}).build(), (config) -> {
 		}, (builder) -> builder.metricsRecorder(recorder));
 		int connections = 8;
-		FastnetClient client = startClient(server,
-				(config) -> config.pool(PoolOptions.builder().minIdle(connections).maxConnections(connections).build()));
+		FastnetClient client = startClient(server, (config) -> config
+			.pool(PoolOptions.builder().minIdle(connections).maxConnections(connections).build()));
 		await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().size() == connections);
 		int requests = 10_000;
 		LongAdder ok = new LongAdder();
@@ -92,7 +92,10 @@ class HandlerFaultScenarios extends ScenarioSupport {
 		}
 		await().atMost(Duration.ofSeconds(60)).until(() -> ok.sum() + boom.sum() + this.unexpected.size() == requests);
 		long elapsedSeconds = (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + 999) / 1000;
-		long warnLines = output.getAll().lines().filter((line) -> line.contains("Handler of route 'work' failed")).count();
+		long warnLines = output.getAll()
+			.lines()
+			.filter((line) -> line.contains("Handler of route 'work' failed"))
+			.count();
 		long stackLines = output.getAll().lines().filter((line) -> line.startsWith("\tat ")).count();
 		figures.put("requests", requests)
 			.put("connections", connections)
@@ -236,7 +239,8 @@ class HandlerFaultScenarios extends ScenarioSupport {
 		release.countDown();
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> server.stats().errors(Status.DEADLINE_EXPIRED) == expiring && server.inFlight() == 0);
-		assertThat(CompletableFuture.allOf(busy.toArray(new CompletableFuture[0]))).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(CompletableFuture.allOf(busy.toArray(new CompletableFuture[0])))
+			.succeedsWithin(Duration.ofSeconds(5));
 		long bytesBefore = server.stats().bytesRead();
 		int withoutBudget = 0;
 		for (Duration none : List.of(Duration.ZERO, Duration.ofMillis(-1))) {

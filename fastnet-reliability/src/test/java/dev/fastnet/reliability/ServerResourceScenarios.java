@@ -197,7 +197,8 @@ class ServerResourceScenarios extends ScenarioSupport {
 			portFree = socket.isBound();
 		}
 		figures.put("port", port)
-			.put("failure", rootOfType(failure, PortInUseException.class) ? "PortInUseException" : String.valueOf(failure))
+			.put("failure",
+					rootOfType(failure, PortInUseException.class) ? "PortInUseException" : String.valueOf(failure))
 			.put("analysisDescriptionPrinted", output.getAll().contains(description))
 			.put("analysisActionPrinted", output.getAll().contains(action))
 			.put("fastnetThreadsLeftByFailedApplication", leftBehind.size())
