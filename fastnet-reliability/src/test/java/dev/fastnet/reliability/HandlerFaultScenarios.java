@@ -27,6 +27,7 @@ import dev.fastnet.metrics.FastnetMeters;
 import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.worker.WorkerPoolOptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
@@ -118,6 +119,36 @@ class HandlerFaultScenarios extends ScenarioSupport {
 		assertThat(server.stats().connectionsAccepted()).isEqualTo(connections);
 		assertThat(warnLines).isBetween(1L, elapsedSeconds + 1);
 		assertThat(stackLines).isZero();
+	}
+
+	@Test
+	void rareHandlerFailureIsLoggedAlthoughAFrequentOneWasLoggedJustBefore(CapturedOutput output) throws Exception {
+		FastnetServer server = startServer(routesWithEcho().route("fail", (request) -> {
+			if (request.payloadString().equals("rare")) {
+				throw new IllegalArgumentException("rare");
+			}
+			throw new IllegalStateException("frequent");
+		}).build(), (config) -> {
+		});
+		FastnetClient client = startClient(server, (config) -> {
+		});
+		// Well within the second in which only one line is logged per kind of failure
+		for (String payload : List.of("frequent", "frequent", "rare", "frequent")) {
+			assertThat(client.request("fail", payload.getBytes(StandardCharsets.UTF_8)))
+				.failsWithin(Duration.ofSeconds(5))
+				.withThrowableThat()
+				.havingCause()
+				.isInstanceOfSatisfying(FastnetRemoteException.class,
+						(remote) -> assertThat(remote.getMessage()).isEqualTo(payload));
+		}
+		List<String> warnings = output.getAll()
+			.lines()
+			.filter((line) -> line.contains("Handler of route 'fail' failed"))
+			.toList();
+		assertThat(warnings).filteredOn((line) -> line.endsWith("java.lang.IllegalStateException: frequent"))
+			.hasSize(1);
+		assertThat(warnings).filteredOn((line) -> line.endsWith("java.lang.IllegalArgumentException: rare"))
+			.hasSize(1);
 	}
 
 	@Scenario(id = "S10", promise = "A handler that hangs past the request timeout is answered ERROR 408 and its "
