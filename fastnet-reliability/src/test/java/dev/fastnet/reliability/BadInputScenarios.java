@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -68,8 +66,6 @@ class BadInputScenarios extends ScenarioSupport {
 	void oversizedLengthFieldIsRefusedOnItsHeader(ScenarioFigures figures) throws Exception {
 		FastnetServer server = startProbedServer();
 		GoodClient good = startGoodClient(server);
-		GoodClient.Window baseline = good.window().awaitCalls(200);
-		GoodClient.Window during = good.window();
 		int maxFrameSize = server.config().maxFrameSize();
 		long directBefore = usedDirectMemory();
 		int attempts = 1000;
@@ -97,7 +93,7 @@ class BadInputScenarios extends ScenarioSupport {
 			}
 		}
 		long directAfter = usedDirectMemory();
-		good.report(figures, baseline, during);
+		good.report(figures);
 		figures.put("attempts", attempts)
 			.put("answered413ThenClosed", refusedThenClosed)
 			.put("frameTooLargeCount", server.stats().invalidFrames(ProtocolViolation.FRAME_TOO_LARGE))
@@ -111,10 +107,8 @@ class BadInputScenarios extends ScenarioSupport {
 		assertThat(server.stats().invalidFrames()).isEqualTo(attempts);
 		assertThat(directAfter - directBefore).isLessThan(1024 * 1024);
 		assertThat(this.sessionErrors).allSatisfy((error) -> assertThat(error).isInstanceOf(ProtocolException.class));
-		assertThat(good.failures()).as("good client failures: %s", good.failureSamples()).isZero();
-		int leaks = closeAllAndCountLeaks();
-		figures.put("leakReports", leaks);
-		assertThat(leaks).isZero();
+		good.assertNoFailures();
+		assertNoLeaks(figures);
 	}
 
 	@Scenario(id = "S02", promise = "Each malformed header closes its connection only, counted once under its own "
@@ -122,8 +116,6 @@ class BadInputScenarios extends ScenarioSupport {
 	void malformedHeadersCloseTheirConnectionsWithoutReachingAHandler(ScenarioFigures figures) throws Exception {
 		FastnetServer server = startProbedServer();
 		GoodClient good = startGoodClient(server);
-		GoodClient.Window baseline = good.window().awaitCalls(200);
-		GoodClient.Window during = good.window();
 		byte[] valid = RawClient.encode(RawClient.REQUEST, 1, "probe", Map.of("k", "v"), new byte[] { 1 });
 		Map<ProtocolViolation, byte[]> shapes = new LinkedHashMap<>();
 		shapes.put(ProtocolViolation.LENGTH_TOO_SMALL, new byte[] { 0, 0, 0, 7, 1, 0, 0, 0, 0, 0, 0 });
@@ -157,7 +149,7 @@ class BadInputScenarios extends ScenarioSupport {
 				reasons.add(violation.tag());
 			}
 		}
-		good.report(figures, baseline, during);
+		good.report(figures);
 		figures.put("shapes", shapes.size())
 			.put("closed", closed)
 			.put("closedWithin50ms", within50ms)
@@ -172,10 +164,8 @@ class BadInputScenarios extends ScenarioSupport {
 		assertThat(this.probeInvocations.get()).isZero();
 		assertThat(this.sessionErrors).hasSize(shapes.size())
 			.allSatisfy((error) -> assertThat(error).isInstanceOf(ProtocolException.class));
-		assertThat(good.failures()).as("good client failures: %s", good.failureSamples()).isZero();
-		int leaks = closeAllAndCountLeaks();
-		figures.put("leakReports", leaks);
-		assertThat(leaks).isZero();
+		good.assertNoFailures();
+		assertNoLeaks(figures);
 	}
 
 	@Scenario(id = "S03", promise = "10,000 random frames with valid-looking lengths on 100 connections close "
@@ -186,8 +176,6 @@ class BadInputScenarios extends ScenarioSupport {
 				+ ")");
 		FastnetServer server = startProbedServer();
 		GoodClient good = startGoodClient(server);
-		GoodClient.Window baseline = good.window().awaitCalls(200);
-		GoodClient.Window during = good.window();
 		SplittableRandom random = new SplittableRandom(seed);
 		int connections = 100;
 		int framesPerConnection = 100;
@@ -211,7 +199,7 @@ class BadInputScenarios extends ScenarioSupport {
 			probe.request(1, ECHO, "up");
 			stillServes = probe.read().payloadString().equals("up");
 		}
-		good.report(figures, baseline, during);
+		good.report(figures);
 		figures.put("seed", Long.toString(seed))
 			.put("frames", connections * framesPerConnection)
 			.put("connections", connections)
@@ -222,10 +210,8 @@ class BadInputScenarios extends ScenarioSupport {
 		assertThat(server.state()).isEqualTo(FastnetServer.State.RUNNING);
 		assertThat(stillServes).isTrue();
 		assertThat(nonProtocolExceptions()).as("%s", this.sessionErrors).isZero();
-		assertThat(good.failures()).as("good client failures: %s", good.failureSamples()).isZero();
-		int leaks = closeAllAndCountLeaks();
-		figures.put("leakReports", leaks);
-		assertThat(leaks).isZero();
+		good.assertNoFailures();
+		assertNoLeaks(figures);
 	}
 
 	@Scenario(id = "S07", promise = "A peer that PINGs every 1 ms with nothing in flight is forgiven 2 strikes, then "
@@ -234,10 +220,6 @@ class BadInputScenarios extends ScenarioSupport {
 	void pingFloodIsClosedAfterTwoStrikes(ScenarioFigures figures) throws Exception {
 		FastnetServer server = startProbedServer();
 		GoodClient good = startGoodClient(server);
-		GoodClient.Window baseline = good.window().awaitCalls(200);
-		GoodClient.Window during = good.window();
-		ScheduledExecutorService flood = Executors.newSingleThreadScheduledExecutor();
-		register(flood::shutdownNow);
 		int pongs = 0;
 		boolean goAway = false;
 		boolean closed;
@@ -245,7 +227,7 @@ class BadInputScenarios extends ScenarioSupport {
 		long start = System.nanoTime();
 		try (RawClient flooder = RawClient.connect(server.port())) {
 			byte[] ping = RawClient.encode(RawClient.PING, 0, "", Map.of(), new byte[0]);
-			flood.scheduleAtFixedRate(() -> {
+			this.scheduler.scheduleAtFixedRate(() -> {
 				// Bounded: a server that never closes the connection gets 2 s of PINGs, not more
 				if (pingsSent.get() < 2000) {
 					try {
@@ -267,7 +249,7 @@ class BadInputScenarios extends ScenarioSupport {
 		}
 		long closeMillis = millis(System.nanoTime() - start);
 		SimulatedPings simulated = simulateTenMinutesOfPings();
-		good.report(figures, baseline, during);
+		good.report(figures);
 		figures.put("strikesAllowedBeforeClose", pongs - 1)
 			.put("goAwayThenClosed", goAway && closed)
 			.put("floodCloseMillis", closeMillis)
@@ -284,7 +266,7 @@ class BadInputScenarios extends ScenarioSupport {
 		assertThat(simulated.falseCloses()).isZero();
 		assertThat(simulated.goodPongs()).isEqualTo(simulated.goodPings());
 		assertThat(simulated.floodStrikesAllowed()).isEqualTo(ServerConfig.DEFAULT_MAX_PING_STRIKES);
-		assertThat(good.failures()).as("good client failures: %s", good.failureSamples()).isZero();
+		good.assertNoFailures();
 	}
 
 	/**

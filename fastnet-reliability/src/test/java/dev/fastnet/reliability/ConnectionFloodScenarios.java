@@ -3,8 +3,6 @@ package dev.fastnet.reliability;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,12 +18,6 @@ import static org.awaitility.Awaitility.await;
  */
 class ConnectionFloodScenarios extends ScenarioSupport {
 
-	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-
-	ConnectionFloodScenarios() {
-		register(this.scheduler::shutdownNow);
-	}
-
 	@Scenario(id = "S05", promise = "Connections that trickle a frame that never completes are closed by the "
 			+ "frame timeout although bytes keep arriving, silent ones by the idle timeout, and each holds only the "
 			+ "bytes it sent")
@@ -37,9 +29,7 @@ class ConnectionFloodScenarios extends ScenarioSupport {
 		FastnetServer server = startServer(routesWithEcho().build(),
 				(config) -> config.idleTimeout(idleTimeout).frameTimeout(frameTimeout));
 		GoodClient good = startGoodClient(server);
-		GoodClient.Window baseline = good.window().awaitCalls(200);
 		long heapBefore = usedHeapAfterGc();
-		GoodClient.Window during = good.window();
 		int each = 200;
 		// The header of a 1,000-byte frame, of which only one byte a period ever follows
 		byte[] header = ByteBuffer.allocate(4).putInt(1000).array();
@@ -70,7 +60,7 @@ class ConnectionFloodScenarios extends ScenarioSupport {
 				trickleClose[i] = tricklers.closedNanos(i) - firstByteNanos[i];
 				silentClose[i] = silent.closedNanos(i) - silent.openedNanos(i);
 			}
-			good.report(figures, baseline, during);
+			good.report(figures);
 			figures.put("tricklingConnections", each)
 				.put("silentConnections", each)
 				.put("frameTimeoutMillis", frameTimeout.toMillis())
@@ -99,7 +89,7 @@ class ConnectionFloodScenarios extends ScenarioSupport {
 			assertThat(heldHeap).isLessThan(10L * 1024 * 1024);
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().partialFrameBytes() == 0);
-		assertThat(good.failures()).as("good client failures: %s", good.failureSamples()).isZero();
+		good.assertNoFailures();
 	}
 
 	@Scenario(id = "S06", promise = "Beyond max-connections, connections are accepted and closed at once with "
@@ -108,9 +98,7 @@ class ConnectionFloodScenarios extends ScenarioSupport {
 		int maxConnections = 200;
 		FastnetServer server = startServer(routesWithEcho().build(), (config) -> config.maxConnections(maxConnections));
 		GoodClient good = startGoodClient(server);
-		GoodClient.Window baseline = good.window().awaitCalls(200);
 		long heapBefore = usedHeapAfterGc();
-		GoodClient.Window during = good.window();
 		AtomicInteger peakServed = new AtomicInteger();
 		AtomicInteger peakGauge = new AtomicInteger();
 		this.scheduler.scheduleAtFixedRate(() -> {
@@ -143,7 +131,7 @@ class ConnectionFloodScenarios extends ScenarioSupport {
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().size() == 1);
 		long heapAfter = usedHeapAfterGc();
-		good.report(figures, baseline, during);
+		good.report(figures);
 		figures.put("maxConnections", maxConnections)
 			.put("connectionsAttempted", crowdSize + 1)
 			.put("servedAndAnswered", served + 1)
@@ -157,7 +145,7 @@ class ConnectionFloodScenarios extends ScenarioSupport {
 		assertThat(server.stats().connectionsRejected()).isEqualTo(500);
 		assertThat(peakServed.get()).isLessThanOrEqualTo(maxConnections);
 		assertThat(Math.abs(heapAfter - heapBefore)).isLessThan(5L * 1024 * 1024);
-		assertThat(good.failures()).as("good client failures: %s", good.failureSamples()).isZero();
+		good.assertNoFailures();
 	}
 
 }

@@ -16,12 +16,13 @@ import dev.fastnet.client.ClientConfig;
 import dev.fastnet.client.FastnetClient;
 import dev.fastnet.client.PoolOptions;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * A well-behaved {@link FastnetClient} that calls the server's echo route every 2 ms on one
  * connection while a scenario runs, so that the damage a fault does to bystanders is measured:
- * every failure, and the latency of each call within a {@link Window}.
+ * every failure, and the latency of each call before and during the fault.
  */
 final class GoodClient implements AutoCloseable {
 
@@ -50,6 +51,12 @@ final class GoodClient implements AutoCloseable {
 
 	private volatile Window window = new Window();
 
+	/** Latencies before the scenario's fault. */
+	private Window baseline = this.window;
+
+	/** Latencies from the fault on. */
+	private Window during = this.window;
+
 	private GoodClient(InetSocketAddress endpoint) {
 		this.client = FastnetClient.create(ClientConfig.builder()
 			.endpoint(endpoint)
@@ -67,6 +74,8 @@ final class GoodClient implements AutoCloseable {
 		good.scheduler.scheduleAtFixedRate(good::call, 0, PERIOD.toNanos(), TimeUnit.NANOSECONDS);
 		// Latencies of the first calls measure the JIT compiler rather than the server
 		good.window().awaitCalls(250);
+		good.baseline = good.window().awaitCalls(200);
+		good.during = good.window();
 		return good;
 	}
 
@@ -106,38 +115,38 @@ final class GoodClient implements AutoCloseable {
 	 * Start a new measurement window: from now on, latencies of successful calls are recorded in
 	 * it alone.
 	 */
-	Window window() {
+	private Window window() {
 		Window window = new Window();
 		this.window = window;
 		return window;
 	}
 
-	long requests() {
-		return this.requests.sum();
-	}
-
-	long failures() {
-		return this.failures.sum();
-	}
-
-	List<String> failureSamples() {
-		return this.failureSamples;
+	/**
+	 * Wait until the good client has made the given number of successful calls since it was
+	 * started, which is when a scenario's fault begins.
+	 */
+	void awaitCallsDuringFault(int calls) {
+		this.during.awaitCalls(calls);
 	}
 
 	/**
 	 * Record the good client's figures: calls made, failures, and its p99 latency before and
 	 * during the fault.
 	 */
-	void report(ScenarioFigures figures, Window baseline, Window during) {
-		long baselineP99 = baseline.p99Micros();
-		long duringP99 = during.p99Micros();
-		figures.put("goodClientRequests", requests())
-			.put("goodClientErrors", failures())
+	void report(ScenarioFigures figures) {
+		long baselineP99 = this.baseline.p99Micros();
+		long duringP99 = this.during.p99Micros();
+		figures.put("goodClientRequests", this.requests.sum())
+			.put("goodClientErrors", this.failures.sum())
 			.put("goodClientCallsSkippedWhileStalled", this.skipped.sum())
 			.put("goodClientP99BaselineMicros", baselineP99)
 			.put("goodClientP99DuringMicros", duringP99)
 			.put("goodClientP99ChangePercent",
 					(baselineP99 > 0) ? Math.round((duringP99 - baselineP99) * 100.0 / baselineP99) : 0);
+	}
+
+	void assertNoFailures() {
+		assertThat(this.failures.sum()).as("good client failures: %s", this.failureSamples).isZero();
 	}
 
 	@Override

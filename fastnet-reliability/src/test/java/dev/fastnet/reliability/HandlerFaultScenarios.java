@@ -2,20 +2,18 @@ package dev.fastnet.reliability;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.IntStream;
 
 import dev.fastnet.Status;
 import dev.fastnet.client.FastnetClient;
@@ -43,13 +41,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class HandlerFaultScenarios extends ScenarioSupport {
 
-	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-
 	private final List<Throwable> unexpected = new CopyOnWriteArrayList<>();
-
-	HandlerFaultScenarios() {
-		register(this.scheduler::shutdownNow);
-	}
 
 	@Scenario(id = "S09", promise = "A handler that throws is answered ERROR 500 with the exception's message and "
 			+ "no stack trace, its connection stays open for the next requests, and the failure is logged at WARN "
@@ -177,13 +169,7 @@ class HandlerFaultScenarios extends ScenarioSupport {
 		int hung = 50;
 		int normal = 1000;
 		long[] hangNanos = new long[hung];
-		List<CompletableFuture<Reply>> hangs = new CopyOnWriteArrayList<>();
-		for (int i = 0; i < hung; i++) {
-			int index = i;
-			long start = System.nanoTime();
-			hangs.add(client.request("hang", new byte[0])
-				.whenComplete((reply, ex) -> hangNanos[index] = System.nanoTime() - start));
-		}
+		List<CompletableFuture<Reply>> hangs = timedCalls(hangNanos, () -> client.request("hang", new byte[0]));
 		LongAdder normalOk = new LongAdder();
 		Semaphore inFlight = new Semaphore(64);
 		for (int i = 0; i < normal; i++) {
@@ -254,13 +240,8 @@ class HandlerFaultScenarios extends ScenarioSupport {
 		Duration budget = Duration.ofMillis(20);
 		int expiring = 20;
 		long[] timeoutNanos = new long[expiring];
-		List<CompletableFuture<Reply>> calls = new CopyOnWriteArrayList<>();
-		for (int i = 0; i < expiring; i++) {
-			int index = i;
-			long start = System.nanoTime();
-			calls.add(client.request("work", Map.of(), new byte[0], budget)
-				.whenComplete((reply, ex) -> timeoutNanos[index] = System.nanoTime() - start));
-		}
+		List<CompletableFuture<Reply>> calls = timedCalls(timeoutNanos,
+				() -> client.request("work", Map.of(), new byte[0], budget));
 		// Every worker is held until all callers gave up: none of them can have heard from the server
 		await().atMost(Duration.ofSeconds(10)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
 		long timedOutLocally = calls.stream()
@@ -318,26 +299,16 @@ class HandlerFaultScenarios extends ScenarioSupport {
 				() -> queueHighWater.accumulateAndGet(server.stats().workerQueueSize(), Math::max), 0, 1,
 				TimeUnit.MILLISECONDS);
 		int concurrent = 50;
-		long[] refusedNanos = new long[concurrent];
-		AtomicInteger refused = new AtomicInteger();
-		List<CompletableFuture<Reply>> calls = new CopyOnWriteArrayList<>();
-		for (int i = 0; i < concurrent; i++) {
-			long start = System.nanoTime();
-			calls.add(client.request("slow", new byte[0]).whenComplete((reply, ex) -> {
-				if (ex != null && failure(ex) instanceof FastnetRemoteException remote
-						&& remote.status() == Status.UNAVAILABLE.code()) {
-					refusedNanos[refused.getAndIncrement()] = System.nanoTime() - start;
-				}
-			}));
-		}
+		long[] latencies = new long[concurrent];
+		List<CompletableFuture<Reply>> calls = timedCalls(latencies, () -> client.request("slow", new byte[0]));
 		// Every handler admitted is still held: the 503s came without waiting for a worker
-		await().atMost(Duration.ofSeconds(10)).until(() -> refused.get() == concurrent - 6);
+		await().atMost(Duration.ofSeconds(10)).until(() -> refusedAtOnce(calls).count() == concurrent - 6);
+		long[] refusals = refusedAtOnce(calls).mapToLong((index) -> latencies[index]).toArray();
 		// Admission counts queued and running tasks together; the queue holds all six until the two
 		// workers have taken theirs
 		await().atMost(Duration.ofSeconds(10)).until(() -> server.stats().workersActive() == 2);
 		int queueSettled = server.stats().workerQueueSize();
 		int admittedWhileHeld = invocations.get() + queueSettled;
-		long[] refusals = Arrays.copyOf(refusedNanos, refused.get());
 		release.countDown();
 		await().atMost(Duration.ofSeconds(10)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
 		long succeeded = calls.stream().filter((call) -> !call.isCompletedExceptionally()).count();
@@ -350,7 +321,7 @@ class HandlerFaultScenarios extends ScenarioSupport {
 			.put("queueCapacity", 4)
 			.put("concurrentRequests", concurrent)
 			.put("admitted", admittedWhileHeld)
-			.put("answered503", refused.get())
+			.put("answered503", refusals.length)
 			.put("succeededUnderLoad", succeeded)
 			.put("latency503P99Millis", millis(percentile(refusals.clone(), 99)))
 			.put("latency503MaxMillis", millis(percentile(refusals.clone(), 100)))
@@ -359,13 +330,24 @@ class HandlerFaultScenarios extends ScenarioSupport {
 			.put("workerQueueOnceWorkersBusy", queueSettled)
 			.put("workerRejectedCount", server.stats().workerRejected());
 		assertThat(admittedWhileHeld).isEqualTo(6);
-		assertThat(refused.get()).isEqualTo(44);
+		assertThat(refusals).hasSize(44);
 		assertThat(succeeded).isEqualTo(6);
 		assertThat(server.stats().workerRejected()).isEqualTo(44);
 		assertThat(Duration.ofNanos(percentile(refusals.clone(), 99))).isLessThan(Duration.ofSeconds(1));
 		assertThat(succeededAfter).isEqualTo(after);
 		assertThat(queueSettled).isEqualTo(4);
 		assertThat(queueHighWater.get()).isLessThanOrEqualTo(2 + 4);
+	}
+
+	/**
+	 * Return the indexes of the calls answered 503 so far.
+	 */
+	private static IntStream refusedAtOnce(List<CompletableFuture<Reply>> calls) {
+		return IntStream.range(0, calls.size())
+			.filter((index) -> calls.get(index)
+				.handle((reply, ex) -> ex != null && failure(ex) instanceof FastnetRemoteException remote
+						&& remote.status() == Status.UNAVAILABLE.code())
+				.getNow(false));
 	}
 
 	/**

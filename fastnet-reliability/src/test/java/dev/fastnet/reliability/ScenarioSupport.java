@@ -4,13 +4,20 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.fastnet.client.ClientConfig;
 import dev.fastnet.client.FastnetClient;
+import dev.fastnet.client.Reply;
 import dev.fastnet.dispatch.Execution;
 import dev.fastnet.dispatch.Routes;
 import dev.fastnet.server.FastnetServer;
@@ -20,6 +27,8 @@ import dev.fastnet.worker.WorkerPoolOptions;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.junit.jupiter.api.AfterEach;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Starts servers, clients and good clients on loopback for a scenario and closes all of them,
@@ -31,6 +40,13 @@ abstract class ScenarioSupport {
 	static final String ECHO = "echo";
 
 	private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+	/** For a scenario's own timed work: sampling, trickling, flooding. */
+	final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+
+	ScenarioSupport() {
+		register(this.scheduler::shutdownNow);
+	}
 
 	@AfterEach
 	void closeAll() throws Exception {
@@ -95,12 +111,31 @@ abstract class ScenarioSupport {
 	}
 
 	/**
-	 * Close everything started so far, then count the leaked buffers Netty's paranoid detector
-	 * reports once the garbage collector has run.
+	 * Close everything started so far, then record and check the leaked buffers Netty's paranoid
+	 * detector reports once the garbage collector has run.
 	 */
-	int closeAllAndCountLeaks() throws Exception {
+	void assertNoLeaks(ScenarioFigures figures) throws Exception {
 		closeAll();
-		return LeakCheckExtension.collectLeaks().size();
+		int leaks = LeakCheckExtension.collectLeaks().size();
+		figures.put("leakReports", leaks);
+		assertThat(leaks).isZero();
+	}
+
+	/**
+	 * Make calls one after the other without waiting for their answers, and record the time each
+	 * took to complete, successfully or not.
+	 * @param latencies where the times go, in nanoseconds; its length is the number of calls
+	 * @param call makes one call
+	 * @return the calls, completing once their time is recorded
+	 */
+	static List<CompletableFuture<Reply>> timedCalls(long[] latencies, Supplier<CompletableFuture<Reply>> call) {
+		List<CompletableFuture<Reply>> calls = new ArrayList<>(latencies.length);
+		for (int i = 0; i < latencies.length; i++) {
+			int index = i;
+			long start = System.nanoTime();
+			calls.add(call.get().whenComplete((reply, ex) -> latencies[index] = System.nanoTime() - start));
+		}
+		return calls;
 	}
 
 	/**

@@ -52,12 +52,6 @@ class ServerResourceScenarios extends ScenarioSupport {
 	/** A RESPONSE frame of {@link #RESPONSE_SIZE} bytes: length field, fixed part, empty route. */
 	private static final int RESPONSE_FRAME_SIZE = 4 + 8 + RESPONSE_SIZE;
 
-	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-
-	ServerResourceScenarios() {
-		register(this.scheduler::shutdownNow);
-	}
-
 	@Scenario(id = "S13", promise = "A peer that requests large answers and does not read them makes the server "
 			+ "stop reading from it: each such connection holds at most the write-buffer high water mark plus one "
 			+ "answer, others are unaffected, and everything is released when it closes")
@@ -89,7 +83,6 @@ class ServerResourceScenarios extends ScenarioSupport {
 		}, (builder) -> builder.pipelineCustomizer((pipeline) -> channels.add(pipeline.channel())));
 		int highWaterMark = server.config().writeBufferHighWaterMark();
 		GoodClient good = startGoodClient(server);
-		GoodClient.Window baseline = good.window().awaitCalls(200);
 		long directBaseline = usedDirectMemory();
 		int slowCount = 4;
 		int requestsEach = 200;
@@ -108,7 +101,6 @@ class ServerResourceScenarios extends ScenarioSupport {
 			}
 			peakDirect.accumulateAndGet(usedDirectMemory(), Math::max);
 		}, 0, 10, TimeUnit.MILLISECONDS);
-		GoodClient.Window during = good.window();
 		ByteArrayOutputStream burst = new ByteArrayOutputStream();
 		for (int id = 1; id <= requestsEach; id++) {
 			burst.writeBytes(RawClient.encode(RawClient.REQUEST, id, "big", Map.of(), new byte[0]));
@@ -137,7 +129,7 @@ class ServerResourceScenarios extends ScenarioSupport {
 		// The server stops reading from each slow connection: it waits until that one can be written to
 		await().atMost(Duration.ofSeconds(10)).until(() -> slowChannels.stream().noneMatch(Channel::isWritable));
 		// Held while the good client makes its calls: 500 (a second), or those of the whole period
-		during.awaitCalls((holdFor != null) ? (int) (holdFor.toMillis() / GoodClient.PERIOD.toMillis()) : 500);
+		good.awaitCallsDuringFault((holdFor != null) ? (int) (holdFor.toMillis() / GoodClient.PERIOD.toMillis()) : 500);
 		int answeredWhileSlow = bigAnswers.get();
 		long pendingAtEnd = slowChannels.stream().mapToLong(ServerResourceScenarios::pendingBytes).sum();
 		for (RawClient client : slow) {
@@ -146,7 +138,7 @@ class ServerResourceScenarios extends ScenarioSupport {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> slowChannels.stream().noneMatch(Channel::isActive) && server.inFlight() == 0);
 		long pendingAfterClose = slowChannels.stream().mapToLong(ServerResourceScenarios::pendingBytes).sum();
-		good.report(figures, baseline, during);
+		good.report(figures);
 		long boundPerConnection = highWaterMark + RESPONSE_FRAME_SIZE;
 		figures.put("slowConnections", slowCount)
 			.put("requestsPerSlowConnection", requestsEach)
@@ -165,7 +157,7 @@ class ServerResourceScenarios extends ScenarioSupport {
 		assertThat(answeredWhileSlow).isLessThan(slowCount * requestsEach);
 		assertThat(peakPending.get()).isLessThanOrEqualTo(boundPerConnection);
 		assertThat(pendingAfterClose).isZero();
-		assertThat(good.failures()).as("good client failures: %s", good.failureSamples()).isZero();
+		good.assertNoFailures();
 	}
 
 	private static long pendingBytes(Channel channel) {
