@@ -78,7 +78,9 @@ class ConnectionFloodScenarios extends ScenarioSupport {
 			assertThat(trickled.get()).as("bytes kept arriving on the trickling connections")
 				.isGreaterThanOrEqualTo(each);
 			assertThat(server.stats().connectionsFrameTimedOut()).isEqualTo(each);
-			assertThat(server.stats().connectionsIdleClosed()).isEqualTo(each);
+			// At least: a machine stalled for longer than the idle timeout may have the good client's
+			// connection closed too, which its client then replaces without a failure
+			assertThat(server.stats().connectionsIdleClosed()).isGreaterThanOrEqualTo(each);
 			assertThat(Duration.ofNanos(percentile(trickleClose, 0))).isGreaterThanOrEqualTo(frameTimeout);
 			assertThat(Duration.ofNanos(percentile(trickleClose, 100)))
 				.isLessThanOrEqualTo(frameTimeout.plusSeconds(2));
