@@ -25,6 +25,7 @@ import dev.fastnet.metrics.FastnetMeters;
 import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.worker.WorkerPoolOptions;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -148,9 +149,11 @@ class HandlerFaultScenarios extends ScenarioSupport {
 	void hungHandlersAreAnswered408AndInterrupted(ScenarioFigures figures) throws Exception {
 		Duration requestTimeout = Duration.ofMillis(500);
 		CountDownLatch never = new CountDownLatch(1);
+		AtomicInteger started = new AtomicInteger();
 		AtomicInteger interrupted = new AtomicInteger();
 		StatusCounter recorder = new StatusCounter();
 		FastnetServer server = startServer(routesWithEcho().route("hang", (request) -> {
+			started.incrementAndGet();
 			try {
 				never.await(60, TimeUnit.SECONDS);
 			}
@@ -195,8 +198,11 @@ class HandlerFaultScenarios extends ScenarioSupport {
 				answered408++;
 			}
 		}
+		// A request still queued when its time is up is answered 408 and never run: only those that
+		// started have a worker to interrupt
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> interrupted.get() == hung && server.stats().workersActive() == 0 && server.inFlight() == 0);
+			.until(() -> interrupted.get() == started.get() && server.stats().workersActive() == 0
+					&& server.inFlight() == 0);
 		figures.put("requestTimeoutMillis", requestTimeout.toMillis())
 			.put("hungRequests", hung)
 			.put("answered408", answered408)
@@ -206,6 +212,7 @@ class HandlerFaultScenarios extends ScenarioSupport {
 			.put("serverTime408MaxMillis", millis(recorder.durationRange("hang", "408")[1]))
 			.put("normalRequests", normal)
 			.put("normalRequestErrors", this.unexpected.size())
+			.put("hungHandlersStarted", started.get())
 			.put("workersInterrupted", interrupted.get())
 			.put("workersBusyAfter", server.stats().workersActive())
 			.put("serverPendingAfter", server.inFlight())
@@ -225,15 +232,18 @@ class HandlerFaultScenarios extends ScenarioSupport {
 	void expiredRequestsAreNeverHandled(ScenarioFigures figures) throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger expiredInvocations = new AtomicInteger();
+		StatusCounter recorder = new StatusCounter();
 		FastnetServer server = startServer(routesWithEcho().route("busy", (request) -> {
 			release.await(30, TimeUnit.SECONDS);
 			return "done";
 		}).route("work", (request) -> {
 			expiredInvocations.incrementAndGet();
 			return "ran";
-		}).build(), (config) -> config.workers(new WorkerPoolOptions(2, 64, 100, "fastnet-worker-")));
-		FastnetClient client = startClient(server, (config) -> {
-		});
+		}).build(), (config) -> config.workers(new WorkerPoolOptions(2, 64, 100, "fastnet-worker-")),
+				(builder) -> builder.metricsRecorder(recorder));
+		// One connection: an answer on it shows that every request written before was received
+		FastnetClient client = startClient(server,
+				(config) -> config.pool(PoolOptions.builder().maxConnections(1).build()));
 		client.requestBlocking(ECHO, new byte[0]);
 		List<CompletableFuture<Reply>> busy = List.of(client.request("busy", new byte[0]),
 				client.request("busy", new byte[0]));
@@ -249,9 +259,12 @@ class HandlerFaultScenarios extends ScenarioSupport {
 			.filter((call) -> call.handle((reply, ex) -> ex != null && failure(ex) instanceof FastnetTimeoutException)
 				.join())
 			.count();
+		client.requestBlocking(ECHO, new byte[0]);
+		// A call whose budget ran out before the client could write it never reaches the server
+		long received = recorder.received("work");
 		release.countDown();
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> server.stats().errors(Status.DEADLINE_EXPIRED) == expiring && server.inFlight() == 0);
+			.until(() -> recorder.count("work", "504") == received && server.inFlight() == 0);
 		assertThat(CompletableFuture.allOf(busy.toArray(new CompletableFuture[0])))
 			.succeedsWithin(Duration.ofSeconds(5));
 		long bytesBefore = server.stats().bytesRead();
@@ -268,6 +281,7 @@ class HandlerFaultScenarios extends ScenarioSupport {
 		figures.put("budgetMillis", budget.toMillis())
 			.put("expiringCalls", expiring)
 			.put("timedOutLocally", timedOutLocally)
+			.put("expiredBeforeWritten", expiring - received)
 			.put("clientTimeoutP99Millis", millis(percentile(timeoutNanos.clone(), 99)))
 			.put("clientTimeoutMinMillis", millis(percentile(timeoutNanos.clone(), 0)))
 			.put("answered504", server.stats().errors(Status.DEADLINE_EXPIRED))
@@ -275,6 +289,7 @@ class HandlerFaultScenarios extends ScenarioSupport {
 			.put("callsWithoutBudgetFailedAtOnce", withoutBudget)
 			.put("bytesWrittenForCallsWithoutBudget", bytesForCallsWithoutBudget);
 		assertThat(timedOutLocally).isEqualTo(expiring);
+		assertThat(received).isLessThanOrEqualTo(expiring);
 		assertThat(expiredInvocations.get()).isZero();
 		assertThat(Duration.ofNanos(percentile(timeoutNanos.clone(), 0))).isGreaterThanOrEqualTo(budget);
 		assertThat(Duration.ofNanos(percentile(timeoutNanos.clone(), 99))).isLessThan(budget.plusSeconds(5));
@@ -359,9 +374,17 @@ class HandlerFaultScenarios extends ScenarioSupport {
 
 		private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
+		private final Map<String, LongAdder> received = new ConcurrentHashMap<>();
+
 		private final Map<String, LongAccumulator> longest = new ConcurrentHashMap<>();
 
 		private final Map<String, LongAccumulator> shortest = new ConcurrentHashMap<>();
+
+		@Override
+		public @Nullable Object serverRequestStarted(String route, Map<String, String> headers) {
+			this.received.computeIfAbsent(route, (k) -> new LongAdder()).increment();
+			return null;
+		}
 
 		@Override
 		public void serverRequest(String route, int status, long durationNanos) {
@@ -371,6 +394,11 @@ class HandlerFaultScenarios extends ScenarioSupport {
 				.accumulate(durationNanos);
 			this.shortest.computeIfAbsent(key, (k) -> new LongAccumulator(Math::min, Long.MAX_VALUE))
 				.accumulate(durationNanos);
+		}
+
+		long received(String route) {
+			LongAdder count = this.received.get(route);
+			return (count != null) ? count.sum() : 0;
 		}
 
 		long count(String route, String status) {
