@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  * {@code results.md} (medians and same-repeat ratios) in the output directory.
  * <p>
  * Options: {@code --repeats=3 --warmup=3s --duration=5s --payload=1024
- * --loads=16x1,16x16,256x16,1000x1 --client-loads=16x1,16x16,256x16
+ * --loads=16x1,16x16,256x16,1000x1 --client-loads=16x1,16x16,256x16 --client-warmup=10s
  * --systems=netty,fastnet-event-loop,fastnet-platform,fastnet-virtual,netty-pool
  * --client-threads=2 --virtual-java=<java of JDK 21 or later> --server-jvm-args=<comma-separated>
  * --out=target/load}.
@@ -108,7 +108,7 @@ public final class LoadBenchmark {
 				for (String system : order) {
 					try (Server server = startServer(system, repeat)) {
 						for (Load load : loads) {
-							record(jsonl, runClient(repeat, system, MINIMAL, load, server));
+							record(jsonl, runClient(repeat, system, MINIMAL, load, server, warmup()));
 						}
 					}
 				}
@@ -118,7 +118,8 @@ public final class LoadBenchmark {
 							List<String> clients = new ArrayList<>(List.of(MINIMAL, "fastnet"));
 							Collections.rotate(clients, repeat);
 							for (String client : clients) {
-								record(jsonl, runClient(repeat, "client:" + client, client, load, server));
+								record(jsonl,
+										runClient(repeat, "client:" + client, client, load, server, clientWarmup()));
 							}
 						}
 					}
@@ -204,18 +205,18 @@ public final class LoadBenchmark {
 		ready.completeExceptionally(new IllegalStateException("The server's output ended"));
 	}
 
-	private Run runClient(int repeat, String system, String client, Load load, Server server)
+	private Run runClient(int repeat, String system, String client, Load load, Server server, Duration warmup)
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(List.of(this.java, "-Xms1g", "-Xmx1g",
 				"-Dio.netty.leakDetection.level=disabled", "-cp", this.classpath, LoadClient.class.getName(),
 				"client=" + client, "port=" + server.port(), "connections=" + load.connections(),
 				"inFlight=" + load.inFlight(), "payload=" + payload(),
 				"threads=" + this.options.getOrDefault("client-threads", "2"),
-				"warmupMillis=" + warmup().toMillis(), "durationMillis=" + duration().toMillis(),
+				"warmupMillis=" + warmup.toMillis(), "durationMillis=" + duration().toMillis(),
 				"serverPid=" + server.process().pid()));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		if (!process.waitFor(warmup().plus(duration()).toSeconds() + 60, TimeUnit.SECONDS)) {
+		if (!process.waitFor(warmup.plus(duration()).toSeconds() + 60, TimeUnit.SECONDS)) {
 			process.destroyForcibly();
 		}
 		String result = output.lines().filter((line) -> line.startsWith("RESULT ")).findFirst().orElse(null);
@@ -235,11 +236,12 @@ public final class LoadBenchmark {
 		StringBuilder md = new StringBuilder();
 		md.append(String.format(Locale.ROOT,
 				"Run on %s: %d cores (%s), Java %s (fastnet-virtual on Java %s), %s; payload %d B, %d repeats of "
-						+ "%d s warm-up and %d s measured per run, systems interleaved; medians over repeats, "
-						+ "ratios taken within each repeat. Command: `fastnet-benchmarks/load-benchmark.sh%s`%n%n",
+						+ "%d s warm-up (%d s for the clients' comparison) and %d s measured per run, systems "
+						+ "interleaved; medians over repeats, ratios taken within each repeat. Command: "
+						+ "`fastnet-benchmarks/load-benchmark.sh%s`%n%n",
 				LocalDate.now(), Runtime.getRuntime().availableProcessors(), cpuModel(), Runtime.version().feature(),
 				virtualVersion, dev.fastnet.transport.Transport.AUTO.resolve().name().toLowerCase(Locale.ROOT),
-				payload(), repeats, warmup().toSeconds(), duration().toSeconds(),
+				payload(), repeats, warmup().toSeconds(), clientWarmup().toSeconds(), duration().toSeconds(),
 				arguments.isEmpty() ? "" : " " + arguments));
 		if (!loads.isEmpty()) {
 			md.append("| load (connections x in flight) | server | requests/s | x raw Netty | p50 us | p99 us | p99.9 us "
@@ -330,6 +332,15 @@ public final class LoadBenchmark {
 
 	private Duration warmup() {
 		return duration(this.options.getOrDefault("warmup", "3s"));
+	}
+
+	/**
+	 * Warm-up of the client comparison, longer than the servers': the same raw server, but a
+	 * client process whose own code is compiled only while it runs, and fastnet's client has more
+	 * of it to compile than the minimal client (about 10 s on 2 cores before its figures settle).
+	 */
+	private Duration clientWarmup() {
+		return duration(this.options.getOrDefault("client-warmup", "10s"));
 	}
 
 	private Duration duration() {
