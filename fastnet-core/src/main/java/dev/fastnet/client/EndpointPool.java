@@ -164,6 +164,15 @@ final class EndpointPool {
 	 * @return the connection, or {@code null} when none has a free slot
 	 */
 	@Nullable ClientConnection tryAcquire() {
+		return tryAcquire(false);
+	}
+
+	/**
+	 * Reserve a slot as {@link #tryAcquire()} does.
+	 * @param forWaiter whether the slot is for a call already waiting in the queue, which may
+	 * scan the pool whatever else waits
+	 */
+	private @Nullable ClientConnection tryAcquire(boolean forWaiter) {
 		int max = this.options.maxInFlightPerConnection();
 		ClientConnection answering = this.engine.answering.getIfExists();
 		if (answering != null && answering.pool() == this && answering.isUsable() && answering.tryReserve(max)) {
@@ -180,7 +189,12 @@ final class EndpointPool {
 			}
 		}
 		ClientConnection connection = pickOfTwo(this.connections, max);
-		return (connection != null) ? connection : scan(max);
+		if (connection != null) {
+			return connection;
+		}
+		// Calls already waiting mean every slot was taken a moment ago: queue behind them rather
+		// than scan a large pool on every call while it stays saturated
+		return (!forWaiter && hasWaiters()) ? null : scan(max);
 	}
 
 	private static @Nullable ClientConnection pickOfTwo(ClientConnection[] connections, int max) {
@@ -277,7 +291,7 @@ final class EndpointPool {
 					}
 					continue;
 				}
-				ClientConnection connection = tryAcquire();
+				ClientConnection connection = tryAcquire(true);
 				if (connection == null) {
 					maybeConnect();
 					break;

@@ -60,9 +60,17 @@ final class FastnetLoadClient implements LoadClient.Driver {
 	}
 
 	@Override
-	public void start() {
-		// Warm the pool first, so that the chains do not race the connects
+	public void start() throws InterruptedException {
+		// Warm the pool first, so that the chains do not race the connects: every connection open,
+		// as the minimal client's are before it sends
 		this.client.requestBlocking("echo", this.pattern);
+		long deadline = System.nanoTime() + 30_000_000_000L;
+		while (this.client.endpoints().get(0).open() < this.settings.connections()) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new IllegalStateException("Pool not filled: " + this.client.endpoints());
+			}
+			Thread.sleep(10);
+		}
 		int chains = this.settings.connections() * this.settings.inFlight();
 		for (int i = 0; i < chains; i++) {
 			new Chain(i, this.measurement.histogram(i)).send();
