@@ -1,5 +1,6 @@
 package dev.fastnet.test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,7 +31,8 @@ public final class LeakCheck {
 	/** Netty's switch that names the detector class. */
 	public static final String DETECTOR_PROPERTY = "io.netty.customResourceLeakDetector";
 
-	private static final long RELEASE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+	/** Default longest wait for buffers that closing servers and clients still release. */
+	public static final Duration RELEASE_WAIT = Duration.ofSeconds(10);
 
 	private static final List<String> reports = new CopyOnWriteArrayList<>();
 
@@ -83,11 +85,12 @@ public final class LeakCheck {
 	 * Fail if a buffer is still open (presence counting, after a bounded wait for releases in
 	 * progress) or if Netty reported leaks since the previous check.
 	 * @param suite what ran since the previous check, for the message
+	 * @param releaseWait the longest wait for open buffers to be released
 	 */
-	public static synchronized void check(String suite) {
+	public static synchronized void check(String suite, Duration releaseWait) {
 		List<String> problems = new ArrayList<>();
 		if (isPresenceCounting()) {
-			awaitReleases();
+			awaitReleases(releaseWait);
 			try {
 				LeakPresenceDetector.check();
 			}
@@ -111,8 +114,8 @@ public final class LeakCheck {
 		return ResourceLeakDetectorFactory.instance().newResourceLeakDetector(Object.class);
 	}
 
-	private static void awaitReleases() {
-		long deadline = System.nanoTime() + RELEASE_WAIT_NANOS;
+	private static void awaitReleases(Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
 		while (AwaitableLeakPresenceDetector.SCOPE.hasOpenResources() && System.nanoTime() - deadline < 0) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 		}

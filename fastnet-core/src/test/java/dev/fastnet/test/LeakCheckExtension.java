@@ -1,5 +1,7 @@
 package dev.fastnet.test;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -7,9 +9,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Runs {@link LeakCheck} after every test class, once its servers and clients are closed, and
  * fails the class that left a buffer open or leaked one. Registered for every test class through
- * JUnit's extension auto-detection.
+ * JUnit's extension auto-detection. The configuration parameter {@value #RELEASE_WAIT_PARAMETER}
+ * changes how long it waits for buffers still being released.
  */
 public class LeakCheckExtension implements BeforeAllCallback, AfterAllCallback {
+
+	/** Configuration parameter: the longest wait for open buffers, in milliseconds. */
+	public static final String RELEASE_WAIT_PARAMETER = "fastnet.leak-check.release-wait-ms";
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
@@ -18,7 +24,10 @@ public class LeakCheckExtension implements BeforeAllCallback, AfterAllCallback {
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		LeakCheck.check(context.getRequiredTestClass().getName());
+		Duration releaseWait = context.getConfigurationParameter(RELEASE_WAIT_PARAMETER)
+			.map((millis) -> Duration.ofMillis(Long.parseLong(millis)))
+			.orElse(LeakCheck.RELEASE_WAIT);
+		LeakCheck.check(context.getRequiredTestClass().getName(), releaseWait);
 	}
 
 }

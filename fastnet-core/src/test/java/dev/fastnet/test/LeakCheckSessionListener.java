@@ -19,7 +19,7 @@ public class LeakCheckSessionListener implements LauncherSessionListener {
 	@Override
 	public void launcherSessionClosed(LauncherSession session) {
 		LeakCheck.assertInstalled();
-		LeakCheck.check("The tests after the last class check");
+		LeakCheck.check("The tests after the last class check", LeakCheck.RELEASE_WAIT);
 	}
 
 }
