@@ -39,6 +39,8 @@ final class PendingRequests {
 
 	private @Nullable ScheduledFuture<?> deadlineSweep;
 
+	private long deadlineSweepNanos;
+
 	private int lastId;
 
 	PendingRequests(ClientConnection connection) {
@@ -95,13 +97,21 @@ final class PendingRequests {
 		}
 		this.lastQueuedDeadline = deadline;
 		this.deadlines.addLast(call);
-		if (this.deadlineSweep == null) {
+		ScheduledFuture<?> sweep = this.deadlineSweep;
+		if (sweep == null) {
+			scheduleDeadlineSweep(deadline);
+		}
+		else if (deadline - this.deadlineSweepNanos < 0) {
+			// The queue was empty: the timer still waits for the deadline of an answered request,
+			// which may be later than this one's
+			sweep.cancel(false);
 			scheduleDeadlineSweep(deadline);
 		}
 		return true;
 	}
 
 	private void scheduleDeadlineSweep(long deadline) {
+		this.deadlineSweepNanos = deadline;
 		this.deadlineSweep = this.connection.executor()
 			.schedule(this::sweepDeadlines, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 	}
