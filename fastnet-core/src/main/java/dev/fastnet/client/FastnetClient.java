@@ -29,6 +29,7 @@ import dev.fastnet.protocol.FrameFormat;
 import dev.fastnet.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -124,6 +125,9 @@ public final class FastnetClient implements AutoCloseable {
 			.option(ChannelOption.SO_KEEPALIVE, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
 					(int) Math.min(Integer.MAX_VALUE, this.config.connectTimeout().toMillis()));
+		if (builder.allocator != null) {
+			this.bootstrap.option(ChannelOption.ALLOCATOR, builder.allocator);
+		}
 		List<InetSocketAddress> endpoints = this.config.endpoints();
 		EndpointPool[] pools = new EndpointPool[endpoints.size()];
 		for (int i = 0; i < pools.length; i++) {
@@ -836,6 +840,8 @@ public final class FastnetClient implements AutoCloseable {
 
 		private @Nullable Consumer<ChannelPipeline> pipelineCustomizer;
 
+		private @Nullable ByteBufAllocator allocator;
+
 		private Builder(ClientConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
 		}
@@ -879,6 +885,17 @@ public final class FastnetClient implements AutoCloseable {
 		 */
 		public Builder pushListener(String route, PushListener listener) {
 			this.pushListeners.put(Objects.requireNonNull(route, "route"), Objects.requireNonNull(listener, "listener"));
+			return this;
+		}
+
+		/**
+		 * Set the allocator of every buffer the client's connections encode, read and decode;
+		 * by default Netty's ({@link ByteBufAllocator#DEFAULT}, adaptive in Netty 4.2).
+		 * @param allocator the allocator
+		 * @return this builder
+		 */
+		public Builder allocator(ByteBufAllocator allocator) {
+			this.allocator = Objects.requireNonNull(allocator, "allocator");
 			return this;
 		}
 

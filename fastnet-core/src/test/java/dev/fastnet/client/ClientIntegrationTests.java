@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +25,7 @@ import dev.fastnet.session.Session;
 import dev.fastnet.test.RawClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,6 +134,18 @@ class ClientIntegrationTests extends ClientTestSupport {
 		assertThat(payload.refCnt()).isZero();
 		assertThat(client.endpoints().get(0).connectAttempts()).isZero();
 		assertThat(server.stats().connectionsAccepted()).isZero();
+	}
+
+	@Test
+	void everyConnectionAllocatesFromTheConfiguredAllocator() {
+		FastnetServer server = startServer(routes());
+		ByteBufAllocator allocator = new PooledByteBufAllocator(true);
+		Set<ByteBufAllocator> used = ConcurrentHashMap.newKeySet();
+		FastnetClient client = client(List.of(addressOf(server)), (config) -> {
+		}, (builder) -> builder.allocator(allocator)
+			.pipelineCustomizer((pipeline) -> used.add(pipeline.channel().alloc())));
+		assertThat(client.requestBlocking("echo", bytes("pooled")).payloadString()).isEqualTo("pooled");
+		assertThat(used).containsExactly(allocator);
 	}
 
 	@Test

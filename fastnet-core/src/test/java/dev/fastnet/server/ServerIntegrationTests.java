@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +28,8 @@ import dev.fastnet.session.SessionListener;
 import dev.fastnet.test.RawClient;
 import dev.fastnet.test.RawClient.RawFrame;
 import dev.fastnet.worker.WorkerPoolOptions;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +87,19 @@ class ServerIntegrationTests {
 		RawClient client = RawClient.connect(server.port());
 		this.clients.add(client);
 		return client;
+	}
+
+	@Test
+	void everyConnectionAllocatesFromTheConfiguredAllocator() throws Exception {
+		ByteBufAllocator allocator = new PooledByteBufAllocator(true);
+		Set<ByteBufAllocator> used = ConcurrentHashMap.newKeySet();
+		FastnetServer server = start(echoRoutes(), (config) -> {
+		}, (builder) -> builder.allocator(allocator)
+			.pipelineCustomizer((pipeline) -> used.add(pipeline.channel().alloc())));
+		RawClient client = connect(server);
+		client.request(1, "echo", "pooled");
+		assertThat(client.read().payloadString()).isEqualTo("pooled");
+		assertThat(used).containsExactly(allocator);
 	}
 
 	private static Routes echoRoutes() {
