@@ -155,6 +155,7 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 		FastnetServer first = startServer(echo());
 		int port = first.port();
 		first.close();
+		HeldPort held = holdPort(port);
 		FastnetClient client = client(new InetSocketAddress("127.0.0.1", port), (config) -> config
 			.reconnect(ReconnectOptions.builder()
 				.initialBackoff(Duration.ofMillis(500))
@@ -174,6 +175,7 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 			.isThrownBy(() -> client.requestBlocking("echo", bytes("")))
 			.withMessageContaining("127.0.0.1:" + port + " DOWN (next attempt in");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
+		held.close();
 		startServer(echo(), (config) -> config.port(port));
 		long back = System.nanoTime();
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
@@ -185,15 +187,17 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 	}
 
 	@Test
-	void minIdleConnectionsComeBackAfterARestartWithoutAnyTraffic() {
+	void minIdleConnectionsComeBackAfterARestartWithoutAnyTraffic() throws Exception {
 		FastnetServer server = startServer(echo());
 		int port = server.port();
 		FastnetClient client = client(new InetSocketAddress("127.0.0.1", port),
 				(config) -> config.reconnect(S17_BACKOFF).pool(pool().minIdle(2).build()));
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.sessions().size() == 2);
 		server.close();
+		HeldPort held = holdPort(port);
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> client.endpoints().get(0).state() == EndpointState.BACKOFF && client.stats().open() == 0);
+		held.close();
 		FastnetServer restarted = startServer(echo(), (config) -> config.port(port));
 		await().atMost(Duration.ofSeconds(5)).until(() -> restarted.sessions().size() == 2);
 		assertThat(client.endpoints().get(0).state()).isEqualTo(EndpointState.UP);
@@ -201,8 +205,7 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 
 	@Test
 	void closedClientNeverTriesToConnectAgain() throws Exception {
-		int port = freePort();
-		FastnetClient client = client(new InetSocketAddress("127.0.0.1", port),
+		FastnetClient client = client(holdPort().address(),
 				(config) -> config.reconnect(S17_BACKOFF).pool(pool().minIdle(1).build()));
 		// minIdle keeps the governor retrying on its timer while the endpoint is down
 		await().atMost(Duration.ofSeconds(5)).until(() -> client.stats().connectAttempts() >= 2);
