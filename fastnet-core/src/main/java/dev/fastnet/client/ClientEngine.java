@@ -24,6 +24,7 @@ import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.channel.ChannelFuture;
@@ -86,7 +87,7 @@ final class ClientEngine {
 	private final @Nullable Consumer<ChannelPipeline> pipelineCustomizer;
 
 	ClientEngine(ClientConfig config, FastnetMetricsRecorder recorder, Map<String, PushListener> pushListeners,
-			@Nullable Consumer<ChannelPipeline> pipelineCustomizer) {
+			@Nullable Consumer<ChannelPipeline> pipelineCustomizer, @Nullable ByteBufAllocator allocator) {
 		this.config = config;
 		this.pipelineCustomizer = pipelineCustomizer;
 		this.recorder = recorder;
@@ -100,6 +101,9 @@ final class ClientEngine {
 			.channel(transport.channelClass())
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
 					(int) Math.min(Integer.MAX_VALUE, this.config.connectTimeout().toMillis()));
+		if (allocator != null) {
+			this.bootstrap.option(ChannelOption.ALLOCATOR, allocator);
+		}
 		try {
 			transport.configure(this.bootstrap, this.config.socket());
 		}

@@ -330,8 +330,10 @@ final class EndpointPool {
 		}
 		// Calls waiting for an endpoint that is up and already serves connections open more side
 		// by side, so that a large pool fills in a few round trips; otherwise one attempt at a
-		// time, paced by the governor's backoff and circuit
-		boolean parallel = this.connections.length > 0 && this.governor.state() == EndpointState.UP && hasWaiters();
+		// time, paced by the governor's backoff and circuit. A connection that is open but has
+		// not answered yet proves nothing: a server may accept and close at once
+		boolean parallel = this.connections.length > 0 && this.governor.state() == EndpointState.UP
+				&& !this.governor.isAttempting() && hasWaiters();
 		if (parallel) {
 			if (this.parallelConnects.incrementAndGet() > MAX_PARALLEL_CONNECTS
 					|| this.connections.length + this.parallelConnects.get()

@@ -18,6 +18,7 @@ import dev.fastnet.protocol.FrameFormat;
 import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
@@ -57,7 +58,7 @@ public final class FastnetClient implements AutoCloseable {
 
 	private FastnetClient(Builder builder) {
 		this.engine = new ClientEngine(builder.config, builder.recorder, builder.pushListeners,
-				builder.pipelineCustomizer);
+				builder.pipelineCustomizer, builder.allocator);
 	}
 
 	/**
@@ -494,6 +495,8 @@ public final class FastnetClient implements AutoCloseable {
 
 		private @Nullable Consumer<ChannelPipeline> pipelineCustomizer;
 
+		private @Nullable ByteBufAllocator allocator;
+
 		private Builder(ClientConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
 		}
@@ -537,6 +540,17 @@ public final class FastnetClient implements AutoCloseable {
 		 */
 		public Builder pushListener(String route, PushListener listener) {
 			this.pushListeners.put(Objects.requireNonNull(route, "route"), Objects.requireNonNull(listener, "listener"));
+			return this;
+		}
+
+		/**
+		 * Set the allocator of every buffer the client's connections encode, read and decode;
+		 * by default Netty's ({@link ByteBufAllocator#DEFAULT}, adaptive in Netty 4.2).
+		 * @param allocator the allocator
+		 * @return this builder
+		 */
+		public Builder allocator(ByteBufAllocator allocator) {
+			this.allocator = Objects.requireNonNull(allocator, "allocator");
 			return this;
 		}
 

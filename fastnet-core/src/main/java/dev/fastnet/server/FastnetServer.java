@@ -25,6 +25,7 @@ import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import dev.fastnet.worker.WorkerPool;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -78,6 +79,8 @@ public final class FastnetServer implements AutoCloseable {
 
 	private final @Nullable Consumer<ChannelPipeline> pipelineCustomizer;
 
+	private final @Nullable ByteBufAllocator allocator;
+
 	private final Transport transport;
 
 	private final WorkerPool workers;
@@ -110,6 +113,7 @@ public final class FastnetServer implements AutoCloseable {
 		this.recorder = builder.recorder;
 		this.listeners = List.copyOf(builder.listeners);
 		this.pipelineCustomizer = builder.pipelineCustomizer;
+		this.allocator = builder.allocator;
 		this.transport = builder.config.transport().resolve();
 		this.workers = new WorkerPool(builder.config.workers());
 		this.stats = new ServerStats(this.workers);
@@ -168,6 +172,10 @@ public final class FastnetServer implements AutoCloseable {
 			.channel(this.transport.serverChannelClass())
 			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
 					this.config.writeBufferLowWaterMark(), this.config.writeBufferHighWaterMark()));
+		if (this.allocator != null) {
+			bootstrap.option(ChannelOption.ALLOCATOR, this.allocator)
+				.childOption(ChannelOption.ALLOCATOR, this.allocator);
+		}
 		try {
 			this.transport.configure(bootstrap, this.config.socket());
 		}
@@ -625,6 +633,8 @@ public final class FastnetServer implements AutoCloseable {
 
 		private FastnetMetricsRecorder recorder = FastnetMetricsRecorder.NONE;
 
+		private @Nullable ByteBufAllocator allocator;
+
 		private Builder(ServerConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
 		}
@@ -716,6 +726,17 @@ public final class FastnetServer implements AutoCloseable {
 		 */
 		public Builder metricsRecorder(FastnetMetricsRecorder recorder) {
 			this.recorder = Objects.requireNonNull(recorder, "recorder");
+			return this;
+		}
+
+		/**
+		 * Set the allocator of every buffer the server's connections read, decode and answer
+		 * with; by default Netty's ({@link ByteBufAllocator#DEFAULT}, adaptive in Netty 4.2).
+		 * @param allocator the allocator
+		 * @return this builder
+		 */
+		public Builder allocator(ByteBufAllocator allocator) {
+			this.allocator = Objects.requireNonNull(allocator, "allocator");
 			return this;
 		}
 

@@ -1,6 +1,5 @@
 package dev.fastnet.client;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,8 +64,9 @@ class BalancingIntegrationTests extends ClientTestSupport {
 	@Test
 	void withOneOfTwoEndpointsDownEveryCallSucceedsOnTheOtherAndTheDownOneRejoins() throws Exception {
 		FastnetServer a = startServer(named("a"));
-		int downPort = freePort();
-		FastnetClient client = client(List.of(addressOf(a), new InetSocketAddress("127.0.0.1", downPort)),
+		HeldPort down = holdPort();
+		int downPort = down.port();
+		FastnetClient client = client(List.of(addressOf(a), down.address()),
 				(config) -> config.reconnect(ReconnectOptions.builder()
 					.initialBackoff(Duration.ofMillis(50))
 					.maxBackoff(Duration.ofMillis(200))
@@ -77,11 +77,12 @@ class BalancingIntegrationTests extends ClientTestSupport {
 		for (int i = 0; i < 300; i++) {
 			assertThat(client.requestBlocking("who", bytes("")).payloadString()).isEqualTo("a");
 		}
-		EndpointStats down = statsOf(client, downPort);
-		assertThat(down.state()).isNotEqualTo(EndpointState.UP);
-		assertThat(down.connectFailures()).isPositive();
-		assertThat(down.requestsFailed()).isZero();
+		EndpointStats downStats = statsOf(client, downPort);
+		assertThat(downStats.state()).isNotEqualTo(EndpointState.UP);
+		assertThat(downStats.connectFailures()).isPositive();
+		assertThat(downStats.requestsFailed()).isZero();
 		assertThat(client.stats().requestsFailed()).isZero();
+		down.close();
 		startServer(named("b"), (config) -> config.port(downPort));
 		// Traffic keeps probing the endpoint in the background until it is back in rotation
 		await().atMost(Duration.ofSeconds(10)).until(() -> {

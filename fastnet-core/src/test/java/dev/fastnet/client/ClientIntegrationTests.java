@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +26,7 @@ import dev.fastnet.test.RawClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
@@ -176,6 +179,18 @@ class ClientIntegrationTests extends ClientTestSupport {
 	}
 
 	@Test
+	void everyConnectionAllocatesFromTheConfiguredAllocator() {
+		FastnetServer server = startServer(routes());
+		ByteBufAllocator allocator = new PooledByteBufAllocator(true);
+		Set<ByteBufAllocator> used = ConcurrentHashMap.newKeySet();
+		FastnetClient client = client(List.of(addressOf(server)), (config) -> {
+		}, (builder) -> builder.allocator(allocator)
+			.pipelineCustomizer((pipeline) -> used.add(pipeline.channel().alloc())));
+		assertThat(client.requestBlocking("echo", bytes("pooled")).payloadString()).isEqualTo("pooled");
+		assertThat(used).containsExactly(allocator);
+	}
+
+	@Test
 	void timedOutRequestFailsAndItsLateAnswerIsDroppedAndCounted() throws Exception {
 		FastnetServer server = startServer(routes());
 		AtomicLong recorded = new AtomicLong();
@@ -188,6 +203,8 @@ class ClientIntegrationTests extends ClientTestSupport {
 				}
 			}
 		}));
+		// Connected first: the time budget below is the timeout's, not the TCP connect's
+		assertThat(client.requestBlocking("echo", bytes("warm")).payloadString()).isEqualTo("warm");
 		long start = System.nanoTime();
 		assertThatExceptionOfType(FastnetTimeoutException.class)
 			.isThrownBy(() -> client.requestBlocking("slow", Map.of(), bytes("200"), Duration.ofMillis(50)))

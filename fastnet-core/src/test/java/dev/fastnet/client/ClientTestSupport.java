@@ -1,7 +1,9 @@
 package dev.fastnet.client;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,12 +85,55 @@ abstract class ClientTestSupport {
 	}
 
 	/**
-	 * Return a loopback port that nothing listens on: bound ephemerally, then released.
+	 * Hold a loopback port that refuses connections: bound but not listening, so that no other
+	 * process can take it while the test expects it closed. Released after the test.
+	 * @return the held port
 	 */
-	static int freePort() throws IOException {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
+	HeldPort holdPort() throws IOException {
+		return holdPort(0);
+	}
+
+	/**
+	 * Hold a given loopback port, as a server just closed left it, until the test starts
+	 * another server on it; see {@link #holdPort()}.
+	 * @param port the port
+	 * @return the held port
+	 */
+	HeldPort holdPort(int port) throws IOException {
+		HeldPort held = new HeldPort(port);
+		this.others.add(held);
+		return held;
+	}
+
+	/**
+	 * A loopback port bound by a socket that never listens: connecting to it is refused.
+	 */
+	static final class HeldPort implements AutoCloseable {
+
+		private final Socket socket = new Socket();
+
+		HeldPort(int port) throws IOException {
+			// Reuse, for a port whose closed connections may linger in TIME_WAIT
+			this.socket.setReuseAddress(port != 0);
+			this.socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
 		}
+
+		int port() {
+			return this.socket.getLocalPort();
+		}
+
+		InetSocketAddress address() {
+			return new InetSocketAddress("127.0.0.1", port());
+		}
+
+		/**
+		 * Release the port, right before a server binds it.
+		 */
+		@Override
+		public void close() throws IOException {
+			this.socket.close();
+		}
+
 	}
 
 	static byte[] bytes(String text) {

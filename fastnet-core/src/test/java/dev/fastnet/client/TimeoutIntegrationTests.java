@@ -38,6 +38,10 @@ class TimeoutIntegrationTests extends ClientTestSupport {
 		FastnetServer server = server();
 		FastnetClient client = client(addressOf(server),
 				(config) -> config.requestTimeout(Duration.ofMillis(300)).ioThreads(1));
+		// Connected first, with time to spare (the request timeout covers connecting): the time
+		// measured is the timeouts', not the TCP connect's
+		assertThat(client.requestBlocking("echo", Map.of(), bytes("warm"), Duration.ofSeconds(10)).payloadString())
+			.isEqualTo("warm");
 		long start = System.nanoTime();
 		CompletableFuture<Reply> first = client.request("hang", bytes(""));
 		List<CompletableFuture<Reply>> answered = new ArrayList<>();
@@ -55,7 +59,7 @@ class TimeoutIntegrationTests extends ClientTestSupport {
 		long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		assertThat(elapsedMillis).isBetween(290L, 3000L);
 		assertThat(client.endpoints().get(0).requestsTimedOut()).isEqualTo(2);
-		assertThat(client.endpoints().get(0).requestsOk()).isEqualTo(50);
+		assertThat(client.endpoints().get(0).requestsOk()).isEqualTo(51);
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,6 +21,8 @@ import dev.fastnet.dispatch.Routes;
 import dev.fastnet.test.RawClient;
 import dev.fastnet.test.RawClient.RawFrame;
 import dev.fastnet.worker.WorkerPoolOptions;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +34,19 @@ import static org.awaitility.Awaitility.await;
  * written from the protocol document alone: requests, answers and handler failures.
  */
 class ServerIntegrationTests extends ServerIntegrationTestSupport {
+
+	@Test
+	void everyConnectionAllocatesFromTheConfiguredAllocator() throws Exception {
+		ByteBufAllocator allocator = new PooledByteBufAllocator(true);
+		Set<ByteBufAllocator> used = ConcurrentHashMap.newKeySet();
+		FastnetServer server = start(echoRoutes(), (config) -> {
+		}, (builder) -> builder.allocator(allocator)
+			.pipelineCustomizer((pipeline) -> used.add(pipeline.channel().alloc())));
+		RawClient client = connect(server);
+		client.request(1, "echo", "pooled");
+		assertThat(client.read().payloadString()).isEqualTo("pooled");
+		assertThat(used).containsExactly(allocator);
+	}
 
 	@Test
 	void echoAnswersWithTheSamePayloadAndId() throws IOException {

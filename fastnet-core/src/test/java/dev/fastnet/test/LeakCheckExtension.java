@@ -1,48 +1,49 @@
 package dev.fastnet.test;
 
+import java.time.Duration;
 import java.util.List;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails a test class when Netty reported a leaked buffer while or before it ran. Registered for
- * every test class through JUnit's extension auto-detection.
+ * Runs {@link LeakCheck} after every test class, once its servers and clients are closed, and
+ * fails the class that left a buffer open or leaked one. Registered for every test class through
+ * JUnit's extension auto-detection. The configuration parameter {@value #RELEASE_WAIT_PARAMETER}
+ * changes how long it waits for buffers still being released.
  */
-public class LeakCheckExtension implements AfterAllCallback {
+public class LeakCheckExtension implements BeforeAllCallback, AfterAllCallback {
+
+	/** Configuration parameter: the longest wait for open buffers, in milliseconds. */
+	public static final String RELEASE_WAIT_PARAMETER = "fastnet.leak-check.release-wait-ms";
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		LeakCheck.assertInstalled();
+	}
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		List<String> leaks = collectLeaks();
-		if (!leaks.isEmpty()) {
-			throw new AssertionError(leaks.size() + " leaked buffer(s) reported by Netty's leak detector:\n"
-					+ String.join("\n", leaks));
-		}
+		Duration releaseWait = context.getConfigurationParameter(RELEASE_WAIT_PARAMETER)
+			.map((millis) -> Duration.ofMillis(Long.parseLong(millis)))
+			.orElse(LeakCheck.RELEASE_WAIT);
+		LeakCheck.check(context.getRequiredTestClass().getName(), releaseWait);
 	}
 
 	/**
-	 * Let the garbage collector find unreachable unreleased buffers, make Netty report them, and
-	 * return the reports.
-	 * @return the leak reports, empty when nothing leaked
+	 * Run the check now, for a test that reports it as a figure once everything it opened is
+	 * closed, and return what it found.
+	 * @return the problems found (open or leaked buffers), empty when none
 	 */
 	public static List<String> collectLeaks() {
-		for (int i = 0; i < 3; i++) {
-			System.gc();
-			// The detector checks its reference queue whenever it tracks a new buffer
-			for (ByteBufAllocator alloc : new ByteBufAllocator[] { ByteBufAllocator.DEFAULT,
-					PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT }) {
-				ByteBuf probe = alloc.directBuffer(8);
-				probe.release();
-				probe = alloc.heapBuffer(8);
-				probe.release();
-			}
-			Thread.yield();
+		try {
+			LeakCheck.check("a check within a test", LeakCheck.RELEASE_WAIT);
+			return List.of();
 		}
-		return LeakRecordingDetector.drain();
+		catch (AssertionError ex) {
+			return List.of(String.valueOf(ex.getMessage()));
+		}
 	}
 
 }

@@ -17,7 +17,7 @@ import dev.fastnet.dispatch.Routes;
 import dev.fastnet.protocol.FrameFormat;
 import dev.fastnet.protocol.ProtocolException;
 import dev.fastnet.protocol.ProtocolViolation;
-import dev.fastnet.server.EmbeddedServer;
+import dev.fastnet.server.MockClockServer;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.session.Session;
@@ -285,7 +285,7 @@ class BadInputScenarios extends GuardedScenarioSupport {
 	private SimulatedPings simulateTenMinutesOfPings() {
 		MockTicker ticker = Ticker.newMockTicker();
 		ServerConfig config = ServerConfig.builder().idleTimeout(Duration.ZERO).frameTimeout(Duration.ZERO).build();
-		try (EmbeddedServer server = new EmbeddedServer(config, routesWithEcho().build(), ticker)) {
+		try (MockClockServer server = new MockClockServer(config, routesWithEcho().build(), ticker)) {
 			EmbeddedChannel atMinimum = server.connect();
 			EmbeddedChannel atClientDefault = server.connect();
 			long minimumMillis = config.minPingInterval().toMillis();

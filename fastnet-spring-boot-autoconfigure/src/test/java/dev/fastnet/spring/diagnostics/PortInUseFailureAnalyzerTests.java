@@ -1,5 +1,7 @@
 package dev.fastnet.spring.diagnostics;
 
+import java.time.Duration;
+
 import dev.fastnet.dispatch.Routes;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.server.PortInUseException;
@@ -10,6 +12,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link PortInUseFailureAnalyzer}.
@@ -29,8 +32,9 @@ class PortInUseFailureAnalyzerTests {
 			assertThat(analysis.getDescription())
 				.isEqualTo("fastnet server failed to start. Port " + first.port() + " was already in use.");
 			assertThat(analysis.getAction()).contains("fastnet.server.port");
-			// Nothing of the failed server stays alive
-			assertThat(fastnetThreads()).isEqualTo(before);
+			// Nothing of the failed server stays alive; threads of earlier tests may still be
+			// ending, so the count may drop below what it was
+			await().atMost(Duration.ofSeconds(5)).until(() -> fastnetThreads() <= before);
 			assertThat(second.state()).isEqualTo(FastnetServer.State.STOPPED);
 		}
 	}

@@ -15,7 +15,7 @@ import io.netty.util.concurrent.MockTicker;
  * enforcement that depends on time (PING strikes, frame timeouts) can be driven through
  * simulated minutes without waiting for them. No socket is bound.
  */
-public final class EmbeddedServer implements AutoCloseable {
+public final class MockClockServer implements AutoCloseable {
 
 	private final WorkerPool workers;
 
@@ -33,7 +33,7 @@ public final class EmbeddedServer implements AutoCloseable {
 	 * @param routes the routes
 	 * @param ticker the clock of every connection
 	 */
-	public EmbeddedServer(ServerConfig config, Routes routes, MockTicker ticker) {
+	public MockClockServer(ServerConfig config, Routes routes, MockTicker ticker) {
 		this.workers = new WorkerPool(config.workers());
 		this.stats = new ServerStats(this.workers);
 		RequestDispatcher dispatcher = new RequestDispatcher(routes, config, this.workers, this.stats,
@@ -51,7 +51,7 @@ public final class EmbeddedServer implements AutoCloseable {
 		return EmbeddedChannel.builder().ticker(this.ticker).handlers(new ChannelInitializer<Channel>() {
 			@Override
 			protected void initChannel(Channel channel) {
-				EmbeddedServer.this.initializer.initialize(channel, EmbeddedServer.this.listener);
+				MockClockServer.this.initializer.initialize(channel, MockClockServer.this.listener);
 			}
 		}).build();
 	}
