@@ -202,6 +202,7 @@ public final class FastnetServer implements AutoCloseable {
 		for (ServerListener listener : this.serverListeners.subList(1, this.serverListeners.size())) {
 			ListenerConfig config = listener.config();
 			logger.info("fastnet listener '" + listener.name() + "' started on " + listener.addressText() + " ("
+					+ ((config.transport() == ListenerTransport.WEBSOCKET) ? "websocket " + config.path() + ", " : "")
 					+ config.framing().name() + ((config.route() != null) ? ", route '" + config.route() + "'" : "")
 					+ ")");
 		}

@@ -32,13 +32,20 @@ import org.jspecify.annotations.Nullable;
  * none for fastnet's
  * @param maxConnections connections this listener serves at once, within the server's own limit;
  * further ones are closed at accept; 0 for the server's limit alone; default 0
+ * @param transport how peers reach the listener; {@link ListenerTransport#WEBSOCKET} needs
+ * fastnet's framing; default {@link ListenerTransport#TCP}
+ * @param path the HTTP path of the WebSocket upgrade, used by the WebSocket transport only;
+ * default {@value #DEFAULT_PATH}
  * @since 0.1.0
  */
 public record ListenerConfig(String name, String host, int port, Framing framing, int maxFrameSize,
-		@Nullable String route, int maxConnections) {
+		@Nullable String route, int maxConnections, ListenerTransport transport, String path) {
 
 	/** Name of the listener described by {@link ServerConfig} itself. */
 	public static final String DEFAULT_NAME = "default";
+
+	/** Default HTTP path of a WebSocket listener's upgrade. */
+	public static final String DEFAULT_PATH = "/fastnet";
 
 	/**
 	 * Validate the configuration.
@@ -47,6 +54,8 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 		Objects.requireNonNull(name, "name");
 		Objects.requireNonNull(host, "host");
 		Objects.requireNonNull(framing, "framing");
+		Objects.requireNonNull(transport, "transport");
+		Objects.requireNonNull(path, "path");
 		if (name.isEmpty()) {
 			throw new IllegalArgumentException("name must not be empty");
 		}
@@ -57,6 +66,14 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 		if (maxConnections < 0) {
 			throw new IllegalArgumentException("maxConnections of listener '" + name + "' must be between 0 and "
 					+ Integer.MAX_VALUE + ": " + maxConnections);
+		}
+		if (transport != ListenerTransport.TCP && !framing.isFastnet()) {
+			throw new IllegalArgumentException("transport " + transport + " of listener '" + name
+					+ "' carries fastnet frames only, not the " + framing.name() + " framing");
+		}
+		if (!path.startsWith("/") || path.chars().anyMatch((c) -> c <= ' ' || c == '?' || c == '#' || c > '~')) {
+			throw new IllegalArgumentException("path of listener '" + name
+					+ "' must start with '/' and hold no blanks, '?' or '#': " + path);
 		}
 		if (framing.isFastnet()) {
 			if (route != null) {
@@ -78,7 +95,7 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 	 */
 	static ListenerConfig of(ServerConfig config) {
 		return new ListenerConfig(DEFAULT_NAME, config.host(), config.port(), Framing.fastnet(), config.maxFrameSize(),
-				null, 0);
+				null, 0, ListenerTransport.TCP, DEFAULT_PATH);
 	}
 
 	/**
@@ -110,6 +127,10 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 		private @Nullable String route;
 
 		private int maxConnections;
+
+		private ListenerTransport transport = ListenerTransport.TCP;
+
+		private String path = DEFAULT_PATH;
 
 		private Builder(String name, Framing framing) {
 			this.name = name;
@@ -152,13 +173,33 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 		}
 
 		/**
+		 * Set how peers reach the listener.
+		 * @param transport the transport
+		 * @return this builder
+		 */
+		public Builder transport(ListenerTransport transport) {
+			this.transport = transport;
+			return this;
+		}
+
+		/**
+		 * Set the HTTP path of the WebSocket upgrade.
+		 * @param path the path, starting with {@code /}
+		 * @return this builder
+		 */
+		public Builder path(String path) {
+			this.path = path;
+			return this;
+		}
+
+		/**
 		 * Build and validate the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid option
 		 */
 		public ListenerConfig build() {
 			return new ListenerConfig(this.name, this.host, this.port, this.framing, this.maxFrameSize, this.route,
-					this.maxConnections);
+					this.maxConnections, this.transport, this.path);
 		}
 
 	}

@@ -124,7 +124,8 @@ public final class ServerListener {
 
 	@Override
 	public String toString() {
-		return "Listener[" + name() + " " + this.config.framing() + " " + addressText() + "]";
+		return "Listener[" + name() + " " + this.config.transport().name().toLowerCase() + " "
+				+ this.config.framing() + " " + addressText() + "]";
 	}
 
 }
