@@ -17,6 +17,7 @@ import dev.fastnet.dispatch.Execution;
 import dev.fastnet.framing.Framing;
 import dev.fastnet.protocol.FrameFormat;
 import dev.fastnet.server.ListenerConfig;
+import dev.fastnet.server.ListenerTransport;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
@@ -552,6 +553,17 @@ public class FastnetProperties implements Validator {
 		 */
 		private int maxConnections;
 
+		/**
+		 * How peers reach the listener: tcp, or websocket for fastnet frames in binary
+		 * WebSocket messages, which needs the fastnet framing.
+		 */
+		private ListenerTransport transport = ListenerTransport.TCP;
+
+		/**
+		 * HTTP path of the WebSocket upgrade of a websocket listener.
+		 */
+		private String path = ListenerConfig.DEFAULT_PATH;
+
 		public String getAddress() {
 			return this.address;
 		}
@@ -592,6 +604,22 @@ public class FastnetProperties implements Validator {
 			this.maxConnections = maxConnections;
 		}
 
+		public ListenerTransport getTransport() {
+			return this.transport;
+		}
+
+		public void setTransport(ListenerTransport transport) {
+			this.transport = transport;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
 		void validate(String name, Errors errors) {
 			String prefix = "server.listeners[" + name + "].";
 			if (ListenerConfig.DEFAULT_NAME.equals(name)) {
@@ -600,8 +628,17 @@ public class FastnetProperties implements Validator {
 			}
 			range(errors, prefix + "port", this.port, 0, 65535);
 			range(errors, prefix + "max-connections", this.maxConnections, 0, Integer.MAX_VALUE);
+			if (!this.path.startsWith("/") || this.path.chars().anyMatch((c) -> c <= ' ' || c == '?' || c == '#')) {
+				reject(errors, prefix + "path", this.path,
+						"must start with '/' and hold no blanks, '?' or '#' but was " + this.path);
+			}
 			Framing framing = validateFraming(prefix, errors);
 			if (framing == null) {
+				return;
+			}
+			if (this.transport != ListenerTransport.TCP && !framing.isFastnet()) {
+				reject(errors, prefix + "framing", framing.name(), "must be fastnet for the "
+						+ this.transport.name().toLowerCase() + " transport but was " + framing.name());
 				return;
 			}
 			if (framing.isFastnet() && this.route != null) {
@@ -630,7 +667,9 @@ public class FastnetProperties implements Validator {
 				.host(this.address)
 				.port(this.port)
 				.route(this.route)
-				.maxConnections(this.maxConnections);
+				.maxConnections(this.maxConnections)
+				.transport(this.transport)
+				.path(this.path);
 			if (this.maxFrameSize != null) {
 				builder.maxFrameSize((int) this.maxFrameSize.toBytes());
 			}
