@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param framing how messages are delimited
  * @param maxFrameSize largest frame accepted, as the framing measures it (for length-prefixed
  * framings the bytes after the length field, for the delimiter framing the bytes before the
- * delimiter); default the framing's own
+ * delimiter); default the framing's own, {@value #MAX_DATAGRAM_FRAME_SIZE} for UDP
  * @param route the route every message is dispatched to; required for a compatibility framing,
  * none for fastnet's
  * @param maxConnections connections this listener serves at once, within the server's own limit;
@@ -48,6 +48,12 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 	public static final String DEFAULT_PATH = "/fastnet";
 
 	/**
+	 * Largest frame of a UDP listener, and its default, in bytes after the length field: the
+	 * largest UDP payload over IPv4 (65507 bytes) less the length field.
+	 */
+	public static final int MAX_DATAGRAM_FRAME_SIZE = 65507 - FrameFormat.LENGTH_FIELD_SIZE;
+
+	/**
 	 * Validate the configuration.
 	 */
 	public ListenerConfig {
@@ -63,6 +69,10 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 			throw new IllegalArgumentException("port of listener '" + name + "' must be between 0 and 65535: " + port);
 		}
 		framing.checkMaxFrameSize("maxFrameSize of listener '" + name + "'", maxFrameSize);
+		if (transport == ListenerTransport.UDP && maxFrameSize > MAX_DATAGRAM_FRAME_SIZE) {
+			throw new IllegalArgumentException("maxFrameSize of UDP listener '" + name + "' must be between "
+					+ FrameFormat.HEADER_LENGTH + " and " + MAX_DATAGRAM_FRAME_SIZE + ": " + maxFrameSize);
+		}
 		if (maxConnections < 0) {
 			throw new IllegalArgumentException("maxConnections of listener '" + name + "' must be between 0 and "
 					+ Integer.MAX_VALUE + ": " + maxConnections);
@@ -100,7 +110,7 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 
 	/**
 	 * Return a builder for a listener; the host starts at {@code 0.0.0.0}, the port at 0 and the
-	 * maximum frame size at the framing's default.
+	 * maximum frame size at the framing's default ({@value #MAX_DATAGRAM_FRAME_SIZE} for UDP).
 	 * @param name the listener's name
 	 * @param framing the framing
 	 * @return a new builder
@@ -122,7 +132,7 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 
 		private int port;
 
-		private int maxFrameSize;
+		private @Nullable Integer maxFrameSize;
 
 		private @Nullable String route;
 
@@ -135,7 +145,6 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 		private Builder(String name, Framing framing) {
 			this.name = name;
 			this.framing = Objects.requireNonNull(framing, "framing");
-			this.maxFrameSize = framing.defaultMaxFrameSize();
 		}
 
 		/** @param host the bind address @return this builder */
@@ -198,7 +207,10 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 		 * @throws IllegalArgumentException naming the first invalid option
 		 */
 		public ListenerConfig build() {
-			return new ListenerConfig(this.name, this.host, this.port, this.framing, this.maxFrameSize, this.route,
+			int maxFrameSize = (this.maxFrameSize != null) ? this.maxFrameSize
+					: (this.transport == ListenerTransport.UDP) ? MAX_DATAGRAM_FRAME_SIZE
+							: this.framing.defaultMaxFrameSize();
+			return new ListenerConfig(this.name, this.host, this.port, this.framing, maxFrameSize, this.route,
 					this.maxConnections, this.transport, this.path);
 		}
 

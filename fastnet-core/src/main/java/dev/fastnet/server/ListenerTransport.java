@@ -14,6 +14,12 @@ public enum ListenerTransport {
 	 * WebSocket over TCP: an HTTP upgrade on the listener's path, then one fastnet frame per
 	 * binary WebSocket message in both directions.
 	 */
-	WEBSOCKET
+	WEBSOCKET,
+
+	/**
+	 * UDP: each datagram one fastnet frame, answered to its sender. Sessions are kept per peer
+	 * address until they have been idle for the server's idle timeout.
+	 */
+	UDP
 
 }

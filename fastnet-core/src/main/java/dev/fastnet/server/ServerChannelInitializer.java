@@ -74,6 +74,10 @@ final class ServerChannelInitializer {
 			pipeline.addLast(FastnetPipeline.TLS_HANDSHAKE, this.tlsHandshake);
 		}
 		long idleNanos = this.config.idleTimeout().toNanos();
+		if (idleNanos == 0 && listener.config().transport() == ListenerTransport.UDP) {
+			// A UDP peer never says goodbye: without expiry its session would stay forever
+			idleNanos = ServerConfig.DEFAULT_IDLE_TIMEOUT.toNanos();
+		}
 		if (idleNanos > 0) {
 			// Reader idleness only: PING keeps a session alive, and watching writes would cost a
 			// promise and a listener per answer

@@ -32,6 +32,9 @@ public final class FastnetPipeline {
 	/** Carries one fastnet frame per binary WebSocket message. */
 	public static final String WEBSOCKET_FRAMES = "fastnet.websocketFrames";
 
+	/** Takes the datagrams of a UDP listener to the sessions of their senders. */
+	public static final String DATAGRAM = "fastnet.datagram";
+
 	/** Decodes frames. */
 	public static final String FRAME_DECODER = "fastnet.frameDecoder";
 
