@@ -537,7 +537,8 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Largest frame accepted, as the framing measures it: for length-prefixed framings the
 		 * bytes after the length field, for the delimiter framing the bytes before the
-		 * delimiter. Defaults to 1MB, or to 65535B for anet. Larger frames close the connection.
+		 * delimiter. Defaults to 1MB, to 65535B for anet, and to 65503B, also the largest
+		 * value, for udp. Larger frames close the connection; larger datagrams are dropped.
 		 */
 		private @Nullable DataSize maxFrameSize;
 
@@ -554,8 +555,10 @@ public class FastnetProperties implements Validator {
 		private int maxConnections;
 
 		/**
-		 * How peers reach the listener: tcp, or websocket for fastnet frames in binary
-		 * WebSocket messages, which needs the fastnet framing.
+		 * How peers reach the listener: tcp; websocket for fastnet frames in binary WebSocket
+		 * messages; or udp for one fastnet frame per datagram, with sessions per peer address
+		 * that expire after the server's idle-timeout. Websocket and udp need the fastnet
+		 * framing.
 		 */
 		private ListenerTransport transport = ListenerTransport.TCP;
 
@@ -653,7 +656,8 @@ public class FastnetProperties implements Validator {
 			}
 			if (this.maxFrameSize != null) {
 				range(errors, prefix + "max-frame-size", this.maxFrameSize.toBytes(), framing.minFrameSizeLimit(),
-						framing.maxFrameSizeLimit());
+						(this.transport == ListenerTransport.UDP) ? ListenerConfig.MAX_DATAGRAM_FRAME_SIZE
+								: framing.maxFrameSizeLimit());
 			}
 		}
 

@@ -70,6 +70,15 @@ class FastnetPropertiesTests {
 		}
 
 		@Test
+		void udpListenerBindsWithTheDatagramLimit() {
+			FastnetProperties properties = bind(Map.of("fastnet.server.listeners.udp.transport", "udp",
+					"fastnet.server.listeners.udp.port", "7000"));
+			ListenerConfig config = properties.getServer().toListenerConfigs().get(0);
+			assertThat(config.transport()).isEqualTo(ListenerTransport.UDP);
+			assertThat(config.maxFrameSize()).isEqualTo(ListenerConfig.MAX_DATAGRAM_FRAME_SIZE);
+		}
+
+		@Test
 		void listenerTransportDefaultsToTcpOnTheDefaultPath() {
 			FastnetProperties properties = bind(Map.of("fastnet.server.listeners.plain.port", "7009"));
 			ListenerConfig config = properties.getServer().toListenerConfigs().get(0);

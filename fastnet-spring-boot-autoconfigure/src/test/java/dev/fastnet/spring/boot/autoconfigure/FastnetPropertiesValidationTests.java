@@ -76,6 +76,12 @@ class FastnetPropertiesValidationTests {
 	}
 
 	@Test
+	void udpFrameSizeLargerThanADatagram() {
+		assertRejected("server.listeners[udp].max-frame-size", 65536L, "must be between 8 and 65503 but was 65536",
+				"fastnet.server.listeners.udp.transport=udp", "fastnet.server.listeners.udp.max-frame-size=64KB");
+	}
+
+	@Test
 	void negativeDuration() {
 		assertRejected("server.idle-timeout", "-1s", "must be zero or positive but was -1s",
 				"fastnet.server.idle-timeout=-1s");
