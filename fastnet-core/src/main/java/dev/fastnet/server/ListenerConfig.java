@@ -83,7 +83,7 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 		}
 		if (!path.startsWith("/") || path.chars().anyMatch((c) -> c <= ' ' || c == '?' || c == '#' || c > '~')) {
 			throw new IllegalArgumentException("path of listener '" + name
-					+ "' must start with '/' and hold no blanks, '?' or '#': " + path);
+					+ "' must start with '/' and hold printable ASCII other than '?' and '#': " + path);
 		}
 		if (framing.isFastnet()) {
 			if (route != null) {

@@ -631,9 +631,10 @@ public class FastnetProperties implements Validator {
 			}
 			range(errors, prefix + "port", this.port, 0, 65535);
 			range(errors, prefix + "max-connections", this.maxConnections, 0, Integer.MAX_VALUE);
-			if (!this.path.startsWith("/") || this.path.chars().anyMatch((c) -> c <= ' ' || c == '?' || c == '#')) {
+			if (!this.path.startsWith("/")
+					|| this.path.chars().anyMatch((c) -> c <= ' ' || c == '?' || c == '#' || c > '~')) {
 				reject(errors, prefix + "path", this.path,
-						"must start with '/' and hold no blanks, '?' or '#' but was " + this.path);
+						"must start with '/' and hold printable ASCII other than '?' and '#' but was " + this.path);
 			}
 			Framing framing = validateFraming(prefix, errors);
 			if (framing == null) {

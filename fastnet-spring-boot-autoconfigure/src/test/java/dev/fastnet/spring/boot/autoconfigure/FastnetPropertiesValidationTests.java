@@ -71,7 +71,7 @@ class FastnetPropertiesValidationTests {
 	@Test
 	void webSocketPathWithoutLeadingSlash() {
 		assertRejected("server.listeners[ws].path", "fastnet",
-				"must start with '/' and hold no blanks, '?' or '#' but was fastnet",
+				"must start with '/' and hold printable ASCII other than '?' and '#' but was fastnet",
 				"fastnet.server.listeners.ws.transport=websocket", "fastnet.server.listeners.ws.path=fastnet");
 	}
 
