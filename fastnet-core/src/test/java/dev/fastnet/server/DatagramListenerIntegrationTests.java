@@ -2,12 +2,11 @@ package dev.fastnet.server;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import dev.fastnet.Status;
 import dev.fastnet.dispatch.Execution;
@@ -17,8 +16,6 @@ import dev.fastnet.protocol.ProtocolViolation;
 import dev.fastnet.test.RawClient;
 import dev.fastnet.test.RawClient.RawFrame;
 import dev.fastnet.test.UdpTestClient;
-import dev.fastnet.worker.WorkerPoolOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,25 +26,13 @@ import static org.awaitility.Awaitility.await;
  * Integration tests for a UDP listener of a {@link FastnetServer}, driven over loopback by a
  * {@link java.nio.channels.DatagramChannel}.
  */
-class DatagramListenerIntegrationTests {
-
-	private final List<AutoCloseable> resources = new ArrayList<>();
+class DatagramListenerIntegrationTests extends ServerIntegrationTestSupport {
 
 	private final CountDownLatch oneway = new CountDownLatch(1);
 
 	private FastnetServer server;
 
-	@AfterEach
-	void stop() throws Exception {
-		for (AutoCloseable resource : this.resources) {
-			resource.close();
-		}
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
-
-	private FastnetServer start(ServerConfig.Builder config, ListenerConfig.Builder listener) {
+	private FastnetServer start(Consumer<ServerConfig.Builder> config, ListenerConfig.Builder listener) {
 		Routes routes = Routes.builder()
 			.route("echo", Execution.EVENT_LOOP, (request) -> request.payload())
 			.route("big", Execution.PLATFORM, (request) -> new byte[500])
@@ -56,21 +41,13 @@ class DatagramListenerIntegrationTests {
 				return null;
 			})
 			.build();
-		this.server = FastnetServer
-			.builder(config.host("127.0.0.1")
-				.port(0)
-				.ioThreads(1)
-				.workers(new WorkerPoolOptions(2, 16, 100, "fastnet-worker-"))
-				.build())
-			.routes(routes)
-			.listener(listener.host("127.0.0.1").build())
-			.build()
-			.start();
+		this.server = start(routes, config, (server) -> server.listener(listener.host("127.0.0.1").build()));
 		return this.server;
 	}
 
 	private FastnetServer start(ListenerConfig.Builder listener) {
-		return start(ServerConfig.builder(), listener);
+		return start((config) -> {
+		}, listener);
 	}
 
 	private static ListenerConfig.Builder udp() {
@@ -78,9 +55,7 @@ class DatagramListenerIntegrationTests {
 	}
 
 	private UdpTestClient connect() throws Exception {
-		UdpTestClient client = new UdpTestClient(this.server.listener("udp").orElseThrow().address());
-		this.resources.add(client);
-		return client;
+		return closeAfter(new UdpTestClient(this.server.listener("udp").orElseThrow().address()));
 	}
 
 	private static byte[] bytes(String text) {
@@ -156,7 +131,7 @@ class DatagramListenerIntegrationTests {
 
 	@Test
 	void idleSessionExpires() throws Exception {
-		start(ServerConfig.builder().idleTimeout(Duration.ofMillis(200)), udp());
+		start((config) -> config.idleTimeout(Duration.ofMillis(200)), udp());
 		UdpTestClient client = connect();
 		client.request(1, "echo", bytes("x"));
 		assertThat(client.receiveFrame().id()).isEqualTo(1);

@@ -6,21 +6,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 import dev.fastnet.Status;
-import dev.fastnet.dispatch.Execution;
-import dev.fastnet.dispatch.Routes;
 import dev.fastnet.framing.Framing;
 import dev.fastnet.protocol.ProtocolViolation;
 import dev.fastnet.test.RawClient;
 import dev.fastnet.test.RawClient.RawFrame;
 import dev.fastnet.test.WebSocketTestClient;
-import dev.fastnet.worker.WorkerPoolOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,35 +25,13 @@ import static org.awaitility.Awaitility.await;
  * Integration tests for a WebSocket listener of a {@link FastnetServer}, driven over loopback
  * by the JDK's WebSocket client.
  */
-class WebSocketListenerIntegrationTests {
-
-	private final List<AutoCloseable> resources = new ArrayList<>();
+class WebSocketListenerIntegrationTests extends ServerIntegrationTestSupport {
 
 	private FastnetServer server;
 
-	@AfterEach
-	void stop() throws Exception {
-		for (AutoCloseable resource : this.resources) {
-			resource.close();
-		}
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
-
 	private FastnetServer start(ListenerConfig.Builder listener) {
-		Routes routes = Routes.builder().route("echo", Execution.EVENT_LOOP, (request) -> request.payload()).build();
-		this.server = FastnetServer
-			.builder(ServerConfig.builder()
-				.host("127.0.0.1")
-				.port(0)
-				.ioThreads(1)
-				.workers(new WorkerPoolOptions(2, 16, 100, "fastnet-worker-"))
-				.build())
-			.routes(routes)
-			.listener(listener.host("127.0.0.1").build())
-			.build()
-			.start();
+		this.server = start(echoRoutes(), (config) -> {
+		}, (server) -> server.listener(listener.host("127.0.0.1").build()));
 		return this.server;
 	}
 
@@ -69,9 +41,7 @@ class WebSocketListenerIntegrationTests {
 
 	private WebSocketTestClient connect(String path) throws Exception {
 		int port = this.server.listener("ws").orElseThrow().port();
-		WebSocketTestClient client = WebSocketTestClient.connect(URI.create("ws://127.0.0.1:" + port + path));
-		this.resources.add(client);
-		return client;
+		return closeAfter(WebSocketTestClient.connect(URI.create("ws://127.0.0.1:" + port + path)));
 	}
 
 	private static byte[] request(int id, String route, String payload) {
