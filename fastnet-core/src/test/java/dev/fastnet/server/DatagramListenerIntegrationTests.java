@@ -16,7 +16,10 @@ import dev.fastnet.protocol.ProtocolViolation;
 import dev.fastnet.test.RawClient;
 import dev.fastnet.test.RawClient.RawFrame;
 import dev.fastnet.test.UdpTestClient;
+import dev.fastnet.transport.Transport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -76,6 +79,21 @@ class DatagramListenerIntegrationTests extends ServerIntegrationTestSupport {
 		assertThat(listener.connectionsAccepted()).isOne();
 		assertThat(this.server.sessions()).singleElement()
 			.satisfies((session) -> assertThat(session.remoteAddress()).isEqualTo(client.localAddress()));
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Transport.class, names = { "NIO", "EPOLL", "IO_URING" })
+	void datagramOfNearlyTheLargestSizeIsEchoedOnEveryTransport(Transport transport) throws Exception {
+		TransportIntegrationTests.assumeAvailable(transport);
+		start((config) -> config.transport(transport), udp());
+		assertThat(this.server.transport()).isEqualTo(transport);
+		UdpTestClient client = connect();
+		byte[] payload = new byte[ListenerConfig.MAX_DATAGRAM_FRAME_SIZE - 64];
+		Arrays.fill(payload, (byte) 'x');
+		client.request(1, "echo", payload);
+		RawFrame answer = client.receiveFrame();
+		assertThat(answer.id()).isEqualTo(1);
+		assertThat(answer.payload()).isEqualTo(payload);
 	}
 
 	@Test
