@@ -48,8 +48,9 @@ import org.jspecify.annotations.Nullable;
  * A fastnet TCP server: accepts connections, decodes frames, dispatches requests to the
  * handlers of its {@link Routes} and answers them. Each server owns its event loops and worker
  * pool and releases them when stopped. Besides the listener its {@link ServerConfig}
- * describes, it can listen on more ports, each with its own framing ({@link ListenerConfig});
- * all of them share the event loops, workers and routes.
+ * describes, it can listen on more ports, each with its own framing ({@link ListenerConfig}),
+ * or with fastnet frames over WebSocket or UDP ({@link ListenerTransport}); all of them share
+ * the event loops, workers and routes.
  *
  * <pre>{@code
  * FastnetServer server = FastnetServer.builder(ServerConfig.builder().port(7000).build())

@@ -18,7 +18,11 @@ import org.jspecify.annotations.Nullable;
  *     .port(7001)
  *     .route("echo")
  *     .build();
- * FastnetServer server = FastnetServer.builder(config).listener(anet).routes(routes).build();
+ * ListenerConfig browsers = ListenerConfig.builder("ws", Framing.fastnet())
+ *     .transport(ListenerTransport.WEBSOCKET)
+ *     .port(7080)
+ *     .build();
+ * FastnetServer server = FastnetServer.builder(config).listener(anet).listener(browsers).routes(routes).build();
  * }</pre>
  *
  * @param name the name shown in logs, health and metrics (tag {@code listener})
