@@ -18,12 +18,15 @@ import java.util.function.Supplier;
 
 import dev.fastnet.dispatch.Routes;
 import dev.fastnet.metrics.FastnetMetricsRecorder;
+import dev.fastnet.protocol.FrameFormat;
 import dev.fastnet.session.Session;
 import dev.fastnet.session.SessionListener;
 import dev.fastnet.transport.FastnetPipeline;
 import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
 import dev.fastnet.worker.WorkerPool;
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -32,6 +35,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -45,8 +49,9 @@ import org.jspecify.annotations.Nullable;
  * A fastnet TCP server: accepts connections, decodes frames, dispatches requests to the
  * handlers of its {@link Routes} and answers them. Each server owns its event loops and worker
  * pool and releases them when stopped. Besides the listener its {@link ServerConfig}
- * describes, it can listen on more ports, each with its own framing ({@link ListenerConfig});
- * all of them share the event loops, workers and routes.
+ * describes, it can listen on more ports, each with its own framing ({@link ListenerConfig}),
+ * or with fastnet frames over WebSocket or UDP ({@link ListenerTransport}); all of them share
+ * the event loops, workers and routes.
  *
  * <pre>{@code
  * FastnetServer server = FastnetServer.builder(ServerConfig.builder().port(7000).build())
@@ -210,6 +215,8 @@ public final class FastnetServer implements AutoCloseable {
 		for (ServerListener listener : this.serverListeners.subList(1, this.serverListeners.size())) {
 			ListenerConfig config = listener.config();
 			logger.info("fastnet listener '" + listener.name() + "' started on " + listener.addressText() + " ("
+					+ ((config.transport() == ListenerTransport.WEBSOCKET) ? "websocket " + config.path() + ", "
+							: (config.transport() == ListenerTransport.UDP) ? "udp, " : "")
 					+ config.framing().name() + ((config.route() != null) ? ", route '" + config.route() + "'" : "")
 					+ ")");
 		}
@@ -221,6 +228,10 @@ public final class FastnetServer implements AutoCloseable {
 	 */
 	private ChannelFuture bind(ServerListener listener, ServerBootstrap base, ServerChannelInitializer initializer,
 			int acceptors) {
+		if (listener.config().transport() == ListenerTransport.UDP) {
+			return bindDatagram(listener, Objects.requireNonNull(base.config().childGroup(), "childGroup"),
+					initializer);
+		}
 		ConnectionLimitHandler limiter = new ConnectionLimitHandler(this.config.maxConnections(), this.stats,
 				listener);
 		ServerBootstrap bootstrap = base.clone().handler(new ChannelInitializer<Channel>() {
@@ -256,6 +267,39 @@ public final class FastnetServer implements AutoCloseable {
 		listener.serverChannels = List.copyOf(bound);
 		if (bind.isSuccess()) {
 			listener.boundAddress = first;
+		}
+		return bind;
+	}
+
+	/**
+	 * Bind a UDP listener's socket, once: its sessions live on the socket's event loop.
+	 */
+	private ChannelFuture bindDatagram(ServerListener listener, EventLoopGroup io,
+			ServerChannelInitializer initializer) {
+		ListenerConfig config = listener.config();
+		Bootstrap bootstrap = new Bootstrap().group(io)
+			.channel(this.transport.datagramChannelClass())
+			// One buffer holds the largest datagram accepted and one byte more, to tell a datagram
+			// cut short from one that fits
+			.option(ChannelOption.RECVBUF_ALLOCATOR,
+					new FixedRecvByteBufAllocator(config.maxFrameSize() + FrameFormat.LENGTH_FIELD_SIZE + 1))
+			.handler(new ChannelInitializer<Channel>() {
+				@Override
+				protected void initChannel(Channel channel) {
+					channel.pipeline()
+						.addLast(FastnetPipeline.DATAGRAM,
+								new DatagramListenerHandler(listener, FastnetServer.this.stats,
+										FastnetServer.this.config.maxConnections(), (session) -> {
+											FastnetServer.this.channels.add(session);
+											initializer.initialize(session, listener);
+										}));
+				}
+			});
+		listener.bootstrap = bootstrap;
+		ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+		if (bind.isSuccess()) {
+			listener.serverChannels = List.of(bind.channel());
+			listener.boundAddress = (InetSocketAddress) bind.channel().localAddress();
 		}
 		return bind;
 	}
@@ -308,10 +352,11 @@ public final class FastnetServer implements AutoCloseable {
 			List<List<Channel>> bound = new ArrayList<>(this.serverListeners.size());
 			for (ServerListener listener : this.serverListeners) {
 				InetSocketAddress address = listener.address();
-				ServerBootstrap bootstrap = Objects.requireNonNull(listener.bootstrap, "bootstrap");
-				List<Channel> channels = new ArrayList<>(acceptors);
+				AbstractBootstrap<?, ?> bootstrap = Objects.requireNonNull(listener.bootstrap, "bootstrap");
+				int count = (listener.config().transport() == ListenerTransport.UDP) ? 1 : acceptors;
+				List<Channel> channels = new ArrayList<>(count);
 				bound.add(channels);
-				for (int i = 0; i < acceptors; i++) {
+				for (int i = 0; i < count; i++) {
 					ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
 					if (!bind.isSuccess()) {
 						// All or none: a server half back in service would be drained and serving at once

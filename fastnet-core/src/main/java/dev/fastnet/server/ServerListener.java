@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.fastnet.framing.Framing;
-import io.netty.bootstrap.ServerBootstrap;
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.Channel;
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +33,8 @@ public final class ServerListener {
 
 	final Framing.Counters counters = new Framing.Counters(this.bytesRead, this.bytesWritten, this.unanswerable);
 
-	@Nullable ServerBootstrap bootstrap;
+	/** Binds the listener again on resume: a server bootstrap for TCP, a bootstrap for UDP. */
+	@Nullable AbstractBootstrap<?, ?> bootstrap;
 
 	/** The listening channels: one, or one per acceptor with SO_REUSEPORT; empty while not bound. */
 	volatile List<Channel> serverChannels = List.of();
@@ -124,7 +125,8 @@ public final class ServerListener {
 
 	@Override
 	public String toString() {
-		return "Listener[" + name() + " " + this.config.framing() + " " + addressText() + "]";
+		return "Listener[" + name() + " " + this.config.transport().name().toLowerCase() + " "
+				+ this.config.framing() + " " + addressText() + "]";
 	}
 
 }

@@ -17,6 +17,24 @@ public final class FastnetPipeline {
 	/** Closes connections without traffic. */
 	public static final String IDLE = "fastnet.idle";
 
+	/** HTTP codec of a WebSocket listener's upgrade request. */
+	public static final String HTTP_CODEC = "fastnet.httpCodec";
+
+	/** Aggregates a WebSocket listener's upgrade request. */
+	public static final String HTTP_AGGREGATOR = "fastnet.httpAggregator";
+
+	/** Netty's WebSocket protocol handler: upgrade, ping, pong and close. */
+	public static final String WEBSOCKET = "fastnet.websocket";
+
+	/** Joins the fragments of a WebSocket message. */
+	public static final String WEBSOCKET_AGGREGATOR = "fastnet.websocketAggregator";
+
+	/** Carries one fastnet frame per binary WebSocket message. */
+	public static final String WEBSOCKET_FRAMES = "fastnet.websocketFrames";
+
+	/** Takes the datagrams of a UDP listener to the sessions of their senders. */
+	public static final String DATAGRAM = "fastnet.datagram";
+
 	/** Decodes frames. */
 	public static final String FRAME_DECODER = "fastnet.frameDecoder";
 

@@ -9,16 +9,20 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -131,6 +135,18 @@ public enum Transport {
 			case EPOLL -> EpollSocketChannel.class;
 			case IO_URING -> IoUringSocketChannel.class;
 			default -> NioSocketChannel.class;
+		};
+	}
+
+	/**
+	 * Return the datagram channel class of this (resolved) transport.
+	 * @return the class
+	 */
+	public Class<? extends DatagramChannel> datagramChannelClass() {
+		return switch (resolve()) {
+			case EPOLL -> EpollDatagramChannel.class;
+			case IO_URING -> IoUringDatagramChannel.class;
+			default -> NioDatagramChannel.class;
 		};
 	}
 

@@ -21,11 +21,11 @@ abstract class ServerIntegrationTestSupport {
 
 	private final List<FastnetServer> servers = new ArrayList<>();
 
-	private final List<RawClient> clients = new ArrayList<>();
+	private final List<AutoCloseable> clients = new ArrayList<>();
 
 	@AfterEach
-	void stop() throws IOException {
-		for (RawClient client : this.clients) {
+	void stop() throws Exception {
+		for (AutoCloseable client : this.clients) {
 			client.close();
 		}
 		for (FastnetServer server : this.servers) {
@@ -61,6 +61,14 @@ abstract class ServerIntegrationTestSupport {
 
 	RawClient connect(FastnetServer server) throws IOException {
 		RawClient client = RawClient.connect(server.port());
+		this.clients.add(client);
+		return client;
+	}
+
+	/**
+	 * Close a client of another kind, such as a WebSocket or UDP one, after the test.
+	 */
+	<T extends AutoCloseable> T closeAfter(T client) {
 		this.clients.add(client);
 		return client;
 	}

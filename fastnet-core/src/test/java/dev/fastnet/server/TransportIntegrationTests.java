@@ -197,7 +197,7 @@ class TransportIntegrationTests {
 		assertThat(server.serverChannels()).isEmpty();
 	}
 
-	private static void assumeAvailable(Transport transport) {
+	static void assumeAvailable(Transport transport) {
 		if (transport == Transport.EPOLL) {
 			assumeThat(Epoll.isAvailable()).as("epoll available").isTrue();
 		}

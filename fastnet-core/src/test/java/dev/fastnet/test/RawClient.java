@@ -113,7 +113,20 @@ public final class RawClient implements AutoCloseable {
 		int length = this.in.readInt();
 		byte[] body = new byte[length];
 		this.in.readFully(body);
-		ByteBuffer buffer = ByteBuffer.wrap(body);
+		return decodeBody(ByteBuffer.wrap(body));
+	}
+
+	/** Decode one whole frame, length field included, as a datagram or WebSocket message holds it. */
+	public static RawFrame decode(byte[] frame) {
+		ByteBuffer buffer = ByteBuffer.wrap(frame);
+		int length = buffer.getInt();
+		if (length != buffer.remaining()) {
+			throw new IllegalArgumentException("Length field " + length + " but " + buffer.remaining() + " bytes follow");
+		}
+		return decodeBody(buffer);
+	}
+
+	private static RawFrame decodeBody(ByteBuffer buffer) {
 		int version = buffer.get() & 0xFF;
 		int type = buffer.get() & 0xFF;
 		int flags = buffer.get() & 0xFF;

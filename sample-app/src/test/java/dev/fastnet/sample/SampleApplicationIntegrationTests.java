@@ -113,7 +113,10 @@ class SampleApplicationIntegrationTests {
 	void healthAndFastnetEndpointShowEveryListener() throws Exception {
 		int anetPort = this.server.listener("anet").orElseThrow().port();
 		assertThat(get("/actuator/health/fastnet"))
-			.contains("\"anet\":{\"framing\":\"anet\",\"address\":\"127.0.0.1\",\"port\":" + anetPort);
+			.contains("\"anet\":{\"transport\":\"tcp\",\"framing\":\"anet\",\"address\":\"127.0.0.1\",\"port\":"
+					+ anetPort)
+			.contains("\"websocket\":{\"transport\":\"websocket\",\"framing\":\"fastnet\"")
+			.contains("\"udp\":{\"transport\":\"udp\",\"framing\":\"fastnet\"");
 		assertThat(get("/actuator/fastnet")).contains("\"name\":\"length-field\"")
 			.contains("\"framing\":\"length-field[offset=0, size=4");
 	}

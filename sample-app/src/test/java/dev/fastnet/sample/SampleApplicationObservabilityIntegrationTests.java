@@ -81,6 +81,7 @@ class SampleApplicationObservabilityIntegrationTests {
 		String health = get("/actuator/health/fastnet", 200);
 		assertThat(health).contains("\"server\":{").contains("\"clients\":{").contains("\"backend\":{")
 			.contains("\"127.0.0.1:" + backend.port() + "\":{").contains("\"state\":\"UP\"");
+		assertThat(health).contains("\"transport\":\"websocket\"").contains("\"transport\":\"udp\"");
 		String scrape = get("/actuator/prometheus", 200);
 		assertThat(scrape).contains("status=\"500\"").contains("status=\"404\"").contains("route=\"test.fail\"")
 			.contains("fastnet_client_requests_seconds_count{client=\"backend\",error=\"none\",outcome=\"SUCCESS\",route=\"backend.echo\",status=\"OK\"} 1")
@@ -90,6 +91,8 @@ class SampleApplicationObservabilityIntegrationTests {
 		assertThat(get("/actuator/metrics/fastnet.client.pool.acquire", 200)).contains("\"client\"");
 		String endpoint = get("/actuator/fastnet", 200);
 		assertThat(endpoint).contains("\"clients\":{\"backend\":").contains("\"route\":\"test.fail\"");
+		assertThat(endpoint).contains("\"transport\":\"websocket\",\"path\":\"/fastnet\"")
+			.contains("\"transport\":\"udp\"");
 		String reset = send(HttpRequest.newBuilder(uri("/actuator/fastnet/backend/reset-circuit"))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"127.0.0.1:" + backend.port() + "\"}"))

@@ -12,6 +12,7 @@ import dev.fastnet.client.EndpointStats;
 import dev.fastnet.client.FastnetClient;
 import dev.fastnet.server.FastnetServer;
 import dev.fastnet.server.ListenerConfig;
+import dev.fastnet.server.ListenerTransport;
 import dev.fastnet.server.PortInUseException;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.server.ServerListener;
@@ -270,6 +271,10 @@ public class FastnetEndpoint {
 		ListenerConfig config = listener.config();
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("name", listener.name());
+		result.put("transport", config.transport().name().toLowerCase());
+		if (config.transport() == ListenerTransport.WEBSOCKET) {
+			result.put("path", config.path());
+		}
 		result.put("framing", config.framing().toString());
 		if (config.route() != null) {
 			result.put("route", config.route());

@@ -62,6 +62,7 @@ public class FastnetServerHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> listeners = new LinkedHashMap<>();
 		for (ServerListener listener : this.server.listeners()) {
 			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("transport", listener.config().transport().name().toLowerCase());
 			details.put("framing", listener.config().framing().name());
 			if (bound) {
 				details.put("address", listener.address().getAddress().getHostAddress());

@@ -17,6 +17,7 @@ import dev.fastnet.dispatch.Execution;
 import dev.fastnet.framing.Framing;
 import dev.fastnet.protocol.FrameFormat;
 import dev.fastnet.server.ListenerConfig;
+import dev.fastnet.server.ListenerTransport;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.transport.TlsConfig;
 import dev.fastnet.transport.Transport;
@@ -536,7 +537,8 @@ public class FastnetProperties implements Validator {
 		/**
 		 * Largest frame accepted, as the framing measures it: for length-prefixed framings the
 		 * bytes after the length field, for the delimiter framing the bytes before the
-		 * delimiter. Defaults to 1MB, or to 65535B for anet. Larger frames close the connection.
+		 * delimiter. Defaults to 1MB, to 65535B for anet, and to 65503B, also the largest
+		 * value, for udp. Larger frames close the connection; larger datagrams are dropped.
 		 */
 		private @Nullable DataSize maxFrameSize;
 
@@ -551,6 +553,19 @@ public class FastnetProperties implements Validator {
 		 * limit alone.
 		 */
 		private int maxConnections;
+
+		/**
+		 * How peers reach the listener: tcp; websocket for fastnet frames in binary WebSocket
+		 * messages; or udp for one fastnet frame per datagram, with sessions per peer address
+		 * that expire after the server's idle-timeout. Websocket and udp need the fastnet
+		 * framing.
+		 */
+		private ListenerTransport transport = ListenerTransport.TCP;
+
+		/**
+		 * HTTP path of the WebSocket upgrade of a websocket listener.
+		 */
+		private String path = ListenerConfig.DEFAULT_PATH;
 
 		public String getAddress() {
 			return this.address;
@@ -592,6 +607,22 @@ public class FastnetProperties implements Validator {
 			this.maxConnections = maxConnections;
 		}
 
+		public ListenerTransport getTransport() {
+			return this.transport;
+		}
+
+		public void setTransport(ListenerTransport transport) {
+			this.transport = transport;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
 		void validate(String name, Errors errors) {
 			String prefix = "server.listeners[" + name + "].";
 			if (ListenerConfig.DEFAULT_NAME.equals(name)) {
@@ -600,8 +631,18 @@ public class FastnetProperties implements Validator {
 			}
 			range(errors, prefix + "port", this.port, 0, 65535);
 			range(errors, prefix + "max-connections", this.maxConnections, 0, Integer.MAX_VALUE);
+			if (!this.path.startsWith("/")
+					|| this.path.chars().anyMatch((c) -> c <= ' ' || c == '?' || c == '#' || c > '~')) {
+				reject(errors, prefix + "path", this.path,
+						"must start with '/' and hold printable ASCII other than '?' and '#' but was " + this.path);
+			}
 			Framing framing = validateFraming(prefix, errors);
 			if (framing == null) {
+				return;
+			}
+			if (this.transport != ListenerTransport.TCP && !framing.isFastnet()) {
+				reject(errors, prefix + "framing", framing.name(), "must be fastnet for the "
+						+ this.transport.name().toLowerCase() + " transport but was " + framing.name());
 				return;
 			}
 			if (framing.isFastnet() && this.route != null) {
@@ -616,7 +657,8 @@ public class FastnetProperties implements Validator {
 			}
 			if (this.maxFrameSize != null) {
 				range(errors, prefix + "max-frame-size", this.maxFrameSize.toBytes(), framing.minFrameSizeLimit(),
-						framing.maxFrameSizeLimit());
+						(this.transport == ListenerTransport.UDP) ? ListenerConfig.MAX_DATAGRAM_FRAME_SIZE
+								: framing.maxFrameSizeLimit());
 			}
 		}
 
@@ -630,7 +672,9 @@ public class FastnetProperties implements Validator {
 				.host(this.address)
 				.port(this.port)
 				.route(this.route)
-				.maxConnections(this.maxConnections);
+				.maxConnections(this.maxConnections)
+				.transport(this.transport)
+				.path(this.path);
 			if (this.maxFrameSize != null) {
 				builder.maxFrameSize((int) this.maxFrameSize.toBytes());
 			}

@@ -29,6 +29,8 @@ class ConfigurationMetadataTests {
 
 	private static final String CLIENT_PREFIX = "fastnet.client.*.";
 
+	private static final String LISTENER_PREFIX = "fastnet.server.listeners.*.";
+
 	private final Map<String, JsonNode> properties = new LinkedHashMap<>();
 
 	@BeforeEach
@@ -52,6 +54,18 @@ class ConfigurationMetadataTests {
 	@Test
 	void everyPropertyOfANamedClientIsDescribed() {
 		for (String name : clientPropertyNames()) {
+			assertThat(this.properties).as(name).containsKey(name);
+			assertThat(this.properties.get(name).path("description").asString()).as(name).isNotBlank();
+		}
+	}
+
+	@Test
+	void everyPropertyOfANamedListenerIsDescribed() {
+		List<String> names = new java.util.ArrayList<>();
+		collect(FastnetProperties.Listener.class, LISTENER_PREFIX, names);
+		collect(FramingProperties.LengthField.class, LISTENER_PREFIX + "length-field.", names);
+		assertThat(names).contains(LISTENER_PREFIX + "transport", LISTENER_PREFIX + "path");
+		for (String name : names) {
 			assertThat(this.properties).as(name).containsKey(name);
 			assertThat(this.properties.get(name).path("description").asString()).as(name).isNotBlank();
 		}

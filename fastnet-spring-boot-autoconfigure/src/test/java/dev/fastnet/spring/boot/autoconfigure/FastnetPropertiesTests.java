@@ -12,6 +12,7 @@ import dev.fastnet.dispatch.Execution;
 import dev.fastnet.framing.Framing;
 import dev.fastnet.framing.LengthFieldFraming;
 import dev.fastnet.server.ListenerConfig;
+import dev.fastnet.server.ListenerTransport;
 import dev.fastnet.server.ServerConfig;
 import dev.fastnet.transport.SocketOptions;
 import dev.fastnet.transport.TlsConfig;
@@ -54,6 +55,35 @@ class FastnetPropertiesTests {
 				.build());
 			assertThat(properties.getServer().toListenerConfigs().get(0).maxFrameSize())
 				.isEqualTo(LengthFieldFraming.ANET_MAX_LENGTH);
+		}
+
+		@Test
+		void webSocketListenerBindsWithItsPath() {
+			FastnetProperties properties = bind(Map.of("fastnet.server.listeners.ws.transport", "websocket",
+					"fastnet.server.listeners.ws.port", "7080", "fastnet.server.listeners.ws.path", "/frames"));
+			assertThat(properties.getServer().toListenerConfigs()).containsExactly(ListenerConfig
+				.builder("ws", Framing.fastnet())
+				.port(7080)
+				.transport(ListenerTransport.WEBSOCKET)
+				.path("/frames")
+				.build());
+		}
+
+		@Test
+		void udpListenerBindsWithTheDatagramLimit() {
+			FastnetProperties properties = bind(Map.of("fastnet.server.listeners.udp.transport", "udp",
+					"fastnet.server.listeners.udp.port", "7000"));
+			ListenerConfig config = properties.getServer().toListenerConfigs().get(0);
+			assertThat(config.transport()).isEqualTo(ListenerTransport.UDP);
+			assertThat(config.maxFrameSize()).isEqualTo(ListenerConfig.MAX_DATAGRAM_FRAME_SIZE);
+		}
+
+		@Test
+		void listenerTransportDefaultsToTcpOnTheDefaultPath() {
+			FastnetProperties properties = bind(Map.of("fastnet.server.listeners.plain.port", "7009"));
+			ListenerConfig config = properties.getServer().toListenerConfigs().get(0);
+			assertThat(config.transport()).isEqualTo(ListenerTransport.TCP);
+			assertThat(config.path()).isEqualTo(ListenerConfig.DEFAULT_PATH);
 		}
 
 		@Test

@@ -62,6 +62,26 @@ class FastnetPropertiesValidationTests {
 	}
 
 	@Test
+	void webSocketListenerWithAnotherFramingThanFastnet() {
+		assertRejected("server.listeners[ws].framing", "anet", "must be fastnet for the websocket transport but was anet",
+				"fastnet.server.listeners.ws.transport=websocket", "fastnet.server.listeners.ws.framing=anet",
+				"fastnet.server.listeners.ws.route=echo");
+	}
+
+	@Test
+	void webSocketPathWithoutLeadingSlash() {
+		assertRejected("server.listeners[ws].path", "fastnet",
+				"must start with '/' and hold printable ASCII other than '?' and '#' but was fastnet",
+				"fastnet.server.listeners.ws.transport=websocket", "fastnet.server.listeners.ws.path=fastnet");
+	}
+
+	@Test
+	void udpFrameSizeLargerThanADatagram() {
+		assertRejected("server.listeners[udp].max-frame-size", 65536L, "must be between 8 and 65503 but was 65536",
+				"fastnet.server.listeners.udp.transport=udp", "fastnet.server.listeners.udp.max-frame-size=64KB");
+	}
+
+	@Test
 	void negativeDuration() {
 		assertRejected("server.idle-timeout", "-1s", "must be zero or positive but was -1s",
 				"fastnet.server.idle-timeout=-1s");
