@@ -1,8 +1,9 @@
 package dev.fastnet;
 
 /**
- * Root of fastnet's unchecked exceptions. Carries the wire status that describes the failure:
- * thrown from a request handler it becomes an ERROR frame with that status and message.
+ * Root of fastnet's unchecked exceptions. Carries the wire status that describes the
+ * failure: thrown from a request handler it becomes an ERROR frame with that status and
+ * message.
  *
  * <pre>{@code
  * throw new FastnetException(1404, "No such key: " + key);
@@ -46,7 +47,8 @@ public class FastnetException extends RuntimeException {
 	}
 
 	/**
-	 * Constructor for subclasses that do not need a stack trace (frequent, expected failures).
+	 * Constructor for subclasses that do not need a stack trace (frequent, expected
+	 * failures).
 	 * @param status the status
 	 * @param message the message
 	 * @param cause the cause or {@code null}
@@ -67,10 +69,11 @@ public class FastnetException extends RuntimeException {
 	}
 
 	/**
-	 * Return whether a handler that throws this exception answers with its {@link #status()}.
-	 * Exceptions that describe a call to another server return {@code false}: their status is
-	 * that server's, and passed on it would misreport this one (a 404 for a route that exists).
-	 * A handler that throws one answers ERROR 500 with its message.
+	 * Return whether a handler that throws this exception answers with its
+	 * {@link #status()}. Exceptions that describe a call to another server return
+	 * {@code false}: their status is that server's, and passed on it would misreport this
+	 * one (a 404 for a route that exists). A handler that throws one answers ERROR 500
+	 * with its message.
 	 * @return {@code true} by default
 	 */
 	public boolean answersWithStatus() {

@@ -3,7 +3,8 @@ package dev.fastnet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Status codes that fastnet itself sends in ERROR frames. Applications use codes 1000-65535.
+ * Status codes that fastnet itself sends in ERROR frames. Applications use codes
+ * 1000-65535.
  *
  * @since 0.1.0
  */

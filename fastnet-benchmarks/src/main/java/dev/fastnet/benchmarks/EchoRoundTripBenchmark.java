@@ -1,6 +1,5 @@
 package dev.fastnet.benchmarks;
 
-
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,12 +40,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * End-to-end requests per second over loopback: a fastnet server with an event-loop echo route
- * against a hand-written raw Netty server that answers the same frames with the least possible
- * work (no validation, no routing). The same Netty client drives both: one connection, batches
- * of {@value #BATCH} pipelined requests, each batch written with one flush.
+ * End-to-end requests per second over loopback: a fastnet server with an event-loop echo
+ * route against a hand-written raw Netty server that answers the same frames with the
+ * least possible work (no validation, no routing). The same Netty client drives both: one
+ * connection, batches of {@value #BATCH} pipelined requests, each batch written with one
+ * flush.
  * <p>
- * Rerun: {@code mvn -B -ntp -Pbench -pl fastnet-benchmarks -am package -DskipTests && java -jar
+ * Rerun:
+ * {@code mvn -B -ntp -Pbench -pl fastnet-benchmarks -am package -DskipTests && java -jar
  * fastnet-benchmarks/target/benchmarks.jar EchoRoundTripBenchmark}
  */
 @State(Scope.Benchmark)
@@ -84,8 +85,7 @@ public class EchoRoundTripBenchmark {
 				+ "java -jar fastnet-benchmarks/target/benchmarks.jar EchoRoundTripBenchmark -f 3");
 		int port;
 		if (this.server.equals("fastnet")) {
-			this.fastnet = FastnetServer
-				.builder(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build())
+			this.fastnet = FastnetServer.builder(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build())
 				.routes(Routes.builder().route("echo", Execution.EVENT_LOOP, (request) -> request.payload()).build())
 				.build()
 				.start();
@@ -170,8 +170,8 @@ public class EchoRoundTripBenchmark {
 	}
 
 	/**
-	 * The least a Netty server can do to answer a request frame: copy the id into a RESPONSE
-	 * header and send the payload back without a copy.
+	 * The least a Netty server can do to answer a request frame: copy the id into a
+	 * RESPONSE header and send the payload back without a copy.
 	 */
 	private static final class RawEchoHandler extends ChannelInboundHandlerAdapter {
 

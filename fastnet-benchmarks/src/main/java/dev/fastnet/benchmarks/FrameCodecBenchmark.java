@@ -24,9 +24,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost of encoding and of decoding one REQUEST frame with fastnet's codec, by payload size.
+ * Cost of encoding and of decoding one REQUEST frame with fastnet's codec, by payload
+ * size.
  * <p>
- * Rerun: {@code java -jar fastnet-benchmarks/target/benchmarks.jar FrameCodecBenchmark -prof gc}
+ * Rerun:
+ * {@code java -jar fastnet-benchmarks/target/benchmarks.jar FrameCodecBenchmark -prof gc}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,7 +58,8 @@ public class FrameCodecBenchmark {
 		this.encoded = this.alloc.directBuffer(composite.readableBytes()).writeBytes(composite);
 		composite.release();
 		frame.release();
-		System.out.println("\nMeasuring fastnet's frame codec: encoding and decoding one REQUEST with a " + this.payloadSize
+		System.out.println("\nMeasuring fastnet's frame codec: encoding and decoding one REQUEST with a "
+				+ this.payloadSize
 				+ "-byte payload; rerun: java -jar fastnet-benchmarks/target/benchmarks.jar FrameCodecBenchmark -prof gc");
 		this.decoder = new EmbeddedChannel(new FrameDecoder(1 << 20));
 	}

@@ -28,12 +28,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * End-to-end requests per second through fastnet on both sides: {@link FastnetClient} (pooled,
- * multiplexed, with timeouts and correlation) against {@link FastnetServer} with an event-loop
- * echo route, over loopback, batches of {@value #BATCH} asynchronous requests on one connection.
- * Compare with {@link EchoRoundTripBenchmark}, whose client is a bare Netty pipeline.
+ * End-to-end requests per second through fastnet on both sides: {@link FastnetClient}
+ * (pooled, multiplexed, with timeouts and correlation) against {@link FastnetServer} with
+ * an event-loop echo route, over loopback, batches of {@value #BATCH} asynchronous
+ * requests on one connection. Compare with {@link EchoRoundTripBenchmark}, whose client
+ * is a bare Netty pipeline.
  * <p>
- * Rerun: {@code mvn -B -ntp -Pbench -pl fastnet-benchmarks -am package -DskipTests && java -jar
+ * Rerun:
+ * {@code mvn -B -ntp -Pbench -pl fastnet-benchmarks -am package -DskipTests && java -jar
  * fastnet-benchmarks/target/benchmarks.jar FullStackRoundTripBenchmark}
  */
 @State(Scope.Benchmark)

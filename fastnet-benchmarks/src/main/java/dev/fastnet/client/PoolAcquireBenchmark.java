@@ -44,37 +44,40 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Cost of one uncontended acquire + release on a connection pool, single thread and two threads,
- * with idle eviction and health checking enabled, side by side:
+ * Cost of one uncontended acquire + release on a connection pool, single thread and two
+ * threads, with idle eviction and health checking enabled, side by side:
  * <ul>
  * <li>{@code fastnet*}: the real primitive of the fastnet client's pool, unchanged:
- * {@link EndpointPool#tryAcquire()} (one volatile read of the connection array, a scan of the
- * connections' counters and one CAS on the chosen connection's counter) followed by
- * {@link ClientConnection#release(boolean) release(true)}, as an answered request releases its
- * slot. The pool is the one a real {@link FastnetClient} built for its endpoint, holding
- * {@code connections} real TCP connections (opened through {@code minIdle}, confirmed by their
- * first PING) to a real {@link FastnetServer} on 127.0.0.1; idle eviction ({@code maxIdleTime}
- * 1 s) and health checking (PING every 1 s, 1 s timeout) run on the connection's event loop
- * during the measurement. No request is sent. Not measured: what a real call adds around the
- * primitive ({@code Call.assign}: two {@code System.nanoTime()}, two {@code LongAdder} updates
- * and the hand-off to the connection's event loop) nor writing the request.</li>
- * <li>{@code commonsPool*}: Apache commons-pool2 {@link GenericObjectPool#borrowObject()} +
- * {@link GenericObjectPool#returnObject(Object)} of a trivial object (2 pooled, {@code minIdle}
- * 2), with {@code testOnBorrow} and {@code testWhileIdle} (a volatile read, as fastnet's usable
- * check), an evictor run every 1 s and a soft idle eviction time of 1 s.</li>
- * <li>{@code nettyFixedChannelPool*}: Netty's {@link FixedChannelPool} of at most 2 real TCP
- * channels to a trivial local Netty server, {@link ChannelHealthChecker#ACTIVE} on acquire and
- * release: {@code acquire().syncUninterruptibly()} + {@code release(channel)}. Both hop to the
- * pool's event loop, so this measures that hand-off and the wake-up of the calling thread; Netty
- * pools have no idle eviction.</li>
+ * {@link EndpointPool#tryAcquire()} (one volatile read of the connection array, a scan of
+ * the connections' counters and one CAS on the chosen connection's counter) followed by
+ * {@link ClientConnection#release(boolean) release(true)}, as an answered request
+ * releases its slot. The pool is the one a real {@link FastnetClient} built for its
+ * endpoint, holding {@code connections} real TCP connections (opened through
+ * {@code minIdle}, confirmed by their first PING) to a real {@link FastnetServer} on
+ * 127.0.0.1; idle eviction ({@code maxIdleTime} 1 s) and health checking (PING every 1 s,
+ * 1 s timeout) run on the connection's event loop during the measurement. No request is
+ * sent. Not measured: what a real call adds around the primitive ({@code Call.assign}:
+ * two {@code System.nanoTime()}, two {@code LongAdder} updates and the hand-off to the
+ * connection's event loop) nor writing the request.</li>
+ * <li>{@code commonsPool*}: Apache commons-pool2 {@link GenericObjectPool#borrowObject()}
+ * + {@link GenericObjectPool#returnObject(Object)} of a trivial object (2 pooled,
+ * {@code minIdle} 2), with {@code testOnBorrow} and {@code testWhileIdle} (a volatile
+ * read, as fastnet's usable check), an evictor run every 1 s and a soft idle eviction
+ * time of 1 s.</li>
+ * <li>{@code nettyFixedChannelPool*}: Netty's {@link FixedChannelPool} of at most 2 real
+ * TCP channels to a trivial local Netty server, {@link ChannelHealthChecker#ACTIVE} on
+ * acquire and release: {@code acquire().syncUninterruptibly()} +
+ * {@code release(channel)}. Both hop to the pool's event loop, so this measures that
+ * hand-off and the wake-up of the calling thread; Netty pools have no idle eviction.</li>
  * </ul>
- * The semantics differ: a fastnet slot is one of {@code maxInFlightPerConnection} shared slots of
- * a multiplexed connection (two threads may hold slots on the same connection), whereas
- * commons-pool2 and {@code FixedChannelPool} lend an object exclusively. In the two-thread runs
- * each thread acquires and releases in a loop of its own; the time is per operation of one
- * thread.
+ * The semantics differ: a fastnet slot is one of {@code maxInFlightPerConnection} shared
+ * slots of a multiplexed connection (two threads may hold slots on the same connection),
+ * whereas commons-pool2 and {@code FixedChannelPool} lend an object exclusively. In the
+ * two-thread runs each thread acquires and releases in a loop of its own; the time is per
+ * operation of one thread.
  * <p>
- * Rerun: {@code mvn -B -ntp -Pbench -pl fastnet-benchmarks -am package -DskipTests && java -jar
+ * Rerun:
+ * {@code mvn -B -ntp -Pbench -pl fastnet-benchmarks -am package -DskipTests && java -jar
  * fastnet-benchmarks/target/benchmarks.jar PoolAcquireBenchmark -prof gc}
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -153,8 +156,8 @@ public class PoolAcquireBenchmark {
 	}
 
 	/**
-	 * A real fastnet server and client on loopback; {@link #pool} is the client's pool for the
-	 * server's endpoint, warmed to {@link #connections} confirmed connections.
+	 * A real fastnet server and client on loopback; {@link #pool} is the client's pool
+	 * for the server's endpoint, warmed to {@link #connections} confirmed connections.
 	 */
 	@State(Scope.Benchmark)
 	public static class FastnetPool {
@@ -170,7 +173,8 @@ public class PoolAcquireBenchmark {
 
 		@Setup(Level.Trial)
 		public void setUp() throws Exception {
-			// The pool PINGs its idle connections every second, more often than the server's
+			// The pool PINGs its idle connections every second, more often than the
+			// server's
 			// default minimum PING interval allows
 			ServerConfig config = ServerConfig.builder()
 				.host("127.0.0.1")
@@ -206,7 +210,8 @@ public class PoolAcquireBenchmark {
 		@TearDown(Level.Trial)
 		public void tearDown() {
 			try {
-				// The figures are only those of the warmed pool if it kept its connections
+				// The figures are only those of the warmed pool if it kept its
+				// connections
 				EndpointStats stats = this.pool.stats();
 				if (usableConfirmed(this.pool) != this.connections || stats.inFlight() != 0
 						|| stats.connectionsEvicted() != 0 || stats.connectAttempts() != this.connections) {
@@ -220,9 +225,9 @@ public class PoolAcquireBenchmark {
 		}
 
 		/**
-		 * Return the pool the client routes calls to, reached the way a call reaches it: a probe
-		 * call is dispatched, granted a slot, and on the connection's event loop releases the slot
-		 * without writing anything.
+		 * Return the pool the client routes calls to, reached the way a call reaches it:
+		 * a probe call is dispatched, granted a slot, and on the connection's event loop
+		 * releases the slot without writing anything.
 		 */
 		private static EndpointPool findPool(FastnetClient client) throws Exception {
 			PoolProbe probe = new PoolProbe(client.engine());
@@ -257,8 +262,8 @@ public class PoolAcquireBenchmark {
 	}
 
 	/**
-	 * A call used once in the trial setup to find the client's pool: it releases its slot instead
-	 * of writing anything.
+	 * A call used once in the trial setup to find the client's pool: it releases its slot
+	 * instead of writing anything.
 	 */
 	static final class PoolProbe extends Call {
 
@@ -282,7 +287,8 @@ public class PoolAcquireBenchmark {
 	}
 
 	/**
-	 * A commons-pool2 pool of trivial objects with borrow and idle validation and an evictor.
+	 * A commons-pool2 pool of trivial objects with borrow and idle validation and an
+	 * evictor.
 	 */
 	@State(Scope.Benchmark)
 	public static class CommonsPool {
@@ -315,8 +321,8 @@ public class PoolAcquireBenchmark {
 	}
 
 	/**
-	 * What the commons-pool2 pool lends: validation reads a volatile flag, like fastnet's check
-	 * that a connection is usable.
+	 * What the commons-pool2 pool lends: validation reads a volatile flag, like fastnet's
+	 * check that a connection is usable.
 	 */
 	static final class PooledThing {
 
@@ -344,8 +350,8 @@ public class PoolAcquireBenchmark {
 	}
 
 	/**
-	 * A Netty {@link FixedChannelPool} of real TCP channels to a local server that discards what
-	 * it reads; the channels are opened before the measurement.
+	 * A Netty {@link FixedChannelPool} of real TCP channels to a local server that
+	 * discards what it reads; the channels are opened before the measurement.
 	 */
 	@State(Scope.Benchmark)
 	public static class NettyPool {

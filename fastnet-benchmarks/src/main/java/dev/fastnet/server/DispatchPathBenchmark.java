@@ -40,13 +40,14 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The server's dispatch path without sockets: an encoded REQUEST frame goes into the real
- * server pipeline (decoder, dispatcher, {@code @MessageHandler} invocation on the event loop,
- * encoder) of an embedded channel, and the encoded answer comes out. Handlers take and return
- * {@code byte[]}, {@code String} and a JSON record, as users write them. Run with
- * {@code -prof gc} for the bytes allocated per request; compare with {@code core}, the same
- * echo written against fastnet-core's {@code Routes} without Spring.
+ * server pipeline (decoder, dispatcher, {@code @MessageHandler} invocation on the event
+ * loop, encoder) of an embedded channel, and the encoded answer comes out. Handlers take
+ * and return {@code byte[]}, {@code String} and a JSON record, as users write them. Run
+ * with {@code -prof gc} for the bytes allocated per request; compare with {@code core},
+ * the same echo written against fastnet-core's {@code Routes} without Spring.
  * <p>
- * Rerun: {@code java -jar fastnet-benchmarks/target/benchmarks.jar DispatchPathBenchmark -prof gc}
+ * Rerun:
+ * {@code java -jar fastnet-benchmarks/target/benchmarks.jar DispatchPathBenchmark -prof gc}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -75,9 +76,7 @@ public class DispatchPathBenchmark {
 		System.out.println("\nMeasuring one " + this.route + " request through the server pipeline, " + this.payloadSize
 				+ "-byte payload; rerun: java -jar fastnet-benchmarks/target/benchmarks.jar DispatchPathBenchmark -prof gc");
 		this.context = new AnnotationConfigApplicationContext(Handlers.class);
-		Routes routes = Routes.builder()
-			.route("core", Execution.EVENT_LOOP, (request) -> request.payload())
-			.build();
+		Routes routes = Routes.builder().route("core", Execution.EVENT_LOOP, (request) -> request.payload()).build();
 		Routes spring = this.context.getBean(MessageHandlerRegistry.class).routes();
 		Routes.Builder all = Routes.builder();
 		routes.all().forEach(all::route);
@@ -119,8 +118,8 @@ public class DispatchPathBenchmark {
 
 	private ByteBuf roundTrip() {
 		// A pooled copy, as a socket read hands the pipeline
-		ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(this.request.readableBytes()).writeBytes(this.request,
-				this.request.readerIndex(), this.request.readableBytes());
+		ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(this.request.readableBytes())
+			.writeBytes(this.request, this.request.readerIndex(), this.request.readableBytes());
 		this.channel.writeInbound(read);
 		this.channel.runPendingTasks();
 		ByteBuf answer = this.channel.readOutbound();
@@ -190,6 +189,7 @@ public class DispatchPathBenchmark {
 
 	/**
 	 * A JSON payload.
+	 *
 	 * @param key the key
 	 * @param value the value
 	 */

@@ -11,8 +11,8 @@ public enum Balancing {
 	ROUND_ROBIN,
 
 	/**
-	 * Of two endpoints picked at random, the one with fewer requests in flight ("power of two
-	 * choices").
+	 * Of two endpoints picked at random, the one with fewer requests in flight ("power of
+	 * two choices").
 	 */
 	LEAST_OUTSTANDING
 

@@ -7,9 +7,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
 
 /**
- * The answer to a request with its payload left in the buffer it arrived in, for callers that
- * read it without a copy. The caller owns the reply and releases it once done, for example with
- * try-with-resources; see {@link FastnetClient#requestRetained}.
+ * The answer to a request with its payload left in the buffer it arrived in, for callers
+ * that read it without a copy. The caller owns the reply and releases it once done, for
+ * example with try-with-resources; see {@link FastnetClient#requestRetained}.
  *
  * <pre>{@code
  * client.requestRetained("echo", Map.of(), payload, null).thenAccept((reply) -> {
@@ -44,8 +44,8 @@ public final class ByteBufReply extends DefaultByteBufHolder implements AutoClos
 	}
 
 	/**
-	 * Copy the reply into a {@link Reply}, which needs no release; this reply stays owned by the
-	 * caller.
+	 * Copy the reply into a {@link Reply}, which needs no release; this reply stays owned
+	 * by the caller.
 	 * @return the copy
 	 */
 	public Reply toReply() {

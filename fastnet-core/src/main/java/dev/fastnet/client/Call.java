@@ -9,14 +9,14 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One call of a client (request, one-way message or ping) on its way to a connection: it is
- * dispatched to an endpoint's pool, possibly waits there, and is then written on the event loop
- * of the connection that granted it a slot.
+ * One call of a client (request, one-way message or ping) on its way to a connection: it
+ * is dispatched to an endpoint's pool, possibly waits there, and is then written on the
+ * event loop of the connection that granted it a slot.
  * <p>
- * Ownership: a call is touched by one thread at a time. The caller's thread owns it until it is
- * queued; a queued ({@code WAITING}) call is owned by whoever wins the state change out of
- * {@code WAITING}; an assigned call belongs to its connection's event loop. The slot a call holds
- * on its connection is released exactly once, by the connection.
+ * Ownership: a call is touched by one thread at a time. The caller's thread owns it until
+ * it is queued; a queued ({@code WAITING}) call is owned by whoever wins the state change
+ * out of {@code WAITING}; an assigned call belongs to its connection's event loop. The
+ * slot a call holds on its connection is released exactly once, by the connection.
  */
 abstract class Call implements Runnable {
 
@@ -68,8 +68,8 @@ abstract class Call implements Runnable {
 	}
 
 	/**
-	 * Write the call on its connection, which is usable. Event loop only; the connection's slot
-	 * is held and the call must release it once done.
+	 * Write the call on its connection, which is usable. Event loop only; the
+	 * connection's slot is held and the call must release it once done.
 	 */
 	abstract void writeTo(ClientConnection connection);
 
@@ -93,8 +93,8 @@ abstract class Call implements Runnable {
 
 	/**
 	 * Count a finished call on its endpoint and report it to the metrics recorder.
-	 * @param status {@link FastnetMetricsRecorder#STATUS_OK}, a one-way status, or a failure's
-	 * status
+	 * @param status {@link FastnetMetricsRecorder#STATUS_OK}, a one-way status, or a
+	 * failure's status
 	 * @param failure the failure, {@code null} on success
 	 */
 	void record(int status, @Nullable Throwable failure) {
@@ -121,8 +121,8 @@ abstract class Call implements Runnable {
 	 * Return a timeout failure for this call.
 	 */
 	FastnetTimeoutException timeoutFailure(String what) {
-		return new FastnetTimeoutException(
-				what + " '" + this.route + "' timed out after " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms");
+		return new FastnetTimeoutException(what + " '" + this.route + "' timed out after "
+				+ TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms");
 	}
 
 	// Dispatching
@@ -133,7 +133,8 @@ abstract class Call implements Runnable {
 	 */
 	boolean dispatched(EndpointPool pool) {
 		this.pool = pool;
-		// Ordered store: only a thread that later claims the call from a queue reads the state,
+		// Ordered store: only a thread that later claims the call from a queue reads the
+		// state,
 		// and queueing publishes it with a full fence
 		STATE.lazySet(this, NEW);
 		this.connection = null;
@@ -152,13 +153,14 @@ abstract class Call implements Runnable {
 	}
 
 	/**
-	 * Hand the call to a connection that reserved a slot for it; the call is written on the
-	 * connection's event loop. Called by the owner of the call.
+	 * Hand the call to a connection that reserved a slot for it; the call is written on
+	 * the connection's event loop. Called by the owner of the call.
 	 */
 	void assign(EndpointPool pool, ClientConnection connection) {
 		long waitedSince = this.acquireStartNanos;
 		if (waitedSince != 0) {
-			// Only a call that waited in a pool's queue is timed: the others took a free slot at once
+			// Only a call that waited in a pool's queue is timed: the others took a free
+			// slot at once
 			this.acquireStartNanos = 0;
 			pool.acquireNanos.add(System.nanoTime() - waitedSince);
 		}

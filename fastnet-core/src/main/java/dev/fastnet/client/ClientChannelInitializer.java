@@ -15,8 +15,8 @@ import io.netty.handler.ssl.SslHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the pipeline of one client connection: TLS when configured, the frame decoder and
- * encoder of fastnet or of the client's framing, and the connection's handler.
+ * Builds the pipeline of one client connection: TLS when configured, the frame decoder
+ * and encoder of fastnet or of the client's framing, and the connection's handler.
  */
 final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 

@@ -4,8 +4,8 @@ import dev.fastnet.FastnetException;
 import dev.fastnet.Status;
 
 /**
- * The client is closing or closed: the call was not sent, or was still waiting for its answer
- * when the close's grace period ended.
+ * The client is closing or closed: the call was not sent, or was still waiting for its
+ * answer when the close's grace period ended.
  *
  * @since 0.1.0
  */

@@ -24,38 +24,38 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * @param endpoints the servers to connect to, at least one; host names are resolved at each
- * connect
- * @param name name of the client, used in thread names ({@code fastnet-client-<name>-io});
- * default {@code default}
+ * @param endpoints the servers to connect to, at least one; host names are resolved at
+ * each connect
+ * @param name name of the client, used in thread names
+ * ({@code fastnet-client-<name>-io}); default {@code default}
  * @param ioThreads event-loop threads, 0 for Netty's default (twice the cores); default 0
- * @param maxFrameSize largest accepted length field of an incoming frame, in bytes, as the
- * framing measures it; default 1 MiB, or the framing's own default
- * @param connectTimeout how long a connect attempt may take, including the first PING exchange
- * that proves the server alive; default 5 seconds
- * @param requestTimeout how long a request waits for its answer unless the call gives its own
- * timeout; default 30 seconds
- * @param shutdownGrace how long {@link FastnetClient#close()} waits for requests in flight;
- * default 10 seconds
+ * @param maxFrameSize largest accepted length field of an incoming frame, in bytes, as
+ * the framing measures it; default 1 MiB, or the framing's own default
+ * @param connectTimeout how long a connect attempt may take, including the first PING
+ * exchange that proves the server alive; default 5 seconds
+ * @param requestTimeout how long a request waits for its answer unless the call gives its
+ * own timeout; default 30 seconds
+ * @param shutdownGrace how long {@link FastnetClient#close()} waits for requests in
+ * flight; default 10 seconds
  * @param pool sizing of the per-endpoint connection pools
  * @param reconnect backoff and circuit of the reconnect governor
  * @param balancing how calls are spread over healthy endpoints; default
  * {@link Balancing#LEAST_OUTSTANDING}
  * @param transport the Netty transport; default {@link Transport#AUTO}
- * @param framing what the servers speak; default {@link Framing#fastnet()}. With a compatibility
- * framing such as {@link Framing#anet()}, a request's route and headers are not sent, answers
- * are correlated by the framing's id (or come in order when it has none), one-way messages
- * cannot be sent, and PINGs are answered by the client itself
- * @param socket socket options of the connections (the accept-side ones are ignored); default
- * {@link SocketOptions#defaults()}
- * @param tls TLS of the connections, {@code null} for plain TCP; the server's certificate is
- * checked against the endpoint's host name; default {@code null}
+ * @param framing what the servers speak; default {@link Framing#fastnet()}. With a
+ * compatibility framing such as {@link Framing#anet()}, a request's route and headers are
+ * not sent, answers are correlated by the framing's id (or come in order when it has
+ * none), one-way messages cannot be sent, and PINGs are answered by the client itself
+ * @param socket socket options of the connections (the accept-side ones are ignored);
+ * default {@link SocketOptions#defaults()}
+ * @param tls TLS of the connections, {@code null} for plain TCP; the server's certificate
+ * is checked against the endpoint's host name; default {@code null}
  * @since 0.1.0
  */
 public record ClientConfig(List<InetSocketAddress> endpoints, String name, int ioThreads, int maxFrameSize,
 		Duration connectTimeout, Duration requestTimeout, Duration shutdownGrace, PoolOptions pool,
-		ReconnectOptions reconnect, Balancing balancing, Transport transport, Framing framing,
-		SocketOptions socket, @Nullable TlsConfig tls) {
+		ReconnectOptions reconnect, Balancing balancing, Transport transport, Framing framing, SocketOptions socket,
+		@Nullable TlsConfig tls) {
 
 	/** Default client name: {@code default}. */
 	public static final String DEFAULT_NAME = "default";
@@ -232,67 +232,91 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 			return this;
 		}
 
-		/** @param name the client's name, used in thread names @return this builder */
+		/**
+		 * @param name the client's name, used in thread names @return this builder
+		 */
 		public Builder name(String name) {
 			this.name = name;
 			return this;
 		}
 
-		/** @param ioThreads event-loop threads, 0 for the default @return this builder */
+		/**
+		 * @param ioThreads event-loop threads, 0 for the default @return this builder
+		 */
 		public Builder ioThreads(int ioThreads) {
 			this.ioThreads = ioThreads;
 			return this;
 		}
 
-		/** @param maxFrameSize largest accepted length field in bytes @return this builder */
+		/**
+		 * @param maxFrameSize largest accepted length field in bytes @return this builder
+		 */
 		public Builder maxFrameSize(int maxFrameSize) {
 			this.maxFrameSize = maxFrameSize;
 			return this;
 		}
 
-		/** @param connectTimeout time a connect attempt may take @return this builder */
+		/**
+		 * @param connectTimeout time a connect attempt may take @return this builder
+		 */
 		public Builder connectTimeout(Duration connectTimeout) {
 			this.connectTimeout = connectTimeout;
 			return this;
 		}
 
-		/** @param requestTimeout default time a request waits for its answer @return this builder */
+		/**
+		 * @param requestTimeout default time a request waits for its answer @return this
+		 * builder
+		 */
 		public Builder requestTimeout(Duration requestTimeout) {
 			this.requestTimeout = requestTimeout;
 			return this;
 		}
 
-		/** @param shutdownGrace time close() waits for requests in flight @return this builder */
+		/**
+		 * @param shutdownGrace time close() waits for requests in flight @return this
+		 * builder
+		 */
 		public Builder shutdownGrace(Duration shutdownGrace) {
 			this.shutdownGrace = shutdownGrace;
 			return this;
 		}
 
-		/** @param pool the pool options @return this builder */
+		/**
+		 * @param pool the pool options @return this builder
+		 */
 		public Builder pool(PoolOptions pool) {
 			this.pool = pool;
 			return this;
 		}
 
-		/** @param reconnect the reconnect options @return this builder */
+		/**
+		 * @param reconnect the reconnect options @return this builder
+		 */
 		public Builder reconnect(ReconnectOptions reconnect) {
 			this.reconnect = reconnect;
 			return this;
 		}
 
-		/** @param balancing how calls are spread over endpoints @return this builder */
+		/**
+		 * @param balancing how calls are spread over endpoints @return this builder
+		 */
 		public Builder balancing(Balancing balancing) {
 			this.balancing = balancing;
 			return this;
 		}
 
-		/** @param transport the Netty transport @return this builder */
+		/**
+		 * @param transport the Netty transport @return this builder
+		 */
 		public Builder transport(Transport transport) {
 			this.transport = transport;
 			return this;
 		}
 
-		/** @param socket socket options of the connections @return this builder */
+		/**
+		 * @param socket socket options of the connections @return this builder
+		 */
 		public Builder socket(SocketOptions socket) {
 			this.socket = socket;
 			return this;
@@ -300,8 +324,8 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 
 		/**
 		 * Connect with TLS instead of plain TCP.
-		 * @param tls the TLS settings, built with {@link TlsConfig#forClient()}; {@code null} for
-		 * plain TCP
+		 * @param tls the TLS settings, built with {@link TlsConfig#forClient()};
+		 * {@code null} for plain TCP
 		 * @return this builder
 		 */
 		public Builder tls(@Nullable TlsConfig tls) {
@@ -310,8 +334,8 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		}
 
 		/**
-		 * Set what the servers speak; the maximum frame size, unless set, becomes the framing's
-		 * default.
+		 * Set what the servers speak; the maximum frame size, unless set, becomes the
+		 * framing's default.
 		 * @param framing the framing
 		 * @return this builder
 		 */

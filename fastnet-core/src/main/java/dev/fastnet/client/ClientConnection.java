@@ -34,10 +34,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The last handler of a client connection, and the connection as its pool sees it: reserves
- * slots for calls (lock-free), allocates request ids, correlates answers, times requests out,
- * answers and sends PINGs, evicts itself when idle or dead, and fails every request in flight
- * the moment the connection ends.
+ * The last handler of a client connection, and the connection as its pool sees it:
+ * reserves slots for calls (lock-free), allocates request ids, correlates answers, times
+ * requests out, answers and sends PINGs, evicts itself when idle or dead, and fails every
+ * request in flight the moment the connection ends.
  * <p>
  * Fields without synchronisation are touched only on the connection's event loop.
  */
@@ -46,9 +46,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	private static final Log logger = LogFactory.getLog(ClientConnection.class);
 
 	/**
-	 * A server close this soon after requests were written on an idle connection, with nothing
-	 * read since, means the server had closed the idle connection before they arrived: they are
-	 * sent again, once, on another connection.
+	 * A server close this soon after requests were written on an idle connection, with
+	 * nothing read since, means the server had closed the idle connection before they
+	 * arrived: they are sent again, once, on another connection.
 	 */
 	static final long STALE_CLOSE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -60,7 +60,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private final PendingRequests pending = new PendingRequests(this);
 
-	/** Whether requests are encoded here, or as frames by a compatibility framing's encoder. */
+	/**
+	 * Whether requests are encoded here, or as frames by a compatibility framing's
+	 * encoder.
+	 */
 	private final boolean speaksFastnet;
 
 	private final ArrayDeque<OutstandingPing> pings = new ArrayDeque<>(2);
@@ -73,7 +76,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private volatile boolean confirmed;
 
-	/** Whether the connection runs TLS: it joins its pool only with the server's first answer. */
+	/**
+	 * Whether the connection runs TLS: it joins its pool only with the server's first
+	 * answer.
+	 */
 	private boolean tls;
 
 	private volatile @Nullable ChannelHandlerContext ctx;
@@ -178,8 +184,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Write an assigned call, or send it elsewhere if this connection cannot take it any more
-	 * (nothing was written, so that is safe). Event loop only.
+	 * Write an assigned call, or send it elsewhere if this connection cannot take it any
+	 * more (nothing was written, so that is safe). Event loop only.
 	 */
 	void send(Call call) {
 		if (!isUsable()) {
@@ -191,9 +197,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Note a request about to be written: return whether the connection is under suspicion of
-	 * being stale, that is it was idle and has read nothing since requests were written on it.
-	 * Event loop only.
+	 * Note a request about to be written: return whether the connection is under
+	 * suspicion of being stale, that is it was idle and has read nothing since requests
+	 * were written on it. Event loop only.
 	 */
 	boolean writingAfterIdle(long now) {
 		if (this.writingAfterIdleSince == 0 && this.pending.isEmpty()) {
@@ -211,17 +217,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Watch a written request's deadline with the connection's single timer. Event loop only.
-	 * @return {@code false} when the deadline comes before one already queued: the request then
-	 * needs a timer of its own
+	 * Watch a written request's deadline with the connection's single timer. Event loop
+	 * only.
+	 * @return {@code false} when the deadline comes before one already queued: the
+	 * request then needs a timer of its own
 	 */
 	boolean queueTimeout(RequestCall<?> call) {
 		return this.pending.queueTimeout(call);
 	}
 
 	/**
-	 * Forget a request that timed out, remembering its id to recognise a late answer. Event loop
-	 * only.
+	 * Forget a request that timed out, remembering its id to recognise a late answer.
+	 * Event loop only.
 	 * @return {@code true} when the request was still pending
 	 */
 	boolean expire(int id, RequestCall<?> call) {
@@ -266,8 +273,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Send a PING; a PONG must arrive within the timeout or the connection is closed. Event
-	 * loop only.
+	 * Send a PING; a PONG must arrive within the timeout or the connection is closed.
+	 * Event loop only.
 	 * @param call the user's ping holding a slot, or {@code null} for the pool's own
 	 */
 	void ping(@Nullable PingCall call, long timeoutNanos) {
@@ -308,16 +315,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 		this.lastReadNanos = now;
 		this.lastUsedNanos = now;
 		this.active = true;
-		// The first PING proves that the server answers: a connection accepted and closed at
+		// The first PING proves that the server answers: a connection accepted and closed
+		// at
 		// once counts as a failed connect attempt
 		ping(null, this.pool.engine.config().connectTimeout().toNanos());
 		scheduleMaintenance(now);
 		if (!this.tls) {
 			this.pool.opened(this);
 		}
-		// With TLS the pool gets the connection with the server's first answer: under TLS 1.3 a
-		// server rejects a client certificate only after the client's side of the handshake is
-		// complete, and calls must not be written to a connection that is about to be refused
+		// With TLS the pool gets the connection with the server's first answer: under TLS
+		// 1.3 a
+		// server rejects a client certificate only after the client's side of the
+		// handshake is
+		// complete, and calls must not be written to a connection that is about to be
+		// refused
 	}
 
 	@Override
@@ -335,8 +346,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Return a failure of a TLS connection before the server's first answer as the handshake
-	 * failure it is from the caller's view, whatever the provider or the TLS version reports.
+	 * Return a failure of a TLS connection before the server's first answer as the
+	 * handshake failure it is from the caller's view, whatever the provider or the TLS
+	 * version reports.
 	 */
 	private SSLHandshakeException handshakeFailure(Throwable cause) {
 		if (cause instanceof SSLHandshakeException handshake) {
@@ -409,7 +421,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		release(true);
-		// A request made by the answer's callback takes this connection first: written with the
+		// A request made by the answer's callback takes this connection first: written
+		// with the
 		// requests of the same read, it leaves in the same flush
 		FastThreadLocal<ClientConnection> answering = this.pool.engine.answering;
 		answering.set(this);
@@ -476,8 +489,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
 		if (this.tls && !this.confirmed && this.closeReason == null) {
-			// Closed by the server before its first answer, without a TLS alert; a connection
-			// the client gave up on (no answer within the connect timeout) keeps its own reason
+			// Closed by the server before its first answer, without a TLS alert; a
+			// connection
+			// the client gave up on (no answer within the connect timeout) keeps its own
+			// reason
 			this.closeCause = handshakeFailure(new ClosedChannelException());
 		}
 		this.active = false;
@@ -663,8 +678,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public String toString() {
-		return "ClientConnection[" + this.pool.label() + ", inFlight=" + this.inFlight.get() + (this.retired ? ", retired" : "")
-				+ "]";
+		return "ClientConnection[" + this.pool.label() + ", inFlight=" + this.inFlight.get()
+				+ (this.retired ? ", retired" : "") + "]";
 	}
 
 	/**

@@ -37,9 +37,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The engine behind {@link FastnetClient}: its event loops, endpoint pools, balancing, dispatch
- * and redispatch of calls, pushes, endpoint updates and close bookkeeping. The internal classes
- * (pools, connections, calls) talk to it; users see only {@link FastnetClient}.
+ * The engine behind {@link FastnetClient}: its event loops, endpoint pools, balancing,
+ * dispatch and redispatch of calls, pushes, endpoint updates and close bookkeeping. The
+ * internal classes (pools, connections, calls) talk to it; users see only
+ * {@link FastnetClient}.
  */
 final class ClientEngine {
 
@@ -71,7 +72,10 @@ final class ClientEngine {
 
 	final LongAdder rejected = new LongAdder();
 
-	/** The connection whose answer this I/O thread is handling, for the callback's next call. */
+	/**
+	 * The connection whose answer this I/O thread is handling, for the callback's next
+	 * call.
+	 */
 	final FastThreadLocal<ClientConnection> answering = new FastThreadLocal<>();
 
 	private final LongAdder unroutedPushes = new LongAdder();
@@ -93,8 +97,8 @@ final class ClientEngine {
 		this.recorder = recorder;
 		this.pushListeners = new ConcurrentHashMap<>(pushListeners);
 		Transport transport = this.config.transport().resolve();
-		this.group = transport.newEventLoopGroup(this.config.ioThreads(), "fastnet-client-" + this.config.name() + "-io",
-				true);
+		this.group = transport.newEventLoopGroup(this.config.ioThreads(),
+				"fastnet-client-" + this.config.name() + "-io", true);
 		this.transport = transport;
 		this.tls = this.config.tls();
 		this.bootstrap = new Bootstrap().group(this.group)
@@ -139,7 +143,8 @@ final class ClientEngine {
 	}
 
 	/**
-	 * Send a call that was not written to another pool, or fail it. The caller owns the call.
+	 * Send a call that was not written to another pool, or fail it. The caller owns the
+	 * call.
 	 * @param from the pool that could not take it, skipped, or {@code null}
 	 */
 	void redispatch(Call call, @Nullable EndpointPool from) {
@@ -151,7 +156,8 @@ final class ClientEngine {
 			call.fail(closedFailure());
 			return;
 		}
-		// A new call was checked when it was made: only one sent again may have run out of time
+		// A new call was checked when it was made: only one sent again may have run out
+		// of time
 		if (call.redispatched() && System.nanoTime() - call.deadlineNanos >= 0) {
 			call.fail(call.timeoutFailure("Request"));
 			return;
@@ -237,7 +243,8 @@ final class ClientEngine {
 	}
 
 	/**
-	 * Return whether the pool is up; probe it in the background when it is not and may be.
+	 * Return whether the pool is up; probe it in the background when it is not and may
+	 * be.
 	 */
 	private static boolean up(EndpointPool pool) {
 		if (pool.isUp()) {
@@ -353,8 +360,9 @@ final class ClientEngine {
 	}
 
 	/**
-	 * Register a listener told the new endpoint list whenever {@link #updateEndpoints} changes
-	 * it; for example to meter new endpoints. Called on the thread that updates the endpoints.
+	 * Register a listener told the new endpoint list whenever {@link #updateEndpoints}
+	 * changes it; for example to meter new endpoints. Called on the thread that updates
+	 * the endpoints.
 	 * @param listener the listener
 	 */
 	void onEndpointsChanged(Consumer<List<InetSocketAddress>> listener) {
@@ -400,9 +408,10 @@ final class ClientEngine {
 
 	/**
 	 * Close gracefully: new calls and calls still waiting for a connection fail with
-	 * {@link ClientClosedException}; requests already sent get their answers for up to the
-	 * grace period, then the remaining ones fail and every connection closes. No connection is
-	 * opened once this is called. Idempotent: every call returns the same future.
+	 * {@link ClientClosedException}; requests already sent get their answers for up to
+	 * the grace period, then the remaining ones fail and every connection closes. No
+	 * connection is opened once this is called. Idempotent: every call returns the same
+	 * future.
 	 * @param grace how long requests in flight may take
 	 * @return completes when every connection and thread of the client is gone
 	 */
@@ -473,8 +482,8 @@ final class ClientEngine {
 	}
 
 	/**
-	 * Refuse a blocking call on one of this client's I/O threads, where futures complete: it
-	 * would wait for itself forever.
+	 * Refuse a blocking call on one of this client's I/O threads, where futures complete:
+	 * it would wait for itself forever.
 	 */
 	void checkNotOnIoThread(String operation) {
 		for (EventExecutor executor : this.group) {

@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
- * A snapshot of a client's figures: one {@link EndpointStats} per current endpoint, and totals.
+ * A snapshot of a client's figures: one {@link EndpointStats} per current endpoint, and
+ * totals.
  *
  * @param endpoints the endpoints' figures, in configuration order
- * @param rejected calls that failed before reaching an endpoint (no endpoint available, client
- * closed)
+ * @param rejected calls that failed before reaching an endpoint (no endpoint available,
+ * client closed)
  * @since 0.1.0
  */
 public record ClientStats(List<EndpointStats> endpoints, long rejected) {

@@ -5,8 +5,8 @@ import dev.fastnet.Status;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The connection a request was sent on closed before the answer arrived. The request may or may
- * not have been handled by the server.
+ * The connection a request was sent on closed before the answer arrived. The request may
+ * or may not have been handled by the server.
  *
  * @since 0.1.0
  */

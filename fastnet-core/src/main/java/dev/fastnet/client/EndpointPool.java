@@ -27,14 +27,15 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The connections of one endpoint: hands out slots on them, queues calls when all are busy (up
- * to a limit, for a bounded time), opens connections when needed through the endpoint's
- * {@link ReconnectGovernor}, and keeps its figures.
+ * The connections of one endpoint: hands out slots on them, queues calls when all are
+ * busy (up to a limit, for a bounded time), opens connections when needed through the
+ * endpoint's {@link ReconnectGovernor}, and keeps its figures.
  * <p>
  * The uncontended acquire and release paths allocate nothing and take no lock: the usable
- * connections are a copy-on-write array read through a volatile field, and a slot is a CAS on a
- * connection's counter. Waiting calls are served by a single drain loop at a time (a work-in-
- * progress counter, no lock); only that loop removes calls from the queue.
+ * connections are a copy-on-write array read through a volatile field, and a slot is a
+ * CAS on a connection's counter. Waiting calls are served by a single drain loop at a
+ * time (a work-in- progress counter, no lock); only that loop removes calls from the
+ * queue.
  */
 final class EndpointPool {
 
@@ -67,7 +68,9 @@ final class EndpointPool {
 
 	private final AtomicInteger drainWip = new AtomicInteger();
 
-	/** Connects under way beside the governor's single attempt, while the endpoint is up. */
+	/**
+	 * Connects under way beside the governor's single attempt, while the endpoint is up.
+	 */
 	private final AtomicInteger parallelConnects = new AtomicInteger();
 
 	/** Most connects under way at once to an endpoint that is up. */
@@ -155,12 +158,13 @@ final class EndpointPool {
 	}
 
 	/**
-	 * Reserve a slot on a usable connection with room: on the connection whose answer is being
-	 * handled when the caller is that answer's callback; on one of the calling event loop's own
-	 * connections when the caller is one of this client's event loops (a callback of an earlier
-	 * answer, say), so that the call is written without a hand-off to another thread; the less
-	 * loaded of two chosen at random (power of two choices), so that the cost does not grow with
-	 * the pool; scanning every connection only when both are full.
+	 * Reserve a slot on a usable connection with room: on the connection whose answer is
+	 * being handled when the caller is that answer's callback; on one of the calling
+	 * event loop's own connections when the caller is one of this client's event loops (a
+	 * callback of an earlier answer, say), so that the call is written without a hand-off
+	 * to another thread; the less loaded of two chosen at random (power of two choices),
+	 * so that the cost does not grow with the pool; scanning every connection only when
+	 * both are full.
 	 * @return the connection, or {@code null} when none has a free slot
 	 */
 	@Nullable ClientConnection tryAcquire() {
@@ -169,8 +173,8 @@ final class EndpointPool {
 
 	/**
 	 * Reserve a slot as {@link #tryAcquire()} does.
-	 * @param forWaiter whether the slot is for a call already waiting in the queue, which may
-	 * scan the pool whatever else waits
+	 * @param forWaiter whether the slot is for a call already waiting in the queue, which
+	 * may scan the pool whatever else waits
 	 */
 	private @Nullable ClientConnection tryAcquire(boolean forWaiter) {
 		int max = this.options.maxInFlightPerConnection();
@@ -192,7 +196,8 @@ final class EndpointPool {
 		if (connection != null) {
 			return connection;
 		}
-		// Calls already waiting mean every slot was taken a moment ago: queue behind them rather
+		// Calls already waiting mean every slot was taken a moment ago: queue behind them
+		// rather
 		// than scan a large pool on every call while it stays saturated
 		return (!forWaiter && hasWaiters()) ? null : scan(max);
 	}
@@ -268,8 +273,8 @@ final class EndpointPool {
 	}
 
 	/**
-	 * Serve waiting calls with free slots; send them elsewhere when this pool cannot serve them
-	 * soon. Any thread; one drain loop runs at a time.
+	 * Serve waiting calls with free slots; send them elsewhere when this pool cannot
+	 * serve them soon. Any thread; one drain loop runs at a time.
 	 */
 	void drain() {
 		if (this.drainWip.getAndIncrement() != 0) {
@@ -311,8 +316,8 @@ final class EndpointPool {
 	}
 
 	/**
-	 * Return whether queued calls would only wait for their timeout: no connection, no attempt
-	 * in flight, and the endpoint backing off after a failure.
+	 * Return whether queued calls would only wait for their timeout: no connection, no
+	 * attempt in flight, and the endpoint backing off after a failure.
 	 */
 	private boolean cannotServeSoon() {
 		return this.connections.length == 0 && this.lastConnectFailure != null && !this.governor.isAttempting()
@@ -328,16 +333,19 @@ final class EndpointPool {
 		if (this.retired || this.engine.isClosing() || this.connections.length >= this.options.maxConnections()) {
 			return;
 		}
-		// Calls waiting for an endpoint that is up and already serves connections open more side
-		// by side, so that a large pool fills in a few round trips; otherwise one attempt at a
-		// time, paced by the governor's backoff and circuit. A connection that is open but has
+		// Calls waiting for an endpoint that is up and already serves connections open
+		// more side
+		// by side, so that a large pool fills in a few round trips; otherwise one attempt
+		// at a
+		// time, paced by the governor's backoff and circuit. A connection that is open
+		// but has
 		// not answered yet proves nothing: a server may accept and close at once
 		boolean parallel = this.connections.length > 0 && this.governor.state() == EndpointState.UP
 				&& !this.governor.isAttempting() && hasWaiters();
 		if (parallel) {
 			if (this.parallelConnects.incrementAndGet() > MAX_PARALLEL_CONNECTS
 					|| this.connections.length + this.parallelConnects.get()
-						+ (this.governor.isAttempting() ? 1 : 0) > this.options.maxConnections()) {
+							+ (this.governor.isAttempting() ? 1 : 0) > this.options.maxConnections()) {
 				this.parallelConnects.decrementAndGet();
 				return;
 			}
@@ -345,7 +353,8 @@ final class EndpointPool {
 		else if (!this.governor.tryBeginAttempt()) {
 			return;
 		}
-		// Parallel attempts still connecting count against the maximum too, or the governor's
+		// Parallel attempts still connecting count against the maximum too, or the
+		// governor's
 		// attempt could open one connection too many
 		if (this.retired || this.engine.isClosing() || this.connections.length
 				+ (parallel ? 0 : this.parallelConnects.get()) >= this.options.maxConnections()) {
@@ -380,8 +389,8 @@ final class EndpointPool {
 	}
 
 	/**
-	 * Make an attempt in the background if one is due, without queueing a call: how an endpoint
-	 * that is backing off or down is probed while others take the traffic.
+	 * Make an attempt in the background if one is due, without queueing a call: how an
+	 * endpoint that is backing off or down is probed while others take the traffic.
 	 */
 	void probe() {
 		if (this.governor.isAttemptDue()) {
@@ -394,8 +403,8 @@ final class EndpointPool {
 		this.lastConnectFailure = cause;
 		long delay = this.governor.failed();
 		if (logger.isDebugEnabled()) {
-			logger.debug("Connect attempt to " + this.label + " failed (" + cause + "); "
-					+ this.governor.state() + ", next attempt in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
+			logger.debug("Connect attempt to " + this.label + " failed (" + cause + "); " + this.governor.state()
+					+ ", next attempt in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
 		}
 		drain();
 		scheduleRetry(delay);
@@ -520,8 +529,9 @@ final class EndpointPool {
 	}
 
 	/**
-	 * A connection closed. One closed before it answered anything ends its connect attempt as a
-	 * failure ("accepted then closed at once", or a TLS handshake that failed).
+	 * A connection closed. One closed before it answered anything ends its connect
+	 * attempt as a failure ("accepted then closed at once", or a TLS handshake that
+	 * failed).
 	 */
 	void closed(ClientConnection connection, @Nullable Throwable cause) {
 		boolean wasOpen;
@@ -536,7 +546,8 @@ final class EndpointPool {
 		}
 		boolean attempt = wasOpen || connection.isTls();
 		if (attempt && !connection.isConfirmed() && !this.engine.isClosing() && !this.retired) {
-			// A TLS failure is the cause itself, so that callers see the SSLHandshakeException
+			// A TLS failure is the cause itself, so that callers see the
+			// SSLHandshakeException
 			connectFailed((cause instanceof SSLException) ? cause : new FastnetConnectException(
 					"Connection to " + this.label + " was closed before the server answered anything", cause));
 		}
@@ -554,8 +565,8 @@ final class EndpointPool {
 	}
 
 	/**
-	 * Stop using this pool (endpoint removed or client closing): waiting calls go elsewhere or
-	 * fail, connections close once their calls are done.
+	 * Stop using this pool (endpoint removed or client closing): waiting calls go
+	 * elsewhere or fail, connections close once their calls are done.
 	 */
 	void retire() {
 		this.retired = true;
@@ -590,8 +601,8 @@ final class EndpointPool {
 	}
 
 	/**
-	 * Return whether a call sent here could be served soon although the endpoint is not up: it
-	 * has a usable connection, or a connect attempt is in flight or due.
+	 * Return whether a call sent here could be served soon although the endpoint is not
+	 * up: it has a usable connection, or a connect attempt is in flight or due.
 	 */
 	boolean canServe() {
 		if (this.retired) {
@@ -650,7 +661,8 @@ final class EndpointPool {
 
 	String describe() {
 		long retryIn = TimeUnit.NANOSECONDS.toMillis(this.governor.nanosUntilNextAttempt());
-		return this.label + " " + this.governor.state() + ((retryIn > 0) ? " (next attempt in " + retryIn + " ms)" : "");
+		return this.label + " " + this.governor.state()
+				+ ((retryIn > 0) ? " (next attempt in " + retryIn + " ms)" : "");
 	}
 
 	@Override

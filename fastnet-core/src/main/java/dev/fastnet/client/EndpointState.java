@@ -11,15 +11,15 @@ public enum EndpointState {
 	UP,
 
 	/**
-	 * The last connect attempt failed; no attempt is made until the backoff delay has passed
-	 * and the balancer skips the endpoint.
+	 * The last connect attempt failed; no attempt is made until the backoff delay has
+	 * passed and the balancer skips the endpoint.
 	 */
 	BACKOFF,
 
 	/**
-	 * Too many consecutive connect attempts failed: the circuit is open and calls fail fast.
-	 * Probe attempts are made one at a time (half-open), at growing intervals up to the
-	 * cool-down; the first that succeeds brings the endpoint back {@link #UP}.
+	 * Too many consecutive connect attempts failed: the circuit is open and calls fail
+	 * fast. Probe attempts are made one at a time (half-open), at growing intervals up to
+	 * the cool-down; the first that succeeds brings the endpoint back {@link #UP}.
 	 */
 	DOWN
 

@@ -3,8 +3,8 @@ package dev.fastnet.client;
 import java.net.InetSocketAddress;
 
 /**
- * A snapshot of one endpoint's figures, read from lock-free counters. Counts are totals since the
- * endpoint was added; the others are the values at the time of the snapshot.
+ * A snapshot of one endpoint's figures, read from lock-free counters. Counts are totals
+ * since the endpoint was added; the others are the values at the time of the snapshot.
  *
  * @param address the endpoint
  * @param state the governor's state
@@ -14,16 +14,16 @@ import java.net.InetSocketAddress;
  * @param pendingAcquires calls waiting for a connection
  * @param inFlight calls in flight on the endpoint's connections
  * @param requestsOk requests answered with a RESPONSE
- * @param requestsFailed requests that failed other than by timing out (ERROR answers, closed
- * connections, pool limits)
+ * @param requestsFailed requests that failed other than by timing out (ERROR answers,
+ * closed connections, pool limits)
  * @param requestsTimedOut requests that timed out
  * @param connectAttempts connect attempts made
- * @param connectFailures connect attempts that failed, including connections accepted and closed
- * before answering anything
- * @param connectionsEvicted connections closed by the pool: idle beyond the maximum idle time,
- * unanswered PING, or errors
- * @param acquireTimeTotalNanos time calls spent waiting in the pool for a connection, summed, in
- * nanoseconds (a call that takes a free slot at once adds nothing)
+ * @param connectFailures connect attempts that failed, including connections accepted and
+ * closed before answering anything
+ * @param connectionsEvicted connections closed by the pool: idle beyond the maximum idle
+ * time, unanswered PING, or errors
+ * @param acquireTimeTotalNanos time calls spent waiting in the pool for a connection,
+ * summed, in nanoseconds (a call that takes a free slot at once adds nothing)
  * @param acquireCount acquisitions measured in {@code acquireTimeTotalNanos}
  * @param lateResponses answers that arrived after their request had timed out (dropped)
  * @param unknownResponses answers with an id that was never in flight (dropped)

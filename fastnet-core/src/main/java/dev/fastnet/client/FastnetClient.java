@@ -25,9 +25,9 @@ import io.netty.channel.ChannelPipeline;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A pooled, multiplexed fastnet client. Keeps a pool of connections per endpoint, sends many
- * requests on each connection at once, balances calls over healthy endpoints, and reconnects
- * lazily with backoff. Calls never hang: each ends with its answer or a typed
+ * A pooled, multiplexed fastnet client. Keeps a pool of connections per endpoint, sends
+ * many requests on each connection at once, balances calls over healthy endpoints, and
+ * reconnects lazily with backoff. Calls never hang: each ends with its answer or a typed
  * {@link FastnetException}: {@link FastnetRemoteException} for an ERROR answer,
  * {@link FastnetTimeoutException}, {@link ConnectionClosedException},
  * {@link PendingAcquireTimeoutException}, {@link PendingAcquireLimitException},
@@ -69,8 +69,8 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
-	 * Create a client; connections to reach {@link PoolOptions#minIdle()} are opened at once,
-	 * others when needed.
+	 * Create a client; connections to reach {@link PoolOptions#minIdle()} are opened at
+	 * once, others when needed.
 	 * @param config the configuration
 	 * @return the client
 	 */
@@ -92,7 +92,8 @@ public final class FastnetClient implements AutoCloseable {
 	/**
 	 * Send a request with the configured request timeout.
 	 * @param route the route
-	 * @param payload the payload; must not be modified until the returned future completes
+	 * @param payload the payload; must not be modified until the returned future
+	 * completes
 	 * @return completes with the answer, or exceptionally with a {@link FastnetException}
 	 */
 	public CompletableFuture<Reply> request(String route, byte[] payload) {
@@ -104,9 +105,10 @@ public final class FastnetClient implements AutoCloseable {
 	 * Send a request with headers and an optional timeout of its own.
 	 * @param route the route
 	 * @param headers the headers, empty for none
-	 * @param payload the payload; must not be modified until the returned future completes
-	 * @param timeout the call's timeout, sent to the server as the {@code timeout-ms} header; or
-	 * {@code null} for the configured request timeout (not sent)
+	 * @param payload the payload; must not be modified until the returned future
+	 * completes
+	 * @param timeout the call's timeout, sent to the server as the {@code timeout-ms}
+	 * header; or {@code null} for the configured request timeout (not sent)
 	 * @return completes with the answer, or exceptionally with a {@link FastnetException}
 	 */
 	public CompletableFuture<Reply> request(String route, Map<String, String> headers, byte[] payload,
@@ -119,12 +121,13 @@ public final class FastnetClient implements AutoCloseable {
 	 * Send a request whose payload is a buffer.
 	 * @param route the route
 	 * @param headers the headers, empty for none
-	 * @param payload the payload; ownership passes to the client, which releases it in every case
-	 * @param timeout the call's timeout, sent to the server as the {@code timeout-ms} header; or
-	 * {@code null} for the configured request timeout (not sent)
+	 * @param payload the payload; ownership passes to the client, which releases it in
+	 * every case
+	 * @param timeout the call's timeout, sent to the server as the {@code timeout-ms}
+	 * header; or {@code null} for the configured request timeout (not sent)
 	 * @return completes with the answer, or exceptionally with a {@link FastnetException}
-	 * @throws IllegalArgumentException when the route or a header is too long (the payload is
-	 * released)
+	 * @throws IllegalArgumentException when the route or a header is too long (the
+	 * payload is released)
 	 */
 	public CompletableFuture<Reply> request(String route, Map<String, String> headers, ByteBuf payload,
 			@Nullable Duration timeout) {
@@ -132,20 +135,22 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
-	 * Send a request whose answer keeps its payload in the buffer it arrived in: no copy. The
-	 * caller owns the {@link ByteBufReply} it gets and must release it, also when it does not
-	 * read it; a future cancelled before the answer arrives releases the answer itself.
+	 * Send a request whose answer keeps its payload in the buffer it arrived in: no copy.
+	 * The caller owns the {@link ByteBufReply} it gets and must release it, also when it
+	 * does not read it; a future cancelled before the answer arrives releases the answer
+	 * itself.
 	 * @param route the route
 	 * @param headers the headers, empty for none
-	 * @param payload the payload; ownership passes to the client, which releases it in every case
-	 * @param timeout the call's timeout, sent to the server as the {@code timeout-ms} header; or
-	 * {@code null} for the configured request timeout (not sent)
+	 * @param payload the payload; ownership passes to the client, which releases it in
+	 * every case
+	 * @param timeout the call's timeout, sent to the server as the {@code timeout-ms}
+	 * header; or {@code null} for the configured request timeout (not sent)
 	 * @return completes with the answer, or exceptionally with a {@link FastnetException}
-	 * @throws IllegalArgumentException when the route or a header is too long (the payload is
-	 * released)
+	 * @throws IllegalArgumentException when the route or a header is too long (the
+	 * payload is released)
 	 */
-	public CompletableFuture<ByteBufReply> requestRetained(String route, Map<String, String> headers,
-			ByteBuf payload, @Nullable Duration timeout) {
+	public CompletableFuture<ByteBufReply> requestRetained(String route, Map<String, String> headers, ByteBuf payload,
+			@Nullable Duration timeout) {
 		return send(route, headers, payload, timeout, RequestCall.RETAIN);
 	}
 
@@ -194,11 +199,13 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
-	 * Send a request with headers and an optional timeout of its own, and wait for its answer.
+	 * Send a request with headers and an optional timeout of its own, and wait for its
+	 * answer.
 	 * @param route the route
 	 * @param headers the headers, empty for none
 	 * @param payload the payload
-	 * @param timeout the call's timeout, or {@code null} for the configured request timeout
+	 * @param timeout the call's timeout, or {@code null} for the configured request
+	 * timeout
 	 * @return the answer
 	 * @throws FastnetException the failure, unwrapped
 	 */
@@ -231,7 +238,8 @@ public final class FastnetClient implements AutoCloseable {
 	/**
 	 * Send a one-way message: no answer is ever sent.
 	 * @param route the route
-	 * @param payload the payload; must not be modified until the returned future completes
+	 * @param payload the payload; must not be modified until the returned future
+	 * completes
 	 * @return completes when the message is written to the connection
 	 */
 	public CompletableFuture<Void> oneway(String route, byte[] payload) {
@@ -262,7 +270,8 @@ public final class FastnetClient implements AutoCloseable {
 			sent = new LinkedHashMap<>(sent);
 			observation = recorder.clientRequestStarted(route, sent);
 		}
-		OnewayCall call = new OnewayCall(this.engine, route, sent, payload, this.engine.config().requestTimeout().toNanos());
+		OnewayCall call = new OnewayCall(this.engine, route, sent, payload,
+				this.engine.config().requestTimeout().toNanos());
 		call.observation = observation;
 		this.engine.dispatch(call);
 		return call.future;
@@ -281,7 +290,8 @@ public final class FastnetClient implements AutoCloseable {
 	private static void checkMessage(String route, Map<String, String> headers) {
 		Objects.requireNonNull(route, "route");
 		Objects.requireNonNull(headers, "headers");
-		if (route.length() > FrameFormat.MAX_ROUTE_LENGTH || ByteBufUtil.utf8Bytes(route) > FrameFormat.MAX_ROUTE_LENGTH) {
+		if (route.length() > FrameFormat.MAX_ROUTE_LENGTH
+				|| ByteBufUtil.utf8Bytes(route) > FrameFormat.MAX_ROUTE_LENGTH) {
 			throw new IllegalArgumentException(
 					"route must be at most " + FrameFormat.MAX_ROUTE_LENGTH + " UTF-8 bytes: " + route);
 		}
@@ -328,9 +338,10 @@ public final class FastnetClient implements AutoCloseable {
 	// Endpoints
 
 	/**
-	 * Replace the endpoints, for service discovery. Pools of endpoints that stay are kept;
-	 * removed endpoints are drained gracefully: no new calls go to them, calls waiting there
-	 * move to the others, and their connections close once their requests are answered.
+	 * Replace the endpoints, for service discovery. Pools of endpoints that stay are
+	 * kept; removed endpoints are drained gracefully: no new calls go to them, calls
+	 * waiting there move to the others, and their connections close once their requests
+	 * are answered.
 	 * @param endpoints the new endpoints, possibly empty
 	 * @throws ClientClosedException when the client is closed
 	 */
@@ -339,8 +350,9 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
-	 * Register a listener told the new endpoint list whenever {@link #updateEndpoints} changes
-	 * it; for example to meter new endpoints. Called on the thread that updates the endpoints.
+	 * Register a listener told the new endpoint list whenever {@link #updateEndpoints}
+	 * changes it; for example to meter new endpoints. Called on the thread that updates
+	 * the endpoints.
 	 * @param listener the listener
 	 */
 	public void onEndpointsChanged(Consumer<List<InetSocketAddress>> listener) {
@@ -351,9 +363,10 @@ public final class FastnetClient implements AutoCloseable {
 
 	/**
 	 * Close gracefully: new calls and calls still waiting for a connection fail with
-	 * {@link ClientClosedException}; requests already sent get their answers for up to the
-	 * grace period, then the remaining ones fail and every connection closes. No connection is
-	 * opened once this is called. Idempotent: every call returns the same future.
+	 * {@link ClientClosedException}; requests already sent get their answers for up to
+	 * the grace period, then the remaining ones fail and every connection closes. No
+	 * connection is opened once this is called. Idempotent: every call returns the same
+	 * future.
 	 * @param grace how long requests in flight may take
 	 * @return completes when every connection and thread of the client is gone
 	 */
@@ -385,13 +398,13 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
-	 * Refuse a blocking call on one of this client's I/O threads, where futures complete: it
-	 * would wait for itself forever.
+	 * Refuse a blocking call on one of this client's I/O threads, where futures complete:
+	 * it would wait for itself forever.
 	 */
 
 	/**
-	 * Close gracefully with the configured {@link ClientConfig#shutdownGrace() shutdown grace}
-	 * and wait until closed.
+	 * Close gracefully with the configured {@link ClientConfig#shutdownGrace() shutdown
+	 * grace} and wait until closed.
 	 */
 	@Override
 	public void close() {
@@ -425,8 +438,8 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
-	 * Close the circuit of an endpoint by hand: its failures are forgotten and the next call may
-	 * connect to it at once, whatever its backoff or cool-down.
+	 * Close the circuit of an endpoint by hand: its failures are forgotten and the next
+	 * call may connect to it at once, whatever its backoff or cool-down.
 	 * @param endpoint the endpoint, as configured
 	 * @return whether the endpoint is one of this client's
 	 */
@@ -435,8 +448,8 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
-	 * Return the number of pushed messages dropped because no listener was registered for their
-	 * route.
+	 * Return the number of pushed messages dropped because no listener was registered for
+	 * their route.
 	 * @return the count
 	 */
 	public long unroutedPushes() {
@@ -453,7 +466,8 @@ public final class FastnetClient implements AutoCloseable {
 
 	/**
 	 * Return the transport in use.
-	 * @return {@link Transport#EPOLL}, {@link Transport#IO_URING} or {@link Transport#NIO}
+	 * @return {@link Transport#EPOLL}, {@link Transport#IO_URING} or
+	 * {@link Transport#NIO}
 	 */
 	public Transport transport() {
 		return this.engine.transport();
@@ -468,8 +482,8 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
-	 * Open new connections with other TLS settings, typically renewed trust or a renewed client
-	 * certificate; open connections keep theirs.
+	 * Open new connections with other TLS settings, typically renewed trust or a renewed
+	 * client certificate; open connections keep theirs.
 	 * @param tls the new settings
 	 * @throws IllegalStateException when the client was built without TLS
 	 */
@@ -520,8 +534,9 @@ public final class FastnetClient implements AutoCloseable {
 		}
 
 		/**
-		 * Add a customization of every connection's pipeline, applied after fastnet's handlers
-		 * are in place (see {@link dev.fastnet.transport.FastnetPipeline} for their names).
+		 * Add a customization of every connection's pipeline, applied after fastnet's
+		 * handlers are in place (see {@link dev.fastnet.transport.FastnetPipeline} for
+		 * their names).
 		 * @param customizer the customizer
 		 * @return this builder
 		 */
@@ -539,13 +554,15 @@ public final class FastnetClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder pushListener(String route, PushListener listener) {
-			this.pushListeners.put(Objects.requireNonNull(route, "route"), Objects.requireNonNull(listener, "listener"));
+			this.pushListeners.put(Objects.requireNonNull(route, "route"),
+					Objects.requireNonNull(listener, "listener"));
 			return this;
 		}
 
 		/**
-		 * Set the allocator of every buffer the client's connections encode, read and decode;
-		 * by default Netty's ({@link ByteBufAllocator#DEFAULT}, adaptive in Netty 4.2).
+		 * Set the allocator of every buffer the client's connections encode, read and
+		 * decode; by default Netty's ({@link ByteBufAllocator#DEFAULT}, adaptive in Netty
+		 * 4.2).
 		 * @param allocator the allocator
 		 * @return this builder
 		 */
@@ -555,7 +572,8 @@ public final class FastnetClient implements AutoCloseable {
 		}
 
 		/**
-		 * Build the client; connections for {@link PoolOptions#minIdle()} start opening at once.
+		 * Build the client; connections for {@link PoolOptions#minIdle()} start opening
+		 * at once.
 		 * @return the client
 		 */
 		public FastnetClient build() {
@@ -563,4 +581,5 @@ public final class FastnetClient implements AutoCloseable {
 		}
 
 	}
+
 }

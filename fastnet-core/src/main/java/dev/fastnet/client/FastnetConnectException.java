@@ -5,8 +5,8 @@ import dev.fastnet.Status;
 import org.jspecify.annotations.Nullable;
 
 /**
- * No connection could be opened for a call: the connect attempt failed (the cause tells why),
- * or the endpoint was accepted and closed at once.
+ * No connection could be opened for a call: the connect attempt failed (the cause tells
+ * why), or the endpoint was accepted and closed at once.
  *
  * @since 0.1.0
  */

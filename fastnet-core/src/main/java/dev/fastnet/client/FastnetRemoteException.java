@@ -4,7 +4,8 @@ import dev.fastnet.FastnetException;
 import dev.fastnet.Status;
 
 /**
- * The server answered a request with an ERROR frame. Carries the server's status and message.
+ * The server answered a request with an ERROR frame. Carries the server's status and
+ * message.
  *
  * @since 0.1.0
  */
@@ -39,9 +40,9 @@ public class FastnetRemoteException extends FastnetException {
 	}
 
 	/**
-	 * Return whether a handler that lets this failure through answers with its status: only for
-	 * application statuses, which mean the same to every caller. Protocol statuses belong to the
-	 * server that sent them.
+	 * Return whether a handler that lets this failure through answers with its status:
+	 * only for application statuses, which mean the same to every caller. Protocol
+	 * statuses belong to the server that sent them.
 	 * @return whether the status is an application status
 	 */
 	@Override

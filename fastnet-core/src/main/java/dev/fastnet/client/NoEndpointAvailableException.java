@@ -1,8 +1,8 @@
 package dev.fastnet.client;
 
 /**
- * Every endpoint is in {@link EndpointState#BACKOFF} or {@link EndpointState#DOWN} (or the
- * endpoint list is empty): the call failed fast without trying to connect.
+ * Every endpoint is in {@link EndpointState#BACKOFF} or {@link EndpointState#DOWN} (or
+ * the endpoint list is empty): the call failed fast without trying to connect.
  *
  * @since 0.1.0
  */

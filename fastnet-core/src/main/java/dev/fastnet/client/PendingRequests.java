@@ -10,8 +10,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The requests written on one connection and not answered yet: their ids, the correlation of
- * answers to them, and their deadlines. Event loop of the connection only.
+ * The requests written on one connection and not answered yet: their ids, the correlation
+ * of answers to them, and their deadlines. Event loop of the connection only.
  */
 final class PendingRequests {
 
@@ -30,8 +30,9 @@ final class PendingRequests {
 	private final ArrayDeque<Integer> expiredOrder = new ArrayDeque<>();
 
 	/**
-	 * Requests whose timeouts run out in the order they were written, watched by one timer:
-	 * cheaper than a timer per request, which costs two priority-queue updates each.
+	 * Requests whose timeouts run out in the order they were written, watched by one
+	 * timer: cheaper than a timer per request, which costs two priority-queue updates
+	 * each.
 	 */
 	private final ArrayDeque<RequestCall<?>> deadlines = new ArrayDeque<>();
 
@@ -55,8 +56,10 @@ final class PendingRequests {
 	 * Register a request about to be written and return its id.
 	 */
 	int register(RequestCall<?> call) {
-		// Ids follow a counter scrambled by an odd multiplier (a bijection on int): sequential
-		// ids would sit in one long probe run of the open-addressing map, and every removal would
+		// Ids follow a counter scrambled by an odd multiplier (a bijection on int):
+		// sequential
+		// ids would sit in one long probe run of the open-addressing map, and every
+		// removal would
 		// walk it
 		int sequence = this.lastId;
 		int id;
@@ -79,7 +82,8 @@ final class PendingRequests {
 	}
 
 	/**
-	 * Return whether an id without a request belonged to one that timed out, and forget it.
+	 * Return whether an id without a request belonged to one that timed out, and forget
+	 * it.
 	 */
 	boolean forgetExpired(int id) {
 		return this.expired.remove(id) != null;
@@ -87,8 +91,8 @@ final class PendingRequests {
 
 	/**
 	 * Watch a written request's deadline with the single timer.
-	 * @return {@code false} when the deadline comes before one already queued: the request then
-	 * needs a timer of its own
+	 * @return {@code false} when the deadline comes before one already queued: the
+	 * request then needs a timer of its own
 	 */
 	boolean queueTimeout(RequestCall<?> call) {
 		long deadline = call.deadlineNanos;
@@ -102,7 +106,8 @@ final class PendingRequests {
 			scheduleDeadlineSweep(deadline);
 		}
 		else if (deadline - this.sweepAtNanos < 0) {
-			// The sweep was set for requests answered since, later than this one's deadline
+			// The sweep was set for requests answered since, later than this one's
+			// deadline
 			sweep.cancel(false);
 			scheduleDeadlineSweep(deadline);
 		}
@@ -135,8 +140,8 @@ final class PendingRequests {
 	}
 
 	/**
-	 * Drop answered requests from the deadline queue: those at its head at once, the others
-	 * when they pile up behind a slow one.
+	 * Drop answered requests from the deadline queue: those at its head at once, the
+	 * others when they pile up behind a slow one.
 	 */
 	void trimDeadlines() {
 		RequestCall<?> head;
@@ -166,7 +171,8 @@ final class PendingRequests {
 	}
 
 	/**
-	 * Stop watching deadlines and hand over every request still pending; the connection ended.
+	 * Stop watching deadlines and hand over every request still pending; the connection
+	 * ended.
 	 */
 	List<RequestCall<?>> clear() {
 		ScheduledFuture<?> sweep = this.deadlineSweep;

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Sizing and upkeep of the connection pool a client keeps per endpoint. Immutable, validated
- * once when built.
+ * Sizing and upkeep of the connection pool a client keeps per endpoint. Immutable,
+ * validated once when built.
  *
  * <pre>{@code
  * PoolOptions pool = PoolOptions.builder().maxConnections(8).acquireTimeout(Duration.ofSeconds(1)).build();
@@ -13,18 +13,21 @@ import java.util.Objects;
  *
  * @param minIdle connections opened eagerly and kept open even when idle; default 0
  * @param maxConnections connections open at most; default 4
- * @param maxInFlightPerConnection calls in flight on one connection at most (requests waiting
- * for their answer, one-way messages and pings being written); beyond it the next connection is
- * used or opened; default 1024
- * @param acquireTimeout how long a call waits for a connection when all are busy; default 5
- * seconds
- * @param maxPendingAcquires calls waiting for a connection at most; beyond it calls fail at once
- * with {@link PendingAcquireLimitException}; 0 means calls never wait; default 1024
+ * @param maxInFlightPerConnection calls in flight on one connection at most (requests
+ * waiting for their answer, one-way messages and pings being written); beyond it the next
+ * connection is used or opened; default 1024
+ * @param acquireTimeout how long a call waits for a connection when all are busy; default
+ * 5 seconds
+ * @param maxPendingAcquires calls waiting for a connection at most; beyond it calls fail
+ * at once with {@link PendingAcquireLimitException}; 0 means calls never wait; default
+ * 1024
  * @param maxIdleTime a connection without requests for this long is closed, down to
  * {@code minIdle}; default 5 minutes
- * @param pingInterval a connection that read nothing for this long sends a PING, keeping it open
- * past the server's idle timeout and proving it alive; zero disables; default 30 seconds
- * @param pingTimeout a PING not answered within this closes the connection; default 5 seconds
+ * @param pingInterval a connection that read nothing for this long sends a PING, keeping
+ * it open past the server's idle timeout and proving it alive; zero disables; default 30
+ * seconds
+ * @param pingTimeout a PING not answered within this closes the connection; default 5
+ * seconds
  * @since 0.1.0
  */
 public record PoolOptions(int minIdle, int maxConnections, int maxInFlightPerConnection, Duration acquireTimeout,
@@ -138,49 +141,67 @@ public record PoolOptions(int minIdle, int maxConnections, int maxInFlightPerCon
 		private Builder() {
 		}
 
-		/** @param minIdle connections kept open when idle @return this builder */
+		/**
+		 * @param minIdle connections kept open when idle @return this builder
+		 */
 		public Builder minIdle(int minIdle) {
 			this.minIdle = minIdle;
 			return this;
 		}
 
-		/** @param maxConnections connections open at most @return this builder */
+		/**
+		 * @param maxConnections connections open at most @return this builder
+		 */
 		public Builder maxConnections(int maxConnections) {
 			this.maxConnections = maxConnections;
 			return this;
 		}
 
-		/** @param maxInFlightPerConnection calls in flight per connection @return this builder */
+		/**
+		 * @param maxInFlightPerConnection calls in flight per connection @return this
+		 * builder
+		 */
 		public Builder maxInFlightPerConnection(int maxInFlightPerConnection) {
 			this.maxInFlightPerConnection = maxInFlightPerConnection;
 			return this;
 		}
 
-		/** @param acquireTimeout how long a call waits for a connection @return this builder */
+		/**
+		 * @param acquireTimeout how long a call waits for a connection @return this
+		 * builder
+		 */
 		public Builder acquireTimeout(Duration acquireTimeout) {
 			this.acquireTimeout = acquireTimeout;
 			return this;
 		}
 
-		/** @param maxPendingAcquires calls waiting at most @return this builder */
+		/**
+		 * @param maxPendingAcquires calls waiting at most @return this builder
+		 */
 		public Builder maxPendingAcquires(int maxPendingAcquires) {
 			this.maxPendingAcquires = maxPendingAcquires;
 			return this;
 		}
 
-		/** @param maxIdleTime idle time before a connection is closed @return this builder */
+		/**
+		 * @param maxIdleTime idle time before a connection is closed @return this builder
+		 */
 		public Builder maxIdleTime(Duration maxIdleTime) {
 			this.maxIdleTime = maxIdleTime;
 			return this;
 		}
 
-		/** @param pingInterval silence before a PING, zero to disable @return this builder */
+		/**
+		 * @param pingInterval silence before a PING, zero to disable @return this builder
+		 */
 		public Builder pingInterval(Duration pingInterval) {
 			this.pingInterval = pingInterval;
 			return this;
 		}
 
-		/** @param pingTimeout time a PING may take @return this builder */
+		/**
+		 * @param pingTimeout time a PING may take @return this builder
+		 */
 		public Builder pingTimeout(Duration pingTimeout) {
 			this.pingTimeout = pingTimeout;
 			return this;

@@ -5,16 +5,17 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Decides when an endpoint may be dialled: at most one connect attempt in flight, exponential
- * backoff with jitter and a cap after each failure, and a circuit that opens
- * ({@link EndpointState#DOWN}) after consecutive failures. While it is open, calls go elsewhere
- * or fail fast, and one probe at a time is let through (half-open): the first after the backoff
- * in force, each further one after twice the previous delay, up to the cool-down. It never dials
- * by itself: the pool asks before each attempt (lazy reconnect).
+ * Decides when an endpoint may be dialled: at most one connect attempt in flight,
+ * exponential backoff with jitter and a cap after each failure, and a circuit that opens
+ * ({@link EndpointState#DOWN}) after consecutive failures. While it is open, calls go
+ * elsewhere or fail fast, and one probe at a time is let through (half-open): the first
+ * after the backoff in force, each further one after twice the previous delay, up to the
+ * cool-down. It never dials by itself: the pool asks before each attempt (lazy
+ * reconnect).
  * <p>
  * An attempt ends with {@link #succeeded()} (the connection answered its first frame) or
- * {@link #failed()} (connect error, or accepted then closed before answering). Thread-safe;
- * the failure count is only touched by the owner of the attempt in flight.
+ * {@link #failed()} (connect error, or accepted then closed before answering).
+ * Thread-safe; the failure count is only touched by the owner of the attempt in flight.
  */
 final class ReconnectGovernor {
 
@@ -68,7 +69,8 @@ final class ReconnectGovernor {
 	}
 
 	/**
-	 * The attempt in flight failed: back off, or open the circuit after too many failures.
+	 * The attempt in flight failed: back off, or open the circuit after too many
+	 * failures.
 	 * @return the delay before the next attempt may start, in nanoseconds
 	 */
 	long failed() {
@@ -98,9 +100,10 @@ final class ReconnectGovernor {
 	}
 
 	/**
-	 * Return the jittered delay before a probe of an open circuit: the backoff in force when
-	 * it opened, doubled after each failed probe, up to the cool-down. A server that comes back
-	 * is found within about the time it was away rather than after the whole cool-down.
+	 * Return the jittered delay before a probe of an open circuit: the backoff in force
+	 * when it opened, doubled after each failed probe, up to the cool-down. A server that
+	 * comes back is found within about the time it was away rather than after the whole
+	 * cool-down.
 	 * @param failedProbes probes that failed since the circuit opened
 	 */
 	long probeDelayNanos(int failedProbes) {
@@ -117,7 +120,8 @@ final class ReconnectGovernor {
 
 	/**
 	 * Return whether an attempt could start now.
-	 * @return {@code true} when no attempt is in flight and the endpoint is not backing off
+	 * @return {@code true} when no attempt is in flight and the endpoint is not backing
+	 * off
 	 */
 	boolean isAttemptDue() {
 		return !this.attempting.get()
@@ -144,8 +148,8 @@ final class ReconnectGovernor {
 	}
 
 	/**
-	 * Close the circuit by hand: forget the failures and let the next call connect at once.
-	 * Event loop of the endpoint only, like {@link #failed()}.
+	 * Close the circuit by hand: forget the failures and let the next call connect at
+	 * once. Event loop of the endpoint only, like {@link #failed()}.
 	 */
 	void reset() {
 		this.consecutiveFailures = 0;

@@ -4,22 +4,22 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a client retries an endpoint whose connect attempts fail: exponential backoff with jitter
- * and a cap, and a circuit that opens after consecutive failures. A connection accepted and
- * then closed before it answered anything counts as a failed attempt. Immutable, validated once
- * when built.
+ * How a client retries an endpoint whose connect attempts fail: exponential backoff with
+ * jitter and a cap, and a circuit that opens after consecutive failures. A connection
+ * accepted and then closed before it answered anything counts as a failed attempt.
+ * Immutable, validated once when built.
  *
  * @param initialBackoff delay after the first failure; default 100 ms
- * @param multiplier factor applied to the delay after each further failure, at least 1; default
- * 1.6
+ * @param multiplier factor applied to the delay after each further failure, at least 1;
+ * default 1.6
  * @param maxBackoff cap of the delay; default 10 seconds
- * @param jitter random spread of each delay, as a fraction between 0 and 1: 0.2 means ±20%;
- * default 0.2
+ * @param jitter random spread of each delay, as a fraction between 0 and 1: 0.2 means
+ * ±20%; default 0.2
  * @param failureThreshold consecutive failures after which the endpoint is
  * {@link EndpointState#DOWN} (circuit open); default 5
- * @param circuitCoolDown longest time between probe attempts while the circuit is open: the
- * first probe comes after the backoff in force when it opened, each further one after twice the
- * previous delay, up to this; default 30 seconds
+ * @param circuitCoolDown longest time between probe attempts while the circuit is open:
+ * the first probe comes after the backoff in force when it opened, each further one after
+ * twice the previous delay, up to this; default 30 seconds
  * @since 0.1.0
  */
 public record ReconnectOptions(Duration initialBackoff, double multiplier, Duration maxBackoff, double jitter,
@@ -118,37 +118,50 @@ public record ReconnectOptions(Duration initialBackoff, double multiplier, Durat
 		private Builder() {
 		}
 
-		/** @param initialBackoff delay after the first failure @return this builder */
+		/**
+		 * @param initialBackoff delay after the first failure @return this builder
+		 */
 		public Builder initialBackoff(Duration initialBackoff) {
 			this.initialBackoff = initialBackoff;
 			return this;
 		}
 
-		/** @param multiplier growth factor of the delay @return this builder */
+		/**
+		 * @param multiplier growth factor of the delay @return this builder
+		 */
 		public Builder multiplier(double multiplier) {
 			this.multiplier = multiplier;
 			return this;
 		}
 
-		/** @param maxBackoff cap of the delay @return this builder */
+		/**
+		 * @param maxBackoff cap of the delay @return this builder
+		 */
 		public Builder maxBackoff(Duration maxBackoff) {
 			this.maxBackoff = maxBackoff;
 			return this;
 		}
 
-		/** @param jitter random spread, 0 to 1 @return this builder */
+		/**
+		 * @param jitter random spread, 0 to 1 @return this builder
+		 */
 		public Builder jitter(double jitter) {
 			this.jitter = jitter;
 			return this;
 		}
 
-		/** @param failureThreshold failures before the circuit opens @return this builder */
+		/**
+		 * @param failureThreshold failures before the circuit opens @return this builder
+		 */
 		public Builder failureThreshold(int failureThreshold) {
 			this.failureThreshold = failureThreshold;
 			return this;
 		}
 
-		/** @param circuitCoolDown longest time between probes of an open circuit @return this builder */
+		/**
+		 * @param circuitCoolDown longest time between probes of an open circuit @return
+		 * this builder
+		 */
 		public Builder circuitCoolDown(Duration circuitCoolDown) {
 			this.circuitCoolDown = circuitCoolDown;
 			return this;

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The answer to a request, or a message pushed by the server: payload and headers, copied out
- * of the frame it arrived in (no buffer to release).
+ * The answer to a request, or a message pushed by the server: payload and headers, copied
+ * out of the frame it arrived in (no buffer to release).
  *
  * @since 0.1.0
  */

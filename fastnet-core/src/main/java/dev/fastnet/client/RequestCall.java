@@ -16,8 +16,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A REQUEST: holds its payload until written, then waits in its connection's pending map for
- * the RESPONSE or ERROR with its id, its timeout or the connection's end.
+ * A REQUEST: holds its payload until written, then waits in its connection's pending map
+ * for the RESPONSE or ERROR with its id, its timeout or the connection's end.
  *
  * @param <R> the type of the answer the caller gets
  */
@@ -60,8 +60,8 @@ final class RequestCall<R> extends Call {
 
 	/**
 	 * Create a request.
-	 * @param payload the payload; ownership passes to the call, which releases it when it fails
-	 * before being written
+	 * @param payload the payload; ownership passes to the call, which releases it when it
+	 * fails before being written
 	 */
 	RequestCall(ClientEngine engine, String route, Map<String, String> headers, ByteBuf payload, long timeoutNanos,
 			boolean sendTimeout, AnswerReader<R> reader) {
@@ -98,18 +98,21 @@ final class RequestCall<R> extends Call {
 					timeoutMillis, payload));
 		}
 		else {
-			// A compatibility framing's encoder takes frames; it sends neither route nor headers
+			// A compatibility framing's encoder takes frames; it sends neither route nor
+			// headers
 			connection.write(Frame.request(this.id, this.route, this.headers, payload));
 		}
 	}
 
 	/**
-	 * The answer arrived (event loop); the connection removed the call and released its slot.
+	 * The answer arrived (event loop); the connection removed the call and released its
+	 * slot.
 	 * @param frame the RESPONSE or ERROR; released here
 	 */
 	void answered(Frame frame) {
 		if (isRefusedByDrainingServer(frame)) {
-			// The server answered 503 after sending GOAWAY: the request never reached a handler,
+			// The server answered 503 after sending GOAWAY: the request never reached a
+			// handler,
 			// so another connection (or server) may take it
 			frame.release();
 			resend();
@@ -144,8 +147,8 @@ final class RequestCall<R> extends Call {
 	}
 
 	/**
-	 * Return whether this request was written on the connection and still waits for its answer.
-	 * Event loop of that connection only.
+	 * Return whether this request was written on the connection and still waits for its
+	 * answer. Event loop of that connection only.
 	 */
 	boolean awaitsAnswerOn(ClientConnection connection) {
 		return this.sentOn == connection && !this.future.isDone();
@@ -180,16 +183,16 @@ final class RequestCall<R> extends Call {
 
 	private boolean isRefusedByDrainingServer(Frame frame) {
 		ClientConnection connection = this.sentOn;
-		return this.kept != null && connection != null && connection.goAwayReceived()
-				&& frame.type() == FrameType.ERROR && frame.payload().readableBytes() >= 2
-				&& frame.errorStatus() == dev.fastnet.Status.UNAVAILABLE.code();
+		return this.kept != null && connection != null && connection.goAwayReceived() && frame.type() == FrameType.ERROR
+				&& frame.payload().readableBytes() >= 2 && frame.errorStatus() == dev.fastnet.Status.UNAVAILABLE.code();
 	}
 
 	/**
-	 * Send the request again on another connection (event loop); the slot was released. Only for
-	 * a request that never reached a handler: written on a connection that had been idle and that
-	 * the server closed before answering anything, or refused with 503 by a server that had sent
-	 * GOAWAY. Bounded: not more often than the pool has connections.
+	 * Send the request again on another connection (event loop); the slot was released.
+	 * Only for a request that never reached a handler: written on a connection that had
+	 * been idle and that the server closed before answering anything, or refused with 503
+	 * by a server that had sent GOAWAY. Bounded: not more often than the pool has
+	 * connections.
 	 */
 	void resend() {
 		cancelTimeout();

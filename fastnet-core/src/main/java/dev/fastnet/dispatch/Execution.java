@@ -14,8 +14,8 @@ public enum Execution {
 	PLATFORM,
 
 	/**
-	 * On a virtual thread, bounded by a concurrency limit; on a JVM without virtual threads, on
-	 * the platform pool.
+	 * On a virtual thread, bounded by a concurrency limit; on a JVM without virtual
+	 * threads, on the platform pool.
 	 */
 	VIRTUAL
 

@@ -64,9 +64,10 @@ public interface RequestContext {
 	}
 
 	/**
-	 * Return the payload, valid until the handler returns; fastnet releases it then. To keep it
-	 * longer, copy it or take a {@code retainedSlice()} and release that. To answer with it, return
-	 * it as it is, without {@code retain()}: ownership then passes to the answer without a copy.
+	 * Return the payload, valid until the handler returns; fastnet releases it then. To
+	 * keep it longer, copy it or take a {@code retainedSlice()} and release that. To
+	 * answer with it, return it as it is, without {@code retain()}: ownership then passes
+	 * to the answer without a copy.
 	 * @return the payload
 	 */
 	ByteBuf payload();
@@ -90,9 +91,10 @@ public interface RequestContext {
 	ByteBufAllocator alloc();
 
 	/**
-	 * Return the time left before the requester gives up, from its {@code timeout-ms} header.
-	 * @return nanoseconds left (negative when expired), or {@link Long#MAX_VALUE} without a
-	 * deadline
+	 * Return the time left before the requester gives up, from its {@code timeout-ms}
+	 * header.
+	 * @return nanoseconds left (negative when expired), or {@link Long#MAX_VALUE} without
+	 * a deadline
 	 */
 	long remainingNanos();
 

@@ -102,8 +102,8 @@ public final class Routes {
 		public Builder route(Route route) {
 			Route existing = this.routes.putIfAbsent(route.name(), route);
 			if (existing != null) {
-				throw new IllegalStateException("Duplicate route '" + route.name() + "': " + existing.handler()
-						+ " and " + route.handler());
+				throw new IllegalStateException(
+						"Duplicate route '" + route.name() + "': " + existing.handler() + " and " + route.handler());
 			}
 			return this;
 		}

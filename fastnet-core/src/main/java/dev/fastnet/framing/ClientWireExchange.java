@@ -9,11 +9,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Frames the requests of a client connection of a compatibility framing: the payload and the
- * id go out, the route and headers stay behind. A PING is answered with a PONG right here, as
- * the framing has no PING and its servers take any unexpected byte as a broken message: the
- * connection counts as alive while TCP keeps it open. A payload the framing cannot carry is
- * answered ERROR 413 without being sent.
+ * Frames the requests of a client connection of a compatibility framing: the payload and
+ * the id go out, the route and headers stay behind. A PING is answered with a PONG right
+ * here, as the framing has no PING and its servers take any unexpected byte as a broken
+ * message: the connection counts as alive while TCP keeps it open. A payload the framing
+ * cannot carry is answered ERROR 413 without being sent.
  */
 final class ClientWireExchange extends ChannelDuplexHandler {
 
@@ -39,7 +39,8 @@ final class ClientWireExchange extends ChannelDuplexHandler {
 				framed = this.state.framing.encode(ctx.alloc(), id, null, payload);
 			}
 			catch (IllegalArgumentException ex) {
-				// Failed as the server would fail a frame too large, so that only this call fails
+				// Failed as the server would fail a frame too large, so that only this
+				// call fails
 				// rather than every call on the connection
 				promise.trySuccess();
 				String message = ex.getMessage();

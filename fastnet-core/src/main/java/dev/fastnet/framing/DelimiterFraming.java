@@ -8,9 +8,9 @@ import io.netty.buffer.ByteBufUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Messages that end with a delimiter, such as CRLF-terminated lines. The payload excludes the
- * delimiter and must not contain it; the answer is written the same way. A connection has one
- * request at a time, answered in order.
+ * Messages that end with a delimiter, such as CRLF-terminated lines. The payload excludes
+ * the delimiter and must not contain it; the answer is written the same way. A connection
+ * has one request at a time, answered in order.
  *
  * @since 0.1.0
  */
@@ -68,7 +68,8 @@ public final class DelimiterFraming extends Framing {
 	@Nullable Message decode(ByteBuf in, int maxFrameSize) {
 		int start = in.readerIndex();
 		int readable = in.readableBytes();
-		// A delimiter that ends after the largest payload is not looked for: the frame is too long
+		// A delimiter that ends after the largest payload is not looked for: the frame is
+		// too long
 		int searched = (int) Math.min(readable, (long) maxFrameSize + this.delimiter.length);
 		int end = indexOf(in, start, start + searched);
 		if (end < 0) {

@@ -6,8 +6,8 @@ import io.netty.channel.ChannelPipeline;
 import org.jspecify.annotations.Nullable;
 
 /**
- * fastnet's own framing; servers and clients build its pipeline themselves, with the codec of
- * {@code dev.fastnet.protocol}.
+ * fastnet's own framing; servers and clients build its pipeline themselves, with the
+ * codec of {@code dev.fastnet.protocol}.
  */
 final class FastnetFraming extends Framing {
 

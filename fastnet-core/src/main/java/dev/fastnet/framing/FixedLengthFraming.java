@@ -5,9 +5,9 @@ import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Messages of one fixed length, without header; answers must have that length too (an answer
- * of another length closes the connection). A connection has one request at a time, answered
- * in order.
+ * Messages of one fixed length, without header; answers must have that length too (an
+ * answer of another length closes the connection). A connection has one request at a
+ * time, answered in order.
  *
  * @since 0.1.0
  */

@@ -13,14 +13,14 @@ import io.netty.channel.ChannelPipeline;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How messages are delimited on a connection: fastnet's own frames, or a compatibility framing
- * whose messages are opaque payloads, each dispatched to one configured route and answered in
- * the same framing.
+ * How messages are delimited on a connection: fastnet's own frames, or a compatibility
+ * framing whose messages are opaque payloads, each dispatched to one configured route and
+ * answered in the same framing.
  * <p>
  * A compatibility framing puts its decoder and encoder in a pipeline under
  * {@link FastnetPipeline#FRAME_DECODER} and {@link FastnetPipeline#FRAME_ENCODER}, where
- * fastnet's frame codec sits otherwise; the connection's handler behind them sees the same
- * REQUEST and RESPONSE frames as with fastnet's framing.
+ * fastnet's frame codec sits otherwise; the connection's handler behind them sees the
+ * same REQUEST and RESPONSE frames as with fastnet's framing.
  *
  * <pre>{@code
  * Framing anet = Framing.anet();
@@ -31,7 +31,10 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract class Framing {
 
-	/** Payloads up to this size are copied behind their header: one small copy beats a composite buffer. */
+	/**
+	 * Payloads up to this size are copied behind their header: one small copy beats a
+	 * composite buffer.
+	 */
 	static final int COPY_THRESHOLD = 1024;
 
 	static final byte[] NO_BYTES = {};
@@ -48,8 +51,8 @@ public abstract class Framing {
 	}
 
 	/**
-	 * Return the framing of the Go library anet: a big-endian u16 length counting the 4-byte
-	 * task id and the payload, then the task id, then the payload.
+	 * Return the framing of the Go library anet: a big-endian u16 length counting the
+	 * 4-byte task id and the payload, then the task id, then the payload.
 	 * @return the anet framing
 	 */
 	public static LengthFieldFraming anet() {
@@ -64,7 +67,8 @@ public abstract class Framing {
 	public abstract String name();
 
 	/**
-	 * Return whether this is fastnet's own framing, with routes, headers, PING and GOAWAY.
+	 * Return whether this is fastnet's own framing, with routes, headers, PING and
+	 * GOAWAY.
 	 * @return whether the framing is fastnet's
 	 */
 	public boolean isFastnet() {
@@ -72,8 +76,9 @@ public abstract class Framing {
 	}
 
 	/**
-	 * Return whether a message carries an id that its answer repeats, so that answers may come
-	 * in any order; otherwise a connection has one request at a time, answered in order.
+	 * Return whether a message carries an id that its answer repeats, so that answers may
+	 * come in any order; otherwise a connection has one request at a time, answered in
+	 * order.
 	 * @return whether messages are correlated by id
 	 */
 	public abstract boolean isCorrelated();
@@ -123,15 +128,16 @@ public abstract class Framing {
 	}
 
 	/**
-	 * Put the decoder and encoder of a server connection in its pipeline. Each message received
-	 * becomes a REQUEST to the route; RESPONSEs written are framed with the request's id, and an
-	 * ERROR written closes the connection, as no compatibility framing can carry one.
+	 * Put the decoder and encoder of a server connection in its pipeline. Each message
+	 * received becomes a REQUEST to the route; RESPONSEs written are framed with the
+	 * request's id, and an ERROR written closes the connection, as no compatibility
+	 * framing can carry one.
 	 * @param pipeline the connection's pipeline
 	 * @param route the route every message is dispatched to
 	 * @param maxFrameSize the largest frame accepted, as defined by the framing
 	 * @param counters where the connection counts bytes and unanswerable requests
-	 * @throws UnsupportedOperationException for fastnet's own framing, which the server builds
-	 * itself
+	 * @throws UnsupportedOperationException for fastnet's own framing, which the server
+	 * builds itself
 	 */
 	public void configureServer(ChannelPipeline pipeline, String route, int maxFrameSize, Counters counters) {
 		WireState state = new WireState(this, maxFrameSize, counters);
@@ -140,14 +146,14 @@ public abstract class Framing {
 	}
 
 	/**
-	 * Put the decoder and encoder of a client connection in its pipeline. REQUESTs written are
-	 * sent without their route and headers; answers become RESPONSE frames with the request's
-	 * id. A PING is answered at once by the codec, without sending anything: these framings
-	 * have none.
+	 * Put the decoder and encoder of a client connection in its pipeline. REQUESTs
+	 * written are sent without their route and headers; answers become RESPONSE frames
+	 * with the request's id. A PING is answered at once by the codec, without sending
+	 * anything: these framings have none.
 	 * @param pipeline the connection's pipeline
 	 * @param maxFrameSize the largest frame accepted, as defined by the framing
-	 * @throws UnsupportedOperationException for fastnet's own framing, which the client builds
-	 * itself
+	 * @throws UnsupportedOperationException for fastnet's own framing, which the client
+	 * builds itself
 	 */
 	public void configureClient(ChannelPipeline pipeline, int maxFrameSize) {
 		WireState state = new WireState(this, maxFrameSize,
@@ -215,6 +221,7 @@ public abstract class Framing {
 
 	/**
 	 * One decoded message.
+	 *
 	 * @param id its id, or 0 when the framing has none
 	 * @param echo header bytes its answer repeats, or {@code null}
 	 * @param payload the payload, owned by the message
@@ -229,8 +236,8 @@ public abstract class Framing {
 	 *
 	 * @param bytesRead bytes of messages received
 	 * @param bytesWritten bytes of answers sent
-	 * @param unanswerable requests whose answer the framing could not carry (an ERROR, or a
-	 * payload it cannot frame); each closed its connection
+	 * @param unanswerable requests whose answer the framing could not carry (an ERROR, or
+	 * a payload it cannot frame); each closed its connection
 	 */
 	public record Counters(LongAdder bytesRead, LongAdder bytesWritten, LongAdder unanswerable) {
 

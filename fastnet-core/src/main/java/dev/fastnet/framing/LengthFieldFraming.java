@@ -12,12 +12,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A length field described by its offset, size, adjustment and byte order, optionally a
- * correlation id field, then an opaque payload. The length counts the bytes after the length
- * field, plus the adjustment, plus the length field itself when it includes itself. Bytes
- * before the payload other than the two fields (a magic number, say) are repeated in the answer.
+ * correlation id field, then an opaque payload. The length counts the bytes after the
+ * length field, plus the adjustment, plus the length field itself when it includes
+ * itself. Bytes before the payload other than the two fields (a magic number, say) are
+ * repeated in the answer.
  * <p>
- * With a correlation id, answers carry their request's id and may come in any order; without
- * one, a connection has one request at a time and answers come in order.
+ * With a correlation id, answers carry their request's id and may come in any order;
+ * without one, a connection has one request at a time and answers come in order.
  *
  * <pre>
  * offset                size                 field
@@ -71,8 +72,8 @@ public final class LengthFieldFraming extends Framing {
 	private LengthFieldFraming(String name, int lengthFieldOffset, int lengthFieldSize, int lengthAdjustment,
 			ByteOrder byteOrder, boolean lengthIncludesItself, int correlationIdOffset, int correlationIdSize) {
 		if (lengthFieldOffset < 0 || lengthFieldOffset > FrameFormat.MAX_HEADERS_BLOCK) {
-			throw new IllegalArgumentException(
-					"lengthFieldOffset must be between 0 and " + FrameFormat.MAX_HEADERS_BLOCK + ": " + lengthFieldOffset);
+			throw new IllegalArgumentException("lengthFieldOffset must be between 0 and "
+					+ FrameFormat.MAX_HEADERS_BLOCK + ": " + lengthFieldOffset);
 		}
 		if (lengthFieldSize != 1 && lengthFieldSize != 2 && lengthFieldSize != 4 && lengthFieldSize != 8) {
 			throw new IllegalArgumentException("lengthFieldSize must be 1, 2, 4 or 8: " + lengthFieldSize);
@@ -103,8 +104,8 @@ public final class LengthFieldFraming extends Framing {
 		this.headerLength = Math.max(lengthEnd, correlationIdOffset + correlationIdSize);
 		this.echoes = this.headerLength > lengthFieldSize + correlationIdSize;
 		if (maxFrameSizeLimit() < minFrameSizeLimit()) {
-			throw new IllegalArgumentException("lengthAdjustment leaves no room for a message in a "
-					+ lengthFieldSize + "-byte length field: " + lengthAdjustment);
+			throw new IllegalArgumentException("lengthAdjustment leaves no room for a message in a " + lengthFieldSize
+					+ "-byte length field: " + lengthAdjustment);
 		}
 	}
 
@@ -133,7 +134,8 @@ public final class LengthFieldFraming extends Framing {
 	}
 
 	/**
-	 * Return the largest count of bytes after the length field that the field can express.
+	 * Return the largest count of bytes after the length field that the field can
+	 * express.
 	 */
 	@Override
 	public int maxFrameSizeLimit() {
@@ -161,37 +163,51 @@ public final class LengthFieldFraming extends Framing {
 		return (this.lengthFieldSize == 8) ? Long.MAX_VALUE : (1L << (8 * this.lengthFieldSize)) - 1;
 	}
 
-	/** @return bytes before the length field */
+	/**
+	 * @return bytes before the length field
+	 */
 	public int lengthFieldOffset() {
 		return this.lengthFieldOffset;
 	}
 
-	/** @return size of the length field: 1, 2, 4 or 8 bytes */
+	/**
+	 * @return size of the length field: 1, 2, 4 or 8 bytes
+	 */
 	public int lengthFieldSize() {
 		return this.lengthFieldSize;
 	}
 
-	/** @return value added to the length field to get the bytes that follow it */
+	/**
+	 * @return value added to the length field to get the bytes that follow it
+	 */
 	public int lengthAdjustment() {
 		return this.lengthAdjustment;
 	}
 
-	/** @return byte order of the length and correlation id fields */
+	/**
+	 * @return byte order of the length and correlation id fields
+	 */
 	public ByteOrder byteOrder() {
 		return this.byteOrder;
 	}
 
-	/** @return whether the length counts the length field itself */
+	/**
+	 * @return whether the length counts the length field itself
+	 */
 	public boolean lengthIncludesItself() {
 		return this.lengthIncludesItself;
 	}
 
-	/** @return offset of the correlation id from the start of the frame, -1 for none */
+	/**
+	 * @return offset of the correlation id from the start of the frame, -1 for none
+	 */
 	public int correlationIdOffset() {
 		return this.correlationIdOffset;
 	}
 
-	/** @return size of the correlation id: 0 for none, 1, 2 or 4 bytes */
+	/**
+	 * @return size of the correlation id: 0 for none, 1, 2 or 4 bytes
+	 */
 	public int correlationIdSize() {
 		return this.correlationIdSize;
 	}
@@ -203,7 +219,8 @@ public final class LengthFieldFraming extends Framing {
 		}
 		int start = in.readerIndex();
 		long value = getUnsigned(in, start + this.lengthFieldOffset, this.lengthFieldSize);
-		// A value beyond any int stays beyond it after the adjustment, and must not overflow
+		// A value beyond any int stays beyond it after the adjustment, and must not
+		// overflow
 		long following = (value < 0 || value > MAX_EXACT_LENGTH) ? Long.MAX_VALUE
 				: value + this.lengthAdjustment - (this.lengthIncludesItself ? this.lengthFieldSize : 0);
 		int minimum = this.headerLength - this.lengthEnd;
@@ -237,8 +254,8 @@ public final class LengthFieldFraming extends Framing {
 		if (value < 0 || value > maxValue()) {
 			payload.release();
 			int maxPayload = maxFrameSizeLimit() - (this.headerLength - this.lengthEnd);
-			throw new IllegalArgumentException("A payload of " + payloadLength + " bytes does not fit the "
-					+ describe() + " framing: at most " + maxPayload + " bytes");
+			throw new IllegalArgumentException("A payload of " + payloadLength + " bytes does not fit the " + describe()
+					+ " framing: at most " + maxPayload + " bytes");
 		}
 		byte[] header = (echo != null) ? echo : new byte[this.headerLength];
 		put(header, this.lengthFieldOffset, this.lengthFieldSize, value);
@@ -296,31 +313,44 @@ public final class LengthFieldFraming extends Framing {
 		private Builder() {
 		}
 
-		/** @param offset bytes before the length field @return this builder */
+		/**
+		 * @param offset bytes before the length field @return this builder
+		 */
 		public Builder lengthFieldOffset(int offset) {
 			this.lengthFieldOffset = offset;
 			return this;
 		}
 
-		/** @param size size of the length field: 1, 2, 4 or 8 bytes @return this builder */
+		/**
+		 * @param size size of the length field: 1, 2, 4 or 8 bytes @return this builder
+		 */
 		public Builder lengthFieldSize(int size) {
 			this.lengthFieldSize = size;
 			return this;
 		}
 
-		/** @param adjustment value added to the length to get the bytes after the field @return this builder */
+		/**
+		 * @param adjustment value added to the length to get the bytes after the
+		 * field @return this builder
+		 */
 		public Builder lengthAdjustment(int adjustment) {
 			this.lengthAdjustment = adjustment;
 			return this;
 		}
 
-		/** @param byteOrder byte order of the length and correlation id @return this builder */
+		/**
+		 * @param byteOrder byte order of the length and correlation id @return this
+		 * builder
+		 */
 		public Builder byteOrder(ByteOrder byteOrder) {
 			this.byteOrder = byteOrder;
 			return this;
 		}
 
-		/** @param includesItself whether the length counts its own bytes @return this builder */
+		/**
+		 * @param includesItself whether the length counts its own bytes @return this
+		 * builder
+		 */
 		public Builder lengthIncludesItself(boolean includesItself) {
 			this.lengthIncludesItself = includesItself;
 			return this;

@@ -16,16 +16,18 @@ import org.apache.commons.logging.LogFactory;
  * Frames the answers of a server connection of a compatibility framing, and for a framing
  * without ids lets one request at a time through to the dispatcher.
  * <p>
- * Answers arrive here as the dispatcher encodes them for fastnet's wire (so that fastnet's own
- * listeners answer without a branch for other framings): a RESPONSE is re-framed with its
- * payload, not copied when large; an ERROR closes the connection, as these framings cannot
- * carry one, and is counted. Nothing else is ever written: no GOAWAY, PONG or PUSH.
+ * Answers arrive here as the dispatcher encodes them for fastnet's wire (so that
+ * fastnet's own listeners answer without a branch for other framings): a RESPONSE is
+ * re-framed with its payload, not copied when large; an ERROR closes the connection, as
+ * these framings cannot carry one, and is counted. Nothing else is ever written: no
+ * GOAWAY, PONG or PUSH.
  */
 final class ServerWireExchange extends ChannelDuplexHandler {
 
 	private static final Log logger = LogFactory.getLog(ServerWireExchange.class);
 
-	// An encoded answer: length, version, type, flags, id, an empty route, then the payload
+	// An encoded answer: length, version, type, flags, id, an empty route, then the
+	// payload
 	private static final int TYPE_OFFSET = FrameFormat.LENGTH_FIELD_SIZE + 1;
 
 	private static final int ID_OFFSET = FrameFormat.LENGTH_FIELD_SIZE + 3;
@@ -92,7 +94,8 @@ final class ServerWireExchange extends ChannelDuplexHandler {
 						"The " + this.state.framing.name() + " framing cannot carry a PUSH"));
 			}
 			else {
-				// GOAWAY and PONG have no equivalent: a compatibility peer never sees unsolicited bytes
+				// GOAWAY and PONG have no equivalent: a compatibility peer never sees
+				// unsolicited bytes
 				promise.trySuccess();
 			}
 		}
@@ -134,7 +137,8 @@ final class ServerWireExchange extends ChannelDuplexHandler {
 			this.busy = false;
 			return;
 		}
-		// Later, not from inside this write: a request answered on the event loop would nest here
+		// Later, not from inside this write: a request answered on the event loop would
+		// nest here
 		ctx.executor().execute(() -> next(ctx));
 	}
 

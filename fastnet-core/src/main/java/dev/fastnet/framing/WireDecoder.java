@@ -12,9 +12,10 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decodes the messages of a compatibility framing into frames: REQUESTs to the listener's route
- * on a server, RESPONSEs on a client. A message that breaks the framing is reported as a
- * {@link ProtocolException}, and everything after it is discarded until the connection closes.
+ * Decodes the messages of a compatibility framing into frames: REQUESTs to the listener's
+ * route on a server, RESPONSEs on a client. A message that breaks the framing is reported
+ * as a {@link ProtocolException}, and everything after it is discarded until the
+ * connection closes.
  */
 final class WireDecoder extends ByteToMessageDecoder {
 
@@ -46,13 +47,15 @@ final class WireDecoder extends ByteToMessageDecoder {
 				return;
 			}
 			this.state.counters.bytesRead().add(message.length());
-			out.add((this.route != null) ? Frame.request(this.state.requestId(message), this.route, Map.of(),
-					message.payload()) : Frame.response(answerId(message), message.payload()));
+			out.add((this.route != null)
+					? Frame.request(this.state.requestId(message), this.route, Map.of(), message.payload())
+					: Frame.response(answerId(message), message.payload()));
 		}
 		catch (ProtocolException ex) {
 			this.failed = true;
 			in.skipBytes(in.readableBytes());
-			// Fired as it is, not wrapped in a DecoderException: the connection's handler counts it
+			// Fired as it is, not wrapped in a DecoderException: the connection's handler
+			// counts it
 			ctx.fireExceptionCaught(ex);
 		}
 	}

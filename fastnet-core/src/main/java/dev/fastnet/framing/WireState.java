@@ -7,8 +7,9 @@ import io.netty.util.collection.IntObjectMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the decoder and the encoder of one connection of a compatibility framing share: the
- * header bytes answers repeat, and the ids of a framing without them. Event loop only.
+ * What the decoder and the encoder of one connection of a compatibility framing share:
+ * the header bytes answers repeat, and the ids of a framing without them. Event loop
+ * only.
  */
 final class WireState {
 
@@ -18,10 +19,12 @@ final class WireState {
 
 	final Framing.Counters counters;
 
-	// Header bytes of requests in flight, by id, for framings whose header has more than a length and an id
+	// Header bytes of requests in flight, by id, for framings whose header has more than
+	// a length and an id
 	private @Nullable IntObjectMap<byte[]> echoes;
 
-	// Ids of requests written by a client whose framing has none, in the order answers come
+	// Ids of requests written by a client whose framing has none, in the order answers
+	// come
 	final ArrayDeque<Integer> sentIds = new ArrayDeque<>();
 
 	private int sequence;
@@ -33,8 +36,8 @@ final class WireState {
 	}
 
 	/**
-	 * Return the id a request is dispatched with: its own, or the next of a sequence that tells
-	 * uncorrelated requests apart.
+	 * Return the id a request is dispatched with: its own, or the next of a sequence that
+	 * tells uncorrelated requests apart.
 	 */
 	int requestId(Framing.Message message) {
 		int id = this.framing.isCorrelated() ? message.id() : ++this.sequence;

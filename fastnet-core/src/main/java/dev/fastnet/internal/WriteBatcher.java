@@ -4,9 +4,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Writes frames on a connection's event loop and flushes them in batches: writes made while the
- * connection is reading are flushed once when the read completes, and writes queued from other
- * threads meanwhile share one flush task. One per connection; event loop only.
+ * Writes frames on a connection's event loop and flushes them in batches: writes made
+ * while the connection is reading are flushed once when the read completes, and writes
+ * queued from other threads meanwhile share one flush task. One per connection; event
+ * loop only.
  */
 public final class WriteBatcher {
 
@@ -29,8 +30,8 @@ public final class WriteBatcher {
 	}
 
 	/**
-	 * Write a message; it is flushed at the end of the current read, or by a flush task that
-	 * runs after the writes already queued on the event loop.
+	 * Write a message; it is flushed at the end of the current read, or by a flush task
+	 * that runs after the writes already queued on the event loop.
 	 * @param msg the message; ownership passes to the pipeline
 	 * @param promise the write's promise
 	 */

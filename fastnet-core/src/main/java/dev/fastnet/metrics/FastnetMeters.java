@@ -33,8 +33,8 @@ public final class FastnetMeters {
 	public static final String SERVER_BYTES_WRITTEN = "fastnet.server.bytes.written";
 
 	/**
-	 * Counter, tag {@code listener}: requests on a compatibility listener whose answer its framing
-	 * cannot carry (an ERROR, say); each closed its connection.
+	 * Counter, tag {@code listener}: requests on a compatibility listener whose answer
+	 * its framing cannot carry (an ERROR, say); each closed its connection.
 	 */
 	public static final String SERVER_UNANSWERABLE = "fastnet.server.requests.unanswerable";
 
@@ -53,34 +53,52 @@ public final class FastnetMeters {
 	/** Counter, tag {@code execution}: requests refused because the pool was full. */
 	public static final String WORKERS_REJECTED = "fastnet.server.workers.rejected";
 
-	/** Timer, tags {@code client}, {@code route}, {@code status}, {@code outcome}: client requests. */
+	/**
+	 * Timer, tags {@code client}, {@code route}, {@code status}, {@code outcome}: client
+	 * requests.
+	 */
 	public static final String CLIENT_REQUESTS = "fastnet.client.requests";
 
 	/** Gauge, tags {@code client}, {@code endpoint}: connections open to the endpoint. */
 	public static final String CLIENT_POOL_OPEN = "fastnet.client.pool.open";
 
-	/** Gauge, tags {@code client}, {@code endpoint}: open connections without requests in flight. */
+	/**
+	 * Gauge, tags {@code client}, {@code endpoint}: open connections without requests in
+	 * flight.
+	 */
 	public static final String CLIENT_POOL_IDLE = "fastnet.client.pool.idle";
 
-	/** Gauge, tags {@code client}, {@code endpoint}: open connections with requests in flight. */
+	/**
+	 * Gauge, tags {@code client}, {@code endpoint}: open connections with requests in
+	 * flight.
+	 */
 	public static final String CLIENT_POOL_IN_USE = "fastnet.client.pool.in.use";
 
-	/** Gauge, tags {@code client}, {@code endpoint}: requests waiting for a connection. */
+	/**
+	 * Gauge, tags {@code client}, {@code endpoint}: requests waiting for a connection.
+	 */
 	public static final String CLIENT_POOL_PENDING = "fastnet.client.pool.pending";
 
 	/** Gauge, tags {@code client}, {@code endpoint}: most connections to the endpoint. */
 	public static final String CLIENT_POOL_MAX = "fastnet.client.pool.max";
 
-	/** Timer, tags {@code client}, {@code endpoint}: time requests waited for a connection. */
+	/**
+	 * Timer, tags {@code client}, {@code endpoint}: time requests waited for a
+	 * connection.
+	 */
 	public static final String CLIENT_POOL_ACQUIRE = "fastnet.client.pool.acquire";
 
-	/** Gauge, tags {@code client}, {@code endpoint}: requests in flight to the endpoint. */
+	/**
+	 * Gauge, tags {@code client}, {@code endpoint}: requests in flight to the endpoint.
+	 */
 	public static final String CLIENT_REQUESTS_IN_FLIGHT = "fastnet.client.requests.in.flight";
 
 	/** Gauge, tags {@code client}, {@code endpoint}: 1 UP, 0.5 BACKOFF, 0 DOWN. */
 	public static final String CLIENT_ENDPOINT_STATE = "fastnet.client.endpoint.state";
 
-	/** Counter, tags {@code client}, {@code endpoint}: changes of the endpoint's state. */
+	/**
+	 * Counter, tags {@code client}, {@code endpoint}: changes of the endpoint's state.
+	 */
 	public static final String CLIENT_ENDPOINT_STATE_CHANGES = "fastnet.client.endpoint.state.changes";
 
 	/** Counter, tags {@code client}, {@code endpoint}: connect attempts. */
@@ -92,7 +110,10 @@ public final class FastnetMeters {
 	/** Gauge, tag {@code area} (heap, direct): bytes used by the pooled allocator. */
 	public static final String BUFFERS_USED = "fastnet.buffers.used";
 
-	/** Tag key of a server's listener: {@code default} for the one of {@code fastnet.server} itself. */
+	/**
+	 * Tag key of a server's listener: {@code default} for the one of
+	 * {@code fastnet.server} itself.
+	 */
 	public static final String TAG_LISTENER = "listener";
 
 	/** Tag key of the route. */
@@ -137,7 +158,8 @@ public final class FastnetMeters {
 	}
 
 	/**
-	 * Return the outcome tag value of a status reported to {@link FastnetMetricsRecorder}.
+	 * Return the outcome tag value of a status reported to
+	 * {@link FastnetMetricsRecorder}.
 	 * @param status the status
 	 * @return the tag value
 	 */

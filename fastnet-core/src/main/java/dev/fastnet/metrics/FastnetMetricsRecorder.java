@@ -5,9 +5,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Receives per-request measurements from fastnet's server and client. Counters and gauges are
- * read from the stats objects instead; this SPI covers what needs a call per event. Called on
- * event-loop threads: implementations must be fast and must not block.
+ * Receives per-request measurements from fastnet's server and client. Counters and gauges
+ * are read from the stats objects instead; this SPI covers what needs a call per event.
+ * Called on event-loop threads: implementations must be fast and must not block.
  *
  * @since 0.1.0
  */
@@ -22,7 +22,9 @@ public interface FastnetMetricsRecorder {
 	/** Status reported when the peer was gone before the answer could be written. */
 	int STATUS_CLIENT_GONE = 2;
 
-	/** Route tag used for routes that are not registered, keeping tag cardinality bounded. */
+	/**
+	 * Route tag used for routes that are not registered, keeping tag cardinality bounded.
+	 */
 	String UNKNOWN_ROUTE = "UNKNOWN";
 
 	/** A recorder that does nothing. */
@@ -30,21 +32,21 @@ public interface FastnetMetricsRecorder {
 	};
 
 	/**
-	 * A server received a request; called on the event loop before anything else happens to it.
-	 * Observation-based recorders start their observation here, reading trace context from the
-	 * headers.
+	 * A server received a request; called on the event loop before anything else happens
+	 * to it. Observation-based recorders start their observation here, reading trace
+	 * context from the headers.
 	 * @param route the registered route, or {@link #UNKNOWN_ROUTE}
 	 * @param headers the request's headers
-	 * @return state handed back to {@link #serverHandlerScope} and {@link #serverRequest(Object,
-	 * String, int, long)}, or {@code null}
+	 * @return state handed back to {@link #serverHandlerScope} and
+	 * {@link #serverRequest(Object, String, int, long)}, or {@code null}
 	 */
 	default @Nullable Object serverRequestStarted(String route, Map<String, String> headers) {
 		return null;
 	}
 
 	/**
-	 * A handler is about to run on the current thread for a request; the returned scope is
-	 * closed on the same thread when the handler returns.
+	 * A handler is about to run on the current thread for a request; the returned scope
+	 * is closed on the same thread when the handler returns.
 	 * @param request the state returned by {@link #serverRequestStarted}
 	 * @return the scope
 	 */
@@ -53,8 +55,8 @@ public interface FastnetMetricsRecorder {
 	}
 
 	/**
-	 * A server finished a request it reported to {@link #serverRequestStarted}. By default
-	 * delegates to {@link #serverRequest(String, int, long)}.
+	 * A server finished a request it reported to {@link #serverRequestStarted}. By
+	 * default delegates to {@link #serverRequest(String, int, long)}.
 	 * @param request the state returned by {@link #serverRequestStarted}
 	 * @param route the registered route, or {@link #UNKNOWN_ROUTE}
 	 * @param status as for {@link #serverRequest(String, int, long)}
@@ -67,16 +69,16 @@ public interface FastnetMetricsRecorder {
 	/**
 	 * A server finished a request.
 	 * @param route the registered route, or {@link #UNKNOWN_ROUTE}
-	 * @param status {@link #STATUS_OK}, {@link #STATUS_ONEWAY}, {@link #STATUS_CLIENT_GONE} or
-	 * the ERROR status sent
+	 * @param status {@link #STATUS_OK}, {@link #STATUS_ONEWAY},
+	 * {@link #STATUS_CLIENT_GONE} or the ERROR status sent
 	 * @param durationNanos time from decoding the request to writing the answer
 	 */
 	default void serverRequest(String route, int status, long durationNanos) {
 	}
 
 	/**
-	 * A client is about to send a request or one-way message. Observation-based recorders start
-	 * their observation here and add trace context to the outgoing headers.
+	 * A client is about to send a request or one-way message. Observation-based recorders
+	 * start their observation here and add trace context to the outgoing headers.
 	 * @param route the route
 	 * @param headers the request's headers; may be modified, and are sent as modified
 	 * @return state handed back to {@link #clientRequest(Object, String, int, long)}, or
@@ -87,8 +89,8 @@ public interface FastnetMetricsRecorder {
 	}
 
 	/**
-	 * A client finished a request it reported to {@link #clientRequestStarted}. By default
-	 * delegates to {@link #clientRequest(String, int, long)}.
+	 * A client finished a request it reported to {@link #clientRequestStarted}. By
+	 * default delegates to {@link #clientRequest(String, int, long)}.
 	 * @param request the state returned by {@link #clientRequestStarted}
 	 * @param route the route
 	 * @param status as for {@link #clientRequest(String, int, long)}

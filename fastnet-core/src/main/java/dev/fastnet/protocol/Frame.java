@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One fastnet frame. Immutable apart from its payload's reference count: a frame owns its
- * payload, so releasing the frame releases the payload. Whoever holds a frame releases it, or
- * passes it on (writing it to a channel passes ownership to the encoder).
+ * payload, so releasing the frame releases the payload. Whoever holds a frame releases
+ * it, or passes it on (writing it to a channel passes ownership to the encoder).
  *
  * @since 0.1.0
  */
@@ -141,8 +141,8 @@ public final class Frame implements ReferenceCounted {
 	}
 
 	/**
-	 * Create a PONG answering a PING. It echoes the PING's id, as every answer does, so that a
-	 * peer that numbers its PINGs can match them.
+	 * Create a PONG answering a PING. It echoes the PING's id, as every answer does, so
+	 * that a peer that numbers its PINGs can match them.
 	 * @param id the id of the PING answered
 	 * @return the frame
 	 */

@@ -15,20 +15,21 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decodes fastnet frames (see {@link FrameFormat}) and enforces every rule of the protocol.
+ * Decodes fastnet frames (see {@link FrameFormat}) and enforces every rule of the
+ * protocol.
  * <p>
- * The length field is checked before anything of the frame is buffered. On a violation the
- * decoder discards all further input and fires a {@link ProtocolException} (a
- * {@link FrameTooLargeException} for an oversized frame) through {@code exceptionCaught}; the
- * connection handler decides what to answer and closes the connection.
+ * The length field is checked before anything of the frame is buffered. On a violation
+ * the decoder discards all further input and fires a {@link ProtocolException} (a
+ * {@link FrameTooLargeException} for an oversized frame) through {@code exceptionCaught};
+ * the connection handler decides what to answer and closes the connection.
  * <p>
- * Decoded frames own a retained slice of the input (no copy); whoever reads a frame releases it.
- * Not sharable: one instance per channel.
+ * Decoded frames own a retained slice of the input (no copy); whoever reads a frame
+ * releases it. Not sharable: one instance per channel.
  * <p>
  * Subclasses can limit headers (see the protected constructor and
- * {@link #headersRejected(ChannelHandlerContext, Frame, String)}), choose which routes are
- * worth caching ({@link #isCacheableRoute(String)}) and watch frames that arrive in parts
- * ({@link #partialFrame(ChannelHandlerContext, int, boolean)}).
+ * {@link #headersRejected(ChannelHandlerContext, Frame, String)}), choose which routes
+ * are worth caching ({@link #isCacheableRoute(String)}) and watch frames that arrive in
+ * parts ({@link #partialFrame(ChannelHandlerContext, int, boolean)}).
  *
  * @since 0.1.0
  */
@@ -72,10 +73,11 @@ public class FrameDecoder extends ByteToMessageDecoder {
 	}
 
 	/**
-	 * Create a decoder that counts the bytes of the frames it decodes and, with backpressure,
-	 * stops decoding while the channel is not writable: a peer that pipelines requests but does
-	 * not read the answers cannot make this side queue more than the write-buffer high water
-	 * mark, even within one read. Decoding resumes when the channel is writable again.
+	 * Create a decoder that counts the bytes of the frames it decodes and, with
+	 * backpressure, stops decoding while the channel is not writable: a peer that
+	 * pipelines requests but does not read the answers cannot make this side queue more
+	 * than the write-buffer high water mark, even within one read. Decoding resumes when
+	 * the channel is writable again.
 	 * @param maxFrameSize the largest accepted length field, at least 8
 	 * @param bytesRead counter of decoded bytes, or {@code null}
 	 * @param backpressure whether to pause decoding while the channel is not writable
@@ -85,9 +87,9 @@ public class FrameDecoder extends ByteToMessageDecoder {
 	}
 
 	/**
-	 * Create a decoder that also limits the headers of a frame. A frame over a limit is handed
-	 * to {@link #headersRejected(ChannelHandlerContext, Frame, String)} without its headers,
-	 * which are never decoded.
+	 * Create a decoder that also limits the headers of a frame. A frame over a limit is
+	 * handed to {@link #headersRejected(ChannelHandlerContext, Frame, String)} without
+	 * its headers, which are never decoded.
 	 * @param maxFrameSize the largest accepted length field, at least 8
 	 * @param bytesRead counter of decoded bytes, or {@code null}
 	 * @param backpressure whether to pause decoding while the channel is not writable
@@ -111,7 +113,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
 	public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
 		if (this.paused && ctx.channel().isWritable()) {
 			this.paused = false;
-			// Decode what is already buffered: the peer may be waiting for these answers before it
+			// Decode what is already buffered: the peer may be waiting for these answers
+			// before it
 			// sends anything more
 			channelRead(ctx, Unpooled.EMPTY_BUFFER);
 			channelReadComplete(ctx);
@@ -124,14 +127,17 @@ public class FrameDecoder extends ByteToMessageDecoder {
 		long decoded = this.decodedBytes;
 		if (decoded != 0) {
 			this.decodedBytes = 0;
-			// Counted once per read rather than per frame: a shared counter update per frame costs
+			// Counted once per read rather than per frame: a shared counter update per
+			// frame costs
 			// more than the decoding of a small one
 			if (this.bytesRead != null) {
 				this.bytesRead.add(decoded);
 			}
 		}
-		// What decoding left is the beginning of a frame, unless decoding is paused or gave up.
-		// A read that ends on a frame boundary after one that did too, as most do, costs only
+		// What decoding left is the beginning of a frame, unless decoding is paused or
+		// gave up.
+		// A read that ends on a frame boundary after one that did too, as most do, costs
+		// only
 		// these tests
 		int partial = (this.paused || this.failed) ? 0 : actualReadableBytes();
 		if (partial != 0 || this.partialReported) {
@@ -143,8 +149,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
 	}
 
 	/**
-	 * Called at the end of a read that leaves part of a frame buffered, and at the end of the
-	 * next read after such a one even when nothing is left. Does nothing by default.
+	 * Called at the end of a read that leaves part of a frame buffered, and at the end of
+	 * the next read after such a one even when nothing is left. Does nothing by default.
 	 * @param ctx the context
 	 * @param bufferedBytes bytes of the unfinished frame held now, 0 when none is left
 	 * @param sameFrame whether these bytes begin the same frame as at the last call
@@ -153,21 +159,22 @@ public class FrameDecoder extends ByteToMessageDecoder {
 	}
 
 	/**
-	 * Handle a frame whose headers exceed this decoder's limits, on its event loop. By default
-	 * the frame is a protocol error that closes the connection.
+	 * Handle a frame whose headers exceed this decoder's limits, on its event loop. By
+	 * default the frame is a protocol error that closes the connection.
 	 * @param ctx the context
 	 * @param frame the frame without its headers and without its payload
 	 * @param message what was exceeded
-	 * @return whether the frame was handled and the connection can go on; {@code false} to treat
-	 * it as a protocol error
+	 * @return whether the frame was handled and the connection can go on; {@code false}
+	 * to treat it as a protocol error
 	 */
 	protected boolean headersRejected(ChannelHandlerContext ctx, Frame frame, String message) {
 		return false;
 	}
 
 	/**
-	 * Return whether a route not seen before is worth remembering, so that decoding it again
-	 * allocates nothing. Called once for each new route a peer sends; by default every route.
+	 * Return whether a route not seen before is worth remembering, so that decoding it
+	 * again allocates nothing. Called once for each new route a peer sends; by default
+	 * every route.
 	 * @param route the route
 	 * @return whether to cache it
 	 */
@@ -201,7 +208,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
 				// Wait for the id so that the peer can be told which request was refused
 				return;
 			}
-			// Only a REQUEST is answered; one-way and control frames are never answered, not even here
+			// Only a REQUEST is answered; one-way and control frames are never answered,
+			// not even here
 			boolean request = in.getUnsignedByte(start + 5) == FrameType.REQUEST.code();
 			fail(ctx, in, new FrameTooLargeException(length, this.maxFrameSize, in.getInt(start + 7), request));
 			return;
@@ -222,17 +230,19 @@ public class FrameDecoder extends ByteToMessageDecoder {
 		int end = start + FrameFormat.LENGTH_FIELD_SIZE + frameLength;
 		int version = in.getUnsignedByte(start + 4);
 		if (version != FrameFormat.VERSION) {
-			return fail(ctx, in, new ProtocolException(ProtocolViolation.BAD_VERSION, "Unsupported version " + version));
+			return fail(ctx, in,
+					new ProtocolException(ProtocolViolation.BAD_VERSION, "Unsupported version " + version));
 		}
 		int typeCode = in.getUnsignedByte(start + 5);
 		FrameType type = FrameType.of(typeCode);
 		if (type == null) {
-			return fail(ctx, in, new ProtocolException(ProtocolViolation.UNKNOWN_TYPE, "Unknown frame type " + typeCode));
+			return fail(ctx, in,
+					new ProtocolException(ProtocolViolation.UNKNOWN_TYPE, "Unknown frame type " + typeCode));
 		}
 		int flags = in.getUnsignedByte(start + 6);
 		if ((flags & FrameFormat.RESERVED_FLAGS) != 0) {
-			return fail(ctx, in,
-					new ProtocolException(ProtocolViolation.RESERVED_FLAGS, "Reserved flag bits set: 0x" + Integer.toHexString(flags)));
+			return fail(ctx, in, new ProtocolException(ProtocolViolation.RESERVED_FLAGS,
+					"Reserved flag bits set: 0x" + Integer.toHexString(flags)));
 		}
 		int id = in.getInt(start + 7);
 		int routeLength = in.getUnsignedByte(start + 11);
@@ -253,7 +263,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
 		Map<String, String> headers = Map.of();
 		if ((flags & FrameFormat.FLAG_HEADERS) != 0) {
 			if (index + 2 > end) {
-				return fail(ctx, in, new ProtocolException(ProtocolViolation.OVERRUN, "Headers block size overruns the frame"));
+				return fail(ctx, in,
+						new ProtocolException(ProtocolViolation.OVERRUN, "Headers block size overruns the frame"));
 			}
 			int blockSize = in.getUnsignedShort(index);
 			index += 2;
@@ -267,10 +278,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
 			}
 			headers = decodeHeaders(in, index, index + blockSize, this.maxHeaderCount);
 			if (headers == null) {
-				return fail(ctx, in, new ProtocolException(ProtocolViolation.OVERRUN, "Header entry overruns the headers block"));
+				return fail(ctx, in,
+						new ProtocolException(ProtocolViolation.OVERRUN, "Header entry overruns the headers block"));
 			}
 			if (headers == INVALID_UTF8) {
-				return fail(ctx, in, new ProtocolException(ProtocolViolation.INVALID_UTF8, "Header is not valid UTF-8"));
+				return fail(ctx, in,
+						new ProtocolException(ProtocolViolation.INVALID_UTF8, "Header is not valid UTF-8"));
 			}
 			if (headers == TOO_MANY) {
 				return rejectHeaders(ctx, in, Frame.trusted(type, id, route, Map.of(), Unpooled.EMPTY_BUFFER), end,
@@ -282,8 +295,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
 		return Frame.trusted(type, id, route, headers, payload);
 	}
 
-	private @Nullable Frame rejectHeaders(ChannelHandlerContext ctx, ByteBuf in, Frame frame, int end,
-			String message) {
+	private @Nullable Frame rejectHeaders(ChannelHandlerContext ctx, ByteBuf in, Frame frame, int end, String message) {
 		if (!headersRejected(ctx, frame, message)) {
 			return fail(ctx, in, new ProtocolException(ProtocolViolation.MALFORMED, message));
 		}

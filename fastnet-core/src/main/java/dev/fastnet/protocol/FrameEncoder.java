@@ -14,10 +14,10 @@ import io.netty.handler.codec.EncoderException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Encodes {@link Frame}s. Small payloads are copied behind the header into one buffer; larger
- * ones are not copied but sent after the header as one composite buffer. Ownership of a written
- * frame passes to the encoder, which releases it in every case. Sharable when it counts nothing;
- * an encoder that counts bytes belongs to one channel.
+ * Encodes {@link Frame}s. Small payloads are copied behind the header into one buffer;
+ * larger ones are not copied but sent after the header as one composite buffer. Ownership
+ * of a written frame passes to the encoder, which releases it in every case. Sharable
+ * when it counts nothing; an encoder that counts bytes belongs to one channel.
  *
  * @since 0.1.0
  */
@@ -99,15 +99,16 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 	}
 
 	/**
-	 * Encode a REQUEST without making a {@link Frame} of it first, as a client sends on its hot
-	 * path.
+	 * Encode a REQUEST without making a {@link Frame} of it first, as a client sends on
+	 * its hot path.
 	 * @param alloc the allocator
 	 * @param id the request's id
 	 * @param route the route
 	 * @param headers the headers, empty for none
-	 * @param timeoutMillis when positive, sent as the {@value FrameFormat#HEADER_TIMEOUT_MS}
-	 * header in place of one among {@code headers}
-	 * @param payload the payload; ownership passes to the encoding, which releases it or holds it
+	 * @param timeoutMillis when positive, sent as the
+	 * {@value FrameFormat#HEADER_TIMEOUT_MS} header in place of one among {@code headers}
+	 * @param payload the payload; ownership passes to the encoding, which releases it or
+	 * holds it
 	 * @return the encoded bytes; the caller owns them
 	 */
 	public static ByteBuf encodeRequest(ByteBufAllocator alloc, int id, String route, Map<String, String> headers,
@@ -126,7 +127,8 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 			Map<String, String> headers, long timeoutMillis, ByteBuf payload, boolean takePayload) {
 		int routeLength = route.isEmpty() ? 0 : ByteBufUtil.utf8Bytes(route);
 		if (routeLength > FrameFormat.MAX_ROUTE_LENGTH) {
-			throw new EncoderException("Route must be at most " + FrameFormat.MAX_ROUTE_LENGTH + " UTF-8 bytes: " + route);
+			throw new EncoderException(
+					"Route must be at most " + FrameFormat.MAX_ROUTE_LENGTH + " UTF-8 bytes: " + route);
 		}
 		boolean sendTimeout = timeoutMillis > 0;
 		String timeout = sendTimeout ? Long.toString(timeoutMillis) : null;
@@ -180,10 +182,10 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 	}
 
 	/**
-	 * Append the payload to the encoded bytes. Read by the payload rather than written by the
-	 * output: an adaptive (Netty 4.2 default) output buffer copies from any other kind of buffer
-	 * through temporary NIO views, three objects per copy, while a direct or heap payload copies
-	 * straight into memory that has an address.
+	 * Append the payload to the encoded bytes. Read by the payload rather than written by
+	 * the output: an adaptive (Netty 4.2 default) output buffer copies from any other
+	 * kind of buffer through temporary NIO views, three objects per copy, while a direct
+	 * or heap payload copies straight into memory that has an address.
 	 */
 	private static void copyPayload(ByteBuf payload, ByteBuf out, int length) {
 		int at = out.writerIndex();
@@ -199,11 +201,12 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 	}
 
 	/**
-	 * Encode a RESPONSE without making a {@link Frame} of it first, as a server answers on its
-	 * hot path.
+	 * Encode a RESPONSE without making a {@link Frame} of it first, as a server answers
+	 * on its hot path.
 	 * @param alloc the allocator
 	 * @param id the id of the request answered
-	 * @param payload the payload; ownership passes to the encoding, which releases it or holds it
+	 * @param payload the payload; ownership passes to the encoding, which releases it or
+	 * holds it
 	 * @return the encoded bytes; the caller owns them
 	 */
 	public static ByteBuf encodeResponse(ByteBufAllocator alloc, int id, ByteBuf payload) {

@@ -48,7 +48,10 @@ public final class FrameFormat {
 	/** Default maximum value of the length field: 1 MiB. */
 	public static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
 
-	/** Reserved header: the requester's remaining deadline in milliseconds, as decimal text. */
+	/**
+	 * Reserved header: the requester's remaining deadline in milliseconds, as decimal
+	 * text.
+	 */
 	public static final String HEADER_TIMEOUT_MS = "timeout-ms";
 
 	/** Reserved header: W3C trace context. */

@@ -20,7 +20,8 @@ public class FrameTooLargeException extends ProtocolException {
 	 * @param length the length read
 	 * @param maxFrameSize the maximum
 	 * @param id the frame's correlation id when {@code idKnown}
-	 * @param idKnown whether the frame is a REQUEST whose id was read, and so gets an ERROR 413
+	 * @param idKnown whether the frame is a REQUEST whose id was read, and so gets an
+	 * ERROR 413
 	 */
 	public FrameTooLargeException(long length, int maxFrameSize, int id, boolean idKnown) {
 		super(ProtocolViolation.FRAME_TOO_LARGE, Status.FRAME_TOO_LARGE,
@@ -38,8 +39,8 @@ public class FrameTooLargeException extends ProtocolException {
 	}
 
 	/**
-	 * Return whether the offending frame is a REQUEST whose id was read: only such a frame is
-	 * answered with ERROR 413 before the connection closes.
+	 * Return whether the offending frame is a REQUEST whose id was read: only such a
+	 * frame is answered with ERROR 413 before the connection closes.
 	 * @return whether {@link #id()} is meaningful
 	 */
 	public boolean isIdKnown() {

@@ -4,8 +4,8 @@ import dev.fastnet.FastnetException;
 import dev.fastnet.Status;
 
 /**
- * A peer broke the wire protocol. The connection it arrived on is closed; other connections are
- * not affected.
+ * A peer broke the wire protocol. The connection it arrived on is closed; other
+ * connections are not affected.
  *
  * @since 0.1.0
  */

@@ -9,10 +9,10 @@ import io.netty.buffer.ByteBufUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Remembers the routes a connection has sent so that decoding a known route allocates nothing.
- * A small direct-mapped table: a collision simply replaces the older entry. Only routes the
- * owner accepts are kept, so a peer sending made-up routes cannot fill it. One per decoder,
- * touched only by its event loop.
+ * Remembers the routes a connection has sent so that decoding a known route allocates
+ * nothing. A small direct-mapped table: a collision simply replaces the older entry. Only
+ * routes the owner accepts are kept, so a peer sending made-up routes cannot fill it. One
+ * per decoder, touched only by its event loop.
  */
 final class RouteCache {
 
@@ -35,7 +35,8 @@ final class RouteCache {
 	 * @return the route, or {@code null} when the bytes are not valid UTF-8
 	 */
 	@Nullable String get(ByteBuf in, int index, int length) {
-		// One bulk copy, then plain array loops: per-byte ByteBuf reads each check bounds and
+		// One bulk copy, then plain array loops: per-byte ByteBuf reads each check bounds
+		// and
 		// reference count
 		byte[] scratch = this.scratch;
 		in.getBytes(index, scratch, 0, length);

@@ -7,9 +7,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 
 /**
- * Sits on a listener's server channel and closes accepted connections beyond the server's limit
- * (shared by all its listeners) or the listener's own before they are registered, so nothing is
- * read from them.
+ * Sits on a listener's server channel and closes accepted connections beyond the server's
+ * limit (shared by all its listeners) or the listener's own before they are registered,
+ * so nothing is read from them.
  */
 @Sharable
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {

@@ -19,10 +19,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The handler of a UDP listener's channel: takes each datagram that holds exactly one fastnet
- * frame to the session of its sender, opening one when there is none, within the server's and
- * the listener's connection limits. Other datagrams are dropped and counted; no connection
- * exists to close.
+ * The handler of a UDP listener's channel: takes each datagram that holds exactly one
+ * fastnet frame to the session of its sender, opening one when there is none, within the
+ * server's and the listener's connection limits. Other datagrams are dropped and counted;
+ * no connection exists to close.
  * <p>
  * Touched only on the event loop of the listener's channel, which its sessions share.
  */
@@ -46,7 +46,8 @@ final class DatagramListenerHandler extends ChannelInboundHandlerAdapter {
 	private final List<DatagramSessionChannel> reading = new ArrayList<>();
 
 	/**
-	 * @param sessionInitializer builds the pipeline of a new session before it is registered
+	 * @param sessionInitializer builds the pipeline of a new session before it is
+	 * registered
 	 */
 	DatagramListenerHandler(ServerListener listener, ServerStats stats, int maxConnections,
 			Consumer<Channel> sessionInitializer) {
@@ -69,7 +70,8 @@ final class DatagramListenerHandler extends ChannelInboundHandlerAdapter {
 		long length = (size >= FrameFormat.LENGTH_FIELD_SIZE) ? content.getUnsignedInt(content.readerIndex()) : -1;
 		if (length != size - FrameFormat.LENGTH_FIELD_SIZE) {
 			packet.release();
-			// The receive buffer holds one byte more than the largest datagram accepted: one that
+			// The receive buffer holds one byte more than the largest datagram accepted:
+			// one that
 			// fills it was cut short
 			this.stats.invalidFrame((size > this.listener.config().maxFrameSize() + FrameFormat.LENGTH_FIELD_SIZE)
 					? ProtocolViolation.FRAME_TOO_LARGE : ProtocolViolation.MALFORMED);
@@ -83,7 +85,8 @@ final class DatagramListenerHandler extends ChannelInboundHandlerAdapter {
 		if (!this.reading.contains(session)) {
 			this.reading.add(session);
 		}
-		// Ownership of the content, and with it of the datagram, passes to the session's decoder
+		// Ownership of the content, and with it of the datagram, passes to the session's
+		// decoder
 		session.pipeline().fireChannelRead(content);
 	}
 
@@ -139,7 +142,8 @@ final class DatagramListenerHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		// A datagram that could not be sent, such as to an unreachable peer: the listener goes on
+		// A datagram that could not be sent, such as to an unreachable peer: the listener
+		// goes on
 		logger.debug("UDP listener '" + this.listener.name() + "' failed: " + cause);
 	}
 

@@ -21,10 +21,11 @@ import io.netty.channel.socket.DatagramPacket;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The session of one peer of a UDP listener, as a channel of its own on the event loop of the
- * listener's datagram channel, so that it has the pipeline of a connection: frames are pushed
- * into it by {@link DatagramListenerHandler}, and each frame written to it leaves as one
- * datagram to the peer. An answer larger than a datagram leaves as an ERROR 413 instead.
+ * The session of one peer of a UDP listener, as a channel of its own on the event loop of
+ * the listener's datagram channel, so that it has the pipeline of a connection: frames
+ * are pushed into it by {@link DatagramListenerHandler}, and each frame written to it
+ * leaves as one datagram to the peer. An answer larger than a datagram leaves as an ERROR
+ * 413 instead.
  */
 final class DatagramSessionChannel extends AbstractChannel {
 

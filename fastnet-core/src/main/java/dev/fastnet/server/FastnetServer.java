@@ -47,11 +47,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A fastnet TCP server: accepts connections, decodes frames, dispatches requests to the
- * handlers of its {@link Routes} and answers them. Each server owns its event loops and worker
- * pool and releases them when stopped. Besides the listener its {@link ServerConfig}
- * describes, it can listen on more ports, each with its own framing ({@link ListenerConfig}),
- * or with fastnet frames over WebSocket or UDP ({@link ListenerTransport}); all of them share
- * the event loops, workers and routes.
+ * handlers of its {@link Routes} and answers them. Each server owns its event loops and
+ * worker pool and releases them when stopped. Besides the listener its
+ * {@link ServerConfig} describes, it can listen on more ports, each with its own framing
+ * ({@link ListenerConfig}), or with fastnet frames over WebSocket or UDP
+ * ({@link ListenerTransport}); all of them share the event loops, workers and routes.
  *
  * <pre>{@code
  * FastnetServer server = FastnetServer.builder(ServerConfig.builder().port(7000).build())
@@ -67,8 +67,8 @@ import org.jspecify.annotations.Nullable;
 public final class FastnetServer implements AutoCloseable {
 
 	/**
-	 * How long a draining connection must have nothing in flight and receive nothing before the
-	 * server closes it: time for the peer to read the GOAWAY and stop sending.
+	 * How long a draining connection must have nothing in flight and receive nothing
+	 * before the server closes it: time for the peer to read the GOAWAY and stop sending.
 	 */
 	public static final Duration DRAIN_LINGER = Duration.ofSeconds(1);
 
@@ -202,7 +202,8 @@ public final class FastnetServer implements AutoCloseable {
 		}
 		synchronized (this.lifecycleMonitor) {
 			if (this.state != State.STARTING) {
-				// Stopped while binding: undo the bind rather than run a server nobody can stop
+				// Stopped while binding: undo the bind rather than run a server nobody
+				// can stop
 				closeServerChannels();
 				shutdownGroups();
 				throw new IllegalStateException("fastnet server was stopped while it was starting");
@@ -224,7 +225,8 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
-	 * Bind a listener's port, once per acceptor (SO_REUSEPORT), all on the port the first got.
+	 * Bind a listener's port, once per acceptor (SO_REUSEPORT), all on the port the first
+	 * got.
 	 */
 	private ChannelFuture bind(ServerListener listener, ServerBootstrap base, ServerChannelInitializer initializer,
 			int acceptors) {
@@ -232,8 +234,7 @@ public final class FastnetServer implements AutoCloseable {
 			return bindDatagram(listener, Objects.requireNonNull(base.config().childGroup(), "childGroup"),
 					initializer);
 		}
-		ConnectionLimitHandler limiter = new ConnectionLimitHandler(this.config.maxConnections(), this.stats,
-				listener);
+		ConnectionLimitHandler limiter = new ConnectionLimitHandler(this.config.maxConnections(), this.stats, listener);
 		ServerBootstrap bootstrap = base.clone().handler(new ChannelInitializer<Channel>() {
 			@Override
 			protected void initChannel(Channel channel) {
@@ -279,7 +280,8 @@ public final class FastnetServer implements AutoCloseable {
 		ListenerConfig config = listener.config();
 		Bootstrap bootstrap = new Bootstrap().group(io)
 			.channel(this.transport.datagramChannelClass())
-			// One buffer holds the largest datagram accepted and one byte more, to tell a datagram
+			// One buffer holds the largest datagram accepted and one byte more, to tell a
+			// datagram
 			// cut short from one that fits
 			.option(ChannelOption.RECVBUF_ALLOCATOR,
 					new FixedRecvByteBufAllocator(config.maxFrameSize() + FrameFormat.LENGTH_FIELD_SIZE + 1))
@@ -287,12 +289,11 @@ public final class FastnetServer implements AutoCloseable {
 				@Override
 				protected void initChannel(Channel channel) {
 					channel.pipeline()
-						.addLast(FastnetPipeline.DATAGRAM,
-								new DatagramListenerHandler(listener, FastnetServer.this.stats,
-										FastnetServer.this.config.maxConnections(), (session) -> {
-											FastnetServer.this.channels.add(session);
-											initializer.initialize(session, listener);
-										}));
+						.addLast(FastnetPipeline.DATAGRAM, new DatagramListenerHandler(listener,
+								FastnetServer.this.stats, FastnetServer.this.config.maxConnections(), (session) -> {
+									FastnetServer.this.channels.add(session);
+									initializer.initialize(session, listener);
+								}));
 				}
 			});
 		listener.bootstrap = bootstrap;
@@ -315,11 +316,11 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stop taking requests without stopping: new connections are refused, every connection
-	 * gets GOAWAY, requests that arrive from now on are answered ERROR 503 (after the GOAWAY of
-	 * their connection), requests in flight finish, and connections are closed by their peers
-	 * or once idle for {@link #DRAIN_LINGER}. {@link #resume()} undoes it; the event loops and
-	 * workers keep running meanwhile.
+	 * Stop taking requests without stopping: new connections are refused, every
+	 * connection gets GOAWAY, requests that arrive from now on are answered ERROR 503
+	 * (after the GOAWAY of their connection), requests in flight finish, and connections
+	 * are closed by their peers or once idle for {@link #DRAIN_LINGER}. {@link #resume()}
+	 * undoes it; the event loops and workers keep running meanwhile.
 	 * @return whether the server was running and is now draining
 	 */
 	public boolean drain() {
@@ -338,10 +339,11 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
-	 * Take connections and requests again after {@link #drain()}, on the same address and port.
-	 * A server that is stopping cannot resume.
+	 * Take connections and requests again after {@link #drain()}, on the same address and
+	 * port. A server that is stopping cannot resume.
 	 * @return whether the server was drained and now runs again
-	 * @throws PortInUseException when the port was taken meanwhile; the server stays drained
+	 * @throws PortInUseException when the port was taken meanwhile; the server stays
+	 * drained
 	 */
 	public boolean resume() {
 		synchronized (this.lifecycleMonitor) {
@@ -359,7 +361,8 @@ public final class FastnetServer implements AutoCloseable {
 				for (int i = 0; i < count; i++) {
 					ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
 					if (!bind.isSuccess()) {
-						// All or none: a server half back in service would be drained and serving at once
+						// All or none: a server half back in service would be drained and
+						// serving at once
 						bound.forEach((each) -> each.forEach((channel) -> channel.close().awaitUninterruptibly()));
 						throw new PortInUseException(address.getPort(), bind.cause());
 					}
@@ -390,8 +393,8 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
-	 * Serve new connections of the fastnet listener with other TLS settings, typically a renewed
-	 * certificate; open connections keep theirs.
+	 * Serve new connections of the fastnet listener with other TLS settings, typically a
+	 * renewed certificate; open connections keep theirs.
 	 * @param tls the new settings
 	 * @throws IllegalStateException when the server was built without TLS
 	 */
@@ -421,13 +424,14 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stop gracefully: stop accepting, send GOAWAY on every connection, answer requests that
-	 * arrive from now on with ERROR 503, let requests in flight finish, and keep each connection
-	 * open until its peer closes it or it has been idle for {@link #DRAIN_LINGER} (or the grace,
-	 * if shorter), so that requests the peer wrote before it read the GOAWAY are answered too.
-	 * The stop completes when no connection is left and no request is in flight, or when the
-	 * grace ends; then everything is closed. Idempotent and safe to call concurrently: every
-	 * call returns the same future.
+	 * Stop gracefully: stop accepting, send GOAWAY on every connection, answer requests
+	 * that arrive from now on with ERROR 503, let requests in flight finish, and keep
+	 * each connection open until its peer closes it or it has been idle for
+	 * {@link #DRAIN_LINGER} (or the grace, if shorter), so that requests the peer wrote
+	 * before it read the GOAWAY are answered too. The stop completes when no connection
+	 * is left and no request is in flight, or when the grace ends; then everything is
+	 * closed. Idempotent and safe to call concurrently: every call returns the same
+	 * future.
 	 * @param grace how long requests in flight and peers still sending may take
 	 * @return completes when the server is fully stopped
 	 */
@@ -460,7 +464,8 @@ public final class FastnetServer implements AutoCloseable {
 			finish(graceEnded(dispatcher), future);
 			return future;
 		}
-		// Scheduled first: a drain that is complete already finishes, and the timer dies with the loops
+		// Scheduled first: a drain that is complete already finishes, and the timer dies
+		// with the loops
 		boss.schedule(() -> finish(graceEnded(dispatcher), future), graceNanos, TimeUnit.NANOSECONDS);
 		dispatcher.whenDrained(() -> finish(GracefulShutdownResult.IDLE, future));
 		return future;
@@ -481,8 +486,8 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stop at once: requests in flight are abandoned, also when a graceful stop is already
-	 * waiting for them.
+	 * Stop at once: requests in flight are abandoned, also when a graceful stop is
+	 * already waiting for them.
 	 */
 	@Override
 	public void close() {
@@ -556,8 +561,8 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
-	 * Return the listeners: first the default one that {@link ServerConfig} describes, then those
-	 * added to the builder, in the order they were added.
+	 * Return the listeners: first the default one that {@link ServerConfig} describes,
+	 * then those added to the builder, in the order they were added.
 	 * @return the listeners
 	 */
 	public List<ServerListener> listeners() {
@@ -703,8 +708,8 @@ public final class FastnetServer implements AutoCloseable {
 		}
 
 		/**
-		 * Add a customization of every connection's pipeline, applied after fastnet's handlers
-		 * are in place (see {@link FastnetPipeline} for their names).
+		 * Add a customization of every connection's pipeline, applied after fastnet's
+		 * handlers are in place (see {@link FastnetPipeline} for their names).
 		 * @param customizer the customizer
 		 * @return this builder
 		 */
@@ -727,8 +732,8 @@ public final class FastnetServer implements AutoCloseable {
 		}
 
 		/**
-		 * Set where the routes come from when the server starts; for containers whose handlers
-		 * are complete only after the server object exists.
+		 * Set where the routes come from when the server starts; for containers whose
+		 * handlers are complete only after the server object exists.
 		 * @param routes supplies the routes once, at start
 		 * @return this builder
 		 */
@@ -738,12 +743,13 @@ public final class FastnetServer implements AutoCloseable {
 		}
 
 		/**
-		 * Add a listener beside the default one that {@link ServerConfig} describes; every
-		 * listener shares the server's event loops, worker pool, routes and connection limit.
+		 * Add a listener beside the default one that {@link ServerConfig} describes;
+		 * every listener shares the server's event loops, worker pool, routes and
+		 * connection limit.
 		 * @param listener the listener's configuration
 		 * @return this builder
-		 * @throws IllegalArgumentException when a listener of that name was added already, or it
-		 * is named {@value ListenerConfig#DEFAULT_NAME}
+		 * @throws IllegalArgumentException when a listener of that name was added
+		 * already, or it is named {@value ListenerConfig#DEFAULT_NAME}
 		 */
 		public Builder listener(ListenerConfig listener) {
 			Objects.requireNonNull(listener, "listener");
@@ -775,8 +781,9 @@ public final class FastnetServer implements AutoCloseable {
 		}
 
 		/**
-		 * Set the allocator of every buffer the server's connections read, decode and answer
-		 * with; by default Netty's ({@link ByteBufAllocator#DEFAULT}, adaptive in Netty 4.2).
+		 * Set the allocator of every buffer the server's connections read, decode and
+		 * answer with; by default Netty's ({@link ByteBufAllocator#DEFAULT}, adaptive in
+		 * Netty 4.2).
 		 * @param allocator the allocator
 		 * @return this builder
 		 */

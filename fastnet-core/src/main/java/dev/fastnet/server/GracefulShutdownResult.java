@@ -8,12 +8,15 @@ package dev.fastnet.server;
 public enum GracefulShutdownResult {
 
 	/**
-	 * Every request was answered before the grace period ended; connections still open when
-	 * it ended (peers that kept sending) were closed.
+	 * Every request was answered before the grace period ended; connections still open
+	 * when it ended (peers that kept sending) were closed.
 	 */
 	IDLE,
 
-	/** The grace period ended with requests still in flight; their connections were closed. */
+	/**
+	 * The grace period ended with requests still in flight; their connections were
+	 * closed.
+	 */
 	REQUESTS_ACTIVE
 
 }

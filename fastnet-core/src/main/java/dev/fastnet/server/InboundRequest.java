@@ -74,13 +74,14 @@ final class InboundRequest implements Runnable, RequestContext {
 
 	@Nullable InboundRequest newer;
 
-	// The answer on its way to the loop, a Frame or its encoding; published by the lane's queue
+	// The answer on its way to the loop, a Frame or its encoding; published by the lane's
+	// queue
 	private @Nullable Object answer;
 
 	private int answerStatus;
 
-	InboundRequest(ServerConnection connection, Frame frame, Route route, RequestDispatcher dispatcher,
-			long startNanos, long deadlineNanos, @Nullable Object observation) {
+	InboundRequest(ServerConnection connection, Frame frame, Route route, RequestDispatcher dispatcher, long startNanos,
+			long deadlineNanos, @Nullable Object observation) {
 		this.connection = connection;
 		this.observation = observation;
 		this.frame = frame;
@@ -130,7 +131,8 @@ final class InboundRequest implements Runnable, RequestContext {
 		if (interruptible) {
 			synchronized (lock()) {
 				if (this.timedOut) {
-					// Timed out between taking the request and publishing the runner: the peer was
+					// Timed out between taking the request and publishing the runner: the
+					// peer was
 					// answered 408, so the handler must not run
 					this.frame.release();
 					return;
@@ -151,7 +153,8 @@ final class InboundRequest implements Runnable, RequestContext {
 				synchronized (lock()) {
 					this.runner = null;
 					if (this.timedOut) {
-						// The timeout interrupted this thread; the interrupt must not hit the next task
+						// The timeout interrupted this thread; the interrupt must not hit
+						// the next task
 						Thread.interrupted();
 					}
 				}
@@ -193,8 +196,8 @@ final class InboundRequest implements Runnable, RequestContext {
 	}
 
 	/**
-	 * Return the monitor that orders the runner's publication against the timeout's interrupt:
-	 * the frame, which handlers never see, so that no user code can hold it.
+	 * Return the monitor that orders the runner's publication against the timeout's
+	 * interrupt: the frame, which handlers never see, so that no user code can hold it.
 	 */
 	private Object lock() {
 		return this.frame;
@@ -213,7 +216,8 @@ final class InboundRequest implements Runnable, RequestContext {
 	}
 
 	/**
-	 * Answer 408 unless answered already; called by the lane on the loop at the request timeout.
+	 * Answer 408 unless answered already; called by the lane on the loop at the request
+	 * timeout.
 	 */
 	void onTimeout() {
 		int current;
@@ -233,7 +237,8 @@ final class InboundRequest implements Runnable, RequestContext {
 				}
 			}
 		}
-		// A request that times out while still queued keeps its frame until a worker drops it
+		// A request that times out while still queued keeps its frame until a worker
+		// drops it
 		finishWithError(Status.TIMEOUT.code(), "Request timed out after "
 				+ TimeUnit.NANOSECONDS.toMillis(this.dispatcher.requestTimeoutNanos()) + " ms");
 	}
@@ -268,11 +273,12 @@ final class InboundRequest implements Runnable, RequestContext {
 		}
 		int limit = this.dispatcher.maxAnswerPayload();
 		if (payload.readableBytes() > limit) {
-			// Sent anyway, it would make the peer close the connection and fail every request on it
+			// Sent anyway, it would make the peer close the connection and fail every
+			// request on it
 			int size = payload.readableBytes();
 			payload.release();
-			logger.warn("Handler of route '" + this.route.name() + "' answered " + size + " bytes, more than "
-					+ limit + " bytes fit in a frame");
+			logger.warn("Handler of route '" + this.route.name() + "' answered " + size + " bytes, more than " + limit
+					+ " bytes fit in a frame");
 			finishWithError(Status.INTERNAL.code(), "Answer of " + size + " bytes exceeds the maximum of " + limit);
 			return;
 		}

@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable configuration of one listener of a {@link FastnetServer}: a port with its own
- * address, framing and limits. Every listener shares the server's event loops, worker pool
- * and routes; one with a compatibility framing dispatches every message to its route.
+ * address, framing and limits. Every listener shares the server's event loops, worker
+ * pool and routes; one with a compatibility framing dispatches every message to its
+ * route.
  *
  * <pre>{@code
  * ListenerConfig anet = ListenerConfig.builder("anet", Framing.anet())
@@ -26,20 +27,22 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * @param name the name shown in logs, health and metrics (tag {@code listener})
- * @param host address to bind, an IPv4 or IPv6 literal or a host name; default {@code 0.0.0.0}
+ * @param host address to bind, an IPv4 or IPv6 literal or a host name; default
+ * {@code 0.0.0.0}
  * @param port port to bind, 0 for an ephemeral port
  * @param framing how messages are delimited
- * @param maxFrameSize largest frame accepted, as the framing measures it (for length-prefixed
- * framings the bytes after the length field, for the delimiter framing the bytes before the
- * delimiter); default the framing's own, {@value #MAX_DATAGRAM_FRAME_SIZE} for UDP
- * @param route the route every message is dispatched to; required for a compatibility framing,
- * none for fastnet's
- * @param maxConnections connections this listener serves at once, within the server's own limit;
- * further ones are closed at accept; 0 for the server's limit alone; default 0
- * @param transport how peers reach the listener; {@link ListenerTransport#WEBSOCKET} needs
- * fastnet's framing; default {@link ListenerTransport#TCP}
- * @param path the HTTP path of the WebSocket upgrade, used by the WebSocket transport only;
- * default {@value #DEFAULT_PATH}
+ * @param maxFrameSize largest frame accepted, as the framing measures it (for
+ * length-prefixed framings the bytes after the length field, for the delimiter framing
+ * the bytes before the delimiter); default the framing's own,
+ * {@value #MAX_DATAGRAM_FRAME_SIZE} for UDP
+ * @param route the route every message is dispatched to; required for a compatibility
+ * framing, none for fastnet's
+ * @param maxConnections connections this listener serves at once, within the server's own
+ * limit; further ones are closed at accept; 0 for the server's limit alone; default 0
+ * @param transport how peers reach the listener; {@link ListenerTransport#WEBSOCKET}
+ * needs fastnet's framing; default {@link ListenerTransport#TCP}
+ * @param path the HTTP path of the WebSocket upgrade, used by the WebSocket transport
+ * only; default {@value #DEFAULT_PATH}
  * @since 0.1.0
  */
 public record ListenerConfig(String name, String host, int port, Framing framing, int maxFrameSize,
@@ -52,8 +55,8 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 	public static final String DEFAULT_PATH = "/fastnet";
 
 	/**
-	 * Largest frame of a UDP listener, and its default, in bytes after the length field: the
-	 * largest UDP payload over IPv4 (65507 bytes) less the length field.
+	 * Largest frame of a UDP listener, and its default, in bytes after the length field:
+	 * the largest UDP payload over IPv4 (65507 bytes) less the length field.
 	 */
 	public static final int MAX_DATAGRAM_FRAME_SIZE = 65507 - FrameFormat.LENGTH_FIELD_SIZE;
 
@@ -91,19 +94,19 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 		}
 		if (framing.isFastnet()) {
 			if (route != null) {
-				throw new IllegalArgumentException("route of listener '" + name
-						+ "' must not be set: fastnet frames carry their own routes");
+				throw new IllegalArgumentException(
+						"route of listener '" + name + "' must not be set: fastnet frames carry their own routes");
 			}
 		}
 		else if (route == null || route.isEmpty() || ByteBufUtil.utf8Bytes(route) > FrameFormat.MAX_ROUTE_LENGTH) {
-			throw new IllegalArgumentException("route of listener '" + name + "' must be set for the "
-					+ framing.name() + " framing, at most " + FrameFormat.MAX_ROUTE_LENGTH + " UTF-8 bytes: " + route);
+			throw new IllegalArgumentException("route of listener '" + name + "' must be set for the " + framing.name()
+					+ " framing, at most " + FrameFormat.MAX_ROUTE_LENGTH + " UTF-8 bytes: " + route);
 		}
 	}
 
 	/**
-	 * Return the listener that {@link ServerConfig} describes: fastnet's framing on its host and
-	 * port, with its maximum frame size.
+	 * Return the listener that {@link ServerConfig} describes: fastnet's framing on its
+	 * host and port, with its maximum frame size.
 	 * @param config the server's configuration
 	 * @return the default listener
 	 */
@@ -113,8 +116,9 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 	}
 
 	/**
-	 * Return a builder for a listener; the host starts at {@code 0.0.0.0}, the port at 0 and the
-	 * maximum frame size at the framing's default ({@value #MAX_DATAGRAM_FRAME_SIZE} for UDP).
+	 * Return a builder for a listener; the host starts at {@code 0.0.0.0}, the port at 0
+	 * and the maximum frame size at the framing's default
+	 * ({@value #MAX_DATAGRAM_FRAME_SIZE} for UDP).
 	 * @param name the listener's name
 	 * @param framing the framing
 	 * @return a new builder
@@ -151,32 +155,42 @@ public record ListenerConfig(String name, String host, int port, Framing framing
 			this.framing = Objects.requireNonNull(framing, "framing");
 		}
 
-		/** @param host the bind address @return this builder */
+		/**
+		 * @param host the bind address @return this builder
+		 */
 		public Builder host(String host) {
 			this.host = host;
 			return this;
 		}
 
-		/** @param port the port, 0 for ephemeral @return this builder */
+		/**
+		 * @param port the port, 0 for ephemeral @return this builder
+		 */
 		public Builder port(int port) {
 			this.port = port;
 			return this;
 		}
 
-		/** @param maxFrameSize largest frame accepted, as the framing measures it @return this builder */
+		/**
+		 * @param maxFrameSize largest frame accepted, as the framing measures it @return
+		 * this builder
+		 */
 		public Builder maxFrameSize(int maxFrameSize) {
 			this.maxFrameSize = maxFrameSize;
 			return this;
 		}
 
-		/** @param route the route every message is dispatched to @return this builder */
+		/**
+		 * @param route the route every message is dispatched to @return this builder
+		 */
 		public Builder route(@Nullable String route) {
 			this.route = route;
 			return this;
 		}
 
 		/**
-		 * Set how many connections this listener serves at once, within the server's own limit.
+		 * Set how many connections this listener serves at once, within the server's own
+		 * limit.
 		 * @param maxConnections the limit, 0 for the server's limit alone
 		 * @return this builder
 		 */

@@ -11,14 +11,14 @@ public enum ListenerTransport {
 	TCP,
 
 	/**
-	 * WebSocket over TCP: an HTTP upgrade on the listener's path, then one fastnet frame per
-	 * binary WebSocket message in both directions.
+	 * WebSocket over TCP: an HTTP upgrade on the listener's path, then one fastnet frame
+	 * per binary WebSocket message in both directions.
 	 */
 	WEBSOCKET,
 
 	/**
-	 * UDP: each datagram one fastnet frame, answered to its sender. Sessions are kept per peer
-	 * address until they have been idle for the server's idle timeout.
+	 * UDP: each datagram one fastnet frame, answered to its sender. Sessions are kept per
+	 * peer address until they have been idle for the server's idle timeout.
 	 */
 	UDP
 

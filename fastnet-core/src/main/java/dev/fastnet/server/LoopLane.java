@@ -11,16 +11,16 @@ import io.netty.util.internal.PlatformDependent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the dispatcher keeps per event loop, so that requests handed to other threads cost the
- * loop as few tasks, timers and wake-ups as possible:
+ * What the dispatcher keeps per event loop, so that requests handed to other threads cost
+ * the loop as few tasks, timers and wake-ups as possible:
  * <ul>
- * <li>answers completed on other threads are queued here and written by one task for all of
- * them, instead of one task (and possibly one wake-up) each;</li>
- * <li>requests waiting for their request timeout form one list in admission order, which is
- * deadline order because every request has the same timeout, watched by a single timer instead
- * of one scheduled task per request (and one more task to cancel it);</li>
- * <li>requests handed to the worker pool during one turn of the loop wake a worker once, at
- * the end of the turn.</li>
+ * <li>answers completed on other threads are queued here and written by one task for all
+ * of them, instead of one task (and possibly one wake-up) each;</li>
+ * <li>requests waiting for their request timeout form one list in admission order, which
+ * is deadline order because every request has the same timeout, watched by a single timer
+ * instead of one scheduled task per request (and one more task to cancel it);</li>
+ * <li>requests handed to the worker pool during one turn of the loop wake a worker once,
+ * at the end of the turn.</li>
  * </ul>
  * Everything but the completion queue is touched only on the loop.
  */
@@ -59,8 +59,8 @@ final class LoopLane implements Runnable {
 	}
 
 	/**
-	 * Queue a request answered on another thread; its connection writes the answer on the loop.
-	 * Any thread.
+	 * Queue a request answered on another thread; its connection writes the answer on the
+	 * loop. Any thread.
 	 */
 	void complete(InboundRequest request) {
 		this.completed.offer(request);
@@ -87,7 +87,8 @@ final class LoopLane implements Runnable {
 	 */
 	@Override
 	public void run() {
-		// Cleared first: an answer queued after the last poll below schedules the next run
+		// Cleared first: an answer queued after the last poll below schedules the next
+		// run
 		this.drainScheduled = 0;
 		InboundRequest request;
 		while ((request = this.completed.poll()) != null) {
@@ -159,8 +160,8 @@ final class LoopLane implements Runnable {
 	}
 
 	/**
-	 * Hand a request to the platform workers; a worker is woken at the end of this turn of the
-	 * loop, once for everything handed over during it. Loop only.
+	 * Hand a request to the platform workers; a worker is woken at the end of this turn
+	 * of the loop, once for everything handed over during it. Loop only.
 	 * @return whether the pool admitted the request
 	 */
 	boolean handToWorkers(InboundRequest request) {

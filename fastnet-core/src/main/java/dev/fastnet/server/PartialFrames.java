@@ -11,9 +11,10 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Server-wide account of unfinished frames: the bytes buffered for them across all
- * connections and, when these exceed the limit, the choice of the connection to close (the one
- * holding the largest). Also counts connections closed by the frame timeout. Each kind of close
- * is logged at most once a second, as a peer can cause many. Only connections that end a read in the middle of a frame ever call it.
+ * connections and, when these exceed the limit, the choice of the connection to close
+ * (the one holding the largest). Also counts connections closed by the frame timeout.
+ * Each kind of close is logged at most once a second, as a peer can cause many. Only
+ * connections that end a read in the middle of a frame ever call it.
  */
 final class PartialFrames {
 
@@ -46,7 +47,8 @@ final class PartialFrames {
 	}
 
 	/**
-	 * A connection holds a first unfinished frame; it may be chosen to be closed from now on.
+	 * A connection holds a first unfinished frame; it may be chosen to be closed from now
+	 * on.
 	 */
 	void register(ServerFrameDecoder decoder) {
 		this.holders.add(decoder);
@@ -68,9 +70,10 @@ final class PartialFrames {
 	}
 
 	/**
-	 * Close connections, largest unfinished frame first, until the rest fit the limit. Runs
-	 * only above the limit, so a scan of the connections holding unfinished frames is cheap
-	 * enough, and serialised so that two event loops do not both close for the same excess.
+	 * Close connections, largest unfinished frame first, until the rest fit the limit.
+	 * Runs only above the limit, so a scan of the connections holding unfinished frames
+	 * is cheap enough, and serialised so that two event loops do not both close for the
+	 * same excess.
 	 */
 	private synchronized void closeLargest() {
 		long total = this.stats.partialFrameBytes.get();

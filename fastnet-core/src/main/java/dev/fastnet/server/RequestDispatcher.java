@@ -26,8 +26,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Admits requests: looks up the route, checks draining and deadlines, hands the request to where
- * its handler runs, and keeps the count of requests in flight that a graceful stop waits for.
+ * Admits requests: looks up the route, checks draining and deadlines, hands the request
+ * to where its handler runs, and keeps the count of requests in flight that a graceful
+ * stop waits for.
  */
 final class RequestDispatcher {
 
@@ -66,8 +67,8 @@ final class RequestDispatcher {
 	private final AtomicLong lastProtocolWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
 	/**
-	 * When each kind of handler failure was last logged: one clock for all would let a frequent
-	 * failure hide a rare one for as long as it goes on.
+	 * When each kind of handler failure was last logged: one clock for all would let a
+	 * frequent failure hide a rare one for as long as it goes on.
 	 */
 	private final Map<Class<?>, AtomicLong> lastHandlerWarnings = new ConcurrentHashMap<>();
 
@@ -104,14 +105,16 @@ final class RequestDispatcher {
 	}
 
 	void dispatch(ServerConnection connection, Frame frame) {
-		// The clock is read only when something needs it: a recorder, or a deadline to check
+		// The clock is read only when something needs it: a recorder, or a deadline to
+		// check
 		long now = (this.timed || !frame.headers().isEmpty()) ? System.nanoTime() : 0L;
 		boolean oneway = frame.type() == FrameType.ONEWAY;
 		if (!oneway) {
 			connection.requestReceived();
 		}
 		if (this.draining) {
-			// GOAWAY first: only a peer that has seen it knows the 503 is safe to send elsewhere
+			// GOAWAY first: only a peer that has seen it knows the 503 is safe to send
+			// elsewhere
 			connection.sendGoAway();
 			refuse(connection, frame, FastnetMetricsRecorder.UNKNOWN_ROUTE, Status.UNAVAILABLE,
 					"Server is shutting down", now);
@@ -140,7 +143,8 @@ final class RequestDispatcher {
 		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline, observation);
 		requestAdmitted();
 		if (this.draining) {
-			// Counted before this check: a drain starting meanwhile either waits for this request or
+			// Counted before this check: a drain starting meanwhile either waits for this
+			// request or
 			// is seen here, so no admitted request is cut off by the final close
 			connection.sendGoAway();
 			request.reject(Status.UNAVAILABLE, "Server is shutting down");
@@ -157,15 +161,16 @@ final class RequestDispatcher {
 			case VIRTUAL -> this.workers.tryExecuteVirtual(request);
 		};
 		if (!admitted) {
-			request.reject(Status.UNAVAILABLE, (execution == Execution.VIRTUAL)
-					? "Server is overloaded: virtual thread limit reached" : "Server is overloaded: worker queue is full");
+			request.reject(Status.UNAVAILABLE,
+					(execution == Execution.VIRTUAL) ? "Server is overloaded: virtual thread limit reached"
+							: "Server is overloaded: worker queue is full");
 			return;
 		}
-		// After hand-off, so that refused requests are never watched; a request answered by then
+		// After hand-off, so that refused requests are never watched; a request answered
+		// by then
 		// (on this loop, or queued for it by a worker) is not watched either
 		if (timed && request.isPending()) {
-			connection.lane()
-				.track(request, ((now != 0) ? now : System.nanoTime()) + this.requestTimeoutNanos);
+			connection.lane().track(request, ((now != 0) ? now : System.nanoTime()) + this.requestTimeoutNanos);
 		}
 	}
 
@@ -254,7 +259,8 @@ final class RequestDispatcher {
 					: this.lastOtherHandlerWarning;
 		}
 		if (shouldLog(last)) {
-			logger.warn("Handler of route '" + route + "' failed: " + failure, logger.isDebugEnabled() ? failure : null);
+			logger.warn("Handler of route '" + route + "' failed: " + failure,
+					logger.isDebugEnabled() ? failure : null);
 		}
 	}
 
@@ -316,10 +322,11 @@ final class RequestDispatcher {
 	}
 
 	/**
-	 * Start draining: requests are refused with 503 from now on, every connection gets GOAWAY
-	 * and is closed once it has been idle for the linger time. Idempotent.
+	 * Start draining: requests are refused with 503 from now on, every connection gets
+	 * GOAWAY and is closed once it has been idle for the linger time. Idempotent.
 	 * @param lingerNanos how long a draining connection must have nothing in flight and
-	 * receive nothing before it is closed, zero to leave closing to the peer or the caller
+	 * receive nothing before it is closed, zero to leave closing to the peer or the
+	 * caller
 	 */
 	void startDraining(long lingerNanos) {
 		this.lingerNanos = lingerNanos;
@@ -341,7 +348,8 @@ final class RequestDispatcher {
 
 	/**
 	 * Run the callback once, while draining, no request is in flight and no connection is
-	 * open any more; it may run at once. The callback must tolerate running more than once.
+	 * open any more; it may run at once. The callback must tolerate running more than
+	 * once.
 	 */
 	void whenDrained(Runnable onDrained) {
 		this.onDrained = onDrained;

@@ -23,13 +23,16 @@ import io.netty.handler.timeout.IdleStateHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the pipeline of every accepted connection: for a WebSocket listener the HTTP upgrade
- * and WebSocket codec, then fastnet's frame codec or the codec its listener's framing
- * contributes, then the connection's handler.
+ * Builds the pipeline of every accepted connection: for a WebSocket listener the HTTP
+ * upgrade and WebSocket codec, then fastnet's frame codec or the codec its listener's
+ * framing contributes, then the connection's handler.
  */
 final class ServerChannelInitializer {
 
-	/** An upgrade request has no body; other requests are answered 404 whatever they carry. */
+	/**
+	 * An upgrade request has no body; other requests are answered 404 whatever they
+	 * carry.
+	 */
 	private static final int MAX_UPGRADE_REQUEST_BODY = 8192;
 
 	private final ServerConfig config;
@@ -49,8 +52,8 @@ final class ServerChannelInitializer {
 	private final TlsHandshakeHandler tlsHandshake;
 
 	/**
-	 * @param tls the TLS settings in force, read for every new connection so that reloaded
-	 * certificates take effect without a restart; {@code null} for plain TCP
+	 * @param tls the TLS settings in force, read for every new connection so that
+	 * reloaded certificates take effect without a restart; {@code null} for plain TCP
 	 */
 	ServerChannelInitializer(ServerConfig config, RequestDispatcher dispatcher, List<SessionListener> listeners,
 			ServerStats stats, Supplier<@Nullable TlsConfig> tls) {
@@ -65,7 +68,8 @@ final class ServerChannelInitializer {
 
 	void initialize(Channel channel, ServerListener listener) {
 		ChannelPipeline pipeline = channel.pipeline();
-		// The server's TLS settings belong to its fastnet listener; other listeners speak plain TCP
+		// The server's TLS settings belong to its fastnet listener; other listeners speak
+		// plain TCP
 		TlsConfig tls = ListenerConfig.DEFAULT_NAME.equals(listener.name()) ? this.tls.get() : null;
 		if (tls != null) {
 			SslHandler ssl = tls.context().newHandler(channel.alloc());
@@ -75,11 +79,13 @@ final class ServerChannelInitializer {
 		}
 		long idleNanos = this.config.idleTimeout().toNanos();
 		if (idleNanos == 0 && listener.config().transport() == ListenerTransport.UDP) {
-			// A UDP peer never says goodbye: without expiry its session would stay forever
+			// A UDP peer never says goodbye: without expiry its session would stay
+			// forever
 			idleNanos = ServerConfig.DEFAULT_IDLE_TIMEOUT.toNanos();
 		}
 		if (idleNanos > 0) {
-			// Reader idleness only: PING keeps a session alive, and watching writes would cost a
+			// Reader idleness only: PING keeps a session alive, and watching writes would
+			// cost a
 			// promise and a listener per answer
 			pipeline.addLast(FastnetPipeline.IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
 		}
@@ -104,8 +110,8 @@ final class ServerChannelInitializer {
 	}
 
 	/**
-	 * Add the HTTP upgrade and the WebSocket codec; a message may be as large as a frame with its
-	 * length field.
+	 * Add the HTTP upgrade and the WebSocket codec; a message may be as large as a frame
+	 * with its length field.
 	 */
 	private static void addWebSocket(ChannelPipeline pipeline, ListenerConfig listener) {
 		int maxMessageSize = (int) Math.min(Integer.MAX_VALUE,

@@ -18,50 +18,53 @@ import org.jspecify.annotations.Nullable;
  * ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).build();
  * }</pre>
  *
- * @param host address to bind, an IPv4 or IPv6 literal or a host name; default {@code 0.0.0.0}
+ * @param host address to bind, an IPv4 or IPv6 literal or a host name; default
+ * {@code 0.0.0.0}
  * @param port port to bind, 0 for an ephemeral port; default 7000
  * @param ioThreads event-loop threads, 0 for Netty's default (twice the cores); default 0
  * @param maxFrameSize largest accepted length field, in bytes; default 1 MiB
- * @param maxConnections connections served at once; further ones are closed at accept; default
- * 10000
- * @param idleTimeout a connection that sends nothing for this long is closed (a PING counts),
- * zero for never; default 5 minutes
- * @param requestTimeout a request not answered within this is answered ERROR 408, zero for
- * never; default 30 seconds
+ * @param maxConnections connections served at once; further ones are closed at accept;
+ * default 10000
+ * @param idleTimeout a connection that sends nothing for this long is closed (a PING
+ * counts), zero for never; default 5 minutes
+ * @param requestTimeout a request not answered within this is answered ERROR 408, zero
+ * for never; default 30 seconds
  * @param workers sizing of the worker pool
  * @param defaultExecution where handlers run unless their route says otherwise; default
  * {@link Execution#PLATFORM}
- * @param shutdownGrace how long a graceful stop waits for requests in flight and for peers to
- * close their connections after the GOAWAY; default 30 seconds
+ * @param shutdownGrace how long a graceful stop waits for requests in flight and for
+ * peers to close their connections after the GOAWAY; default 30 seconds
  * @param transport the Netty transport; default {@link Transport#AUTO}
- * @param writeBufferLowWaterMark outbound bytes below which a paused connection reads again;
- * default 32 KiB
- * @param writeBufferHighWaterMark outbound bytes above which a connection stops reading; default
- * 64 KiB
+ * @param writeBufferLowWaterMark outbound bytes below which a paused connection reads
+ * again; default 32 KiB
+ * @param writeBufferHighWaterMark outbound bytes above which a connection stops reading;
+ * default 64 KiB
  * @param socket socket options of the listening address and its connections; default
  * {@link SocketOptions#defaults()}
- * @param frameTimeout a frame not complete this long after its first byte arrived closes the
- * connection, zero for never; default 5 seconds
+ * @param frameTimeout a frame not complete this long after its first byte arrived closes
+ * the connection, zero for never; default 5 seconds
  * @param maxPartialFrameBytes bytes of unfinished frames buffered across all connections;
- * beyond it the connection with the largest unfinished frame is closed, zero for no limit;
- * checked after each read, so it can be passed by what one read brings; default 64 MiB
- * @param maxHeaderCount header entries accepted in one frame; a request with more is answered
- * ERROR 400; default 64
- * @param maxHeaderSize bytes of a headers block accepted in one frame; a request with a larger
- * block is answered ERROR 400; default 8 KiB
- * @param minPingInterval a PING that arrives sooner than this after the previous accepted one,
- * with no request in flight and no answer written since, is a strike; zero accepts every PING;
- * default 5 seconds
- * @param maxPingStrikes strikes a connection is forgiven: the next one gets GOAWAY and closes
- * the connection; an answer written resets them; default 2
- * @param tls TLS of the listening address, {@code null} for plain TCP; default {@code null}
+ * beyond it the connection with the largest unfinished frame is closed, zero for no
+ * limit; checked after each read, so it can be passed by what one read brings; default 64
+ * MiB
+ * @param maxHeaderCount header entries accepted in one frame; a request with more is
+ * answered ERROR 400; default 64
+ * @param maxHeaderSize bytes of a headers block accepted in one frame; a request with a
+ * larger block is answered ERROR 400; default 8 KiB
+ * @param minPingInterval a PING that arrives sooner than this after the previous accepted
+ * one, with no request in flight and no answer written since, is a strike; zero accepts
+ * every PING; default 5 seconds
+ * @param maxPingStrikes strikes a connection is forgiven: the next one gets GOAWAY and
+ * closes the connection; an answer written resets them; default 2
+ * @param tls TLS of the listening address, {@code null} for plain TCP; default
+ * {@code null}
  * @since 0.1.0
  */
 public record ServerConfig(String host, int port, int ioThreads, int maxFrameSize, int maxConnections,
 		Duration idleTimeout, Duration requestTimeout, WorkerPoolOptions workers, Execution defaultExecution,
 		Duration shutdownGrace, Transport transport, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
-		SocketOptions socket, Duration frameTimeout, long maxPartialFrameBytes, int maxHeaderCount,
-		int maxHeaderSize, Duration minPingInterval, int maxPingStrikes, @Nullable TlsConfig tls) {
+		SocketOptions socket, Duration frameTimeout, long maxPartialFrameBytes, int maxHeaderCount, int maxHeaderSize,
+		Duration minPingInterval, int maxPingStrikes, @Nullable TlsConfig tls) {
 
 	/** Default port: 7000. */
 	public static final int DEFAULT_PORT = 7000;
@@ -81,7 +84,10 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 	/** Default frame timeout: 5 seconds. */
 	public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(5);
 
-	/** Default limit of bytes buffered for unfinished frames across all connections: 64 MiB. */
+	/**
+	 * Default limit of bytes buffered for unfinished frames across all connections: 64
+	 * MiB.
+	 */
 	public static final long DEFAULT_MAX_PARTIAL_FRAME_BYTES = 64L * 1024 * 1024;
 
 	/** Default maximum number of header entries in a frame: 64. */
@@ -132,8 +138,8 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		}
 		requireNotNegative("frameTimeout", frameTimeout);
 		if (maxPartialFrameBytes < 0) {
-			throw new IllegalArgumentException("maxPartialFrameBytes must be between 0 and " + Long.MAX_VALUE + ": "
-					+ maxPartialFrameBytes);
+			throw new IllegalArgumentException(
+					"maxPartialFrameBytes must be between 0 and " + Long.MAX_VALUE + ": " + maxPartialFrameBytes);
 		}
 		if (maxHeaderCount < 0) {
 			throw new IllegalArgumentException(
@@ -252,67 +258,90 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		private Builder() {
 		}
 
-		/** @param host the bind address @return this builder */
+		/**
+		 * @param host the bind address @return this builder
+		 */
 		public Builder host(String host) {
 			this.host = host;
 			return this;
 		}
 
-		/** @param port the port, 0 for ephemeral @return this builder */
+		/**
+		 * @param port the port, 0 for ephemeral @return this builder
+		 */
 		public Builder port(int port) {
 			this.port = port;
 			return this;
 		}
 
-		/** @param ioThreads event-loop threads, 0 for the default @return this builder */
+		/**
+		 * @param ioThreads event-loop threads, 0 for the default @return this builder
+		 */
 		public Builder ioThreads(int ioThreads) {
 			this.ioThreads = ioThreads;
 			return this;
 		}
 
-		/** @param maxFrameSize largest accepted length field in bytes @return this builder */
+		/**
+		 * @param maxFrameSize largest accepted length field in bytes @return this builder
+		 */
 		public Builder maxFrameSize(int maxFrameSize) {
 			this.maxFrameSize = maxFrameSize;
 			return this;
 		}
 
-		/** @param maxConnections connections served at once @return this builder */
+		/**
+		 * @param maxConnections connections served at once @return this builder
+		 */
 		public Builder maxConnections(int maxConnections) {
 			this.maxConnections = maxConnections;
 			return this;
 		}
 
-		/** @param idleTimeout idle time before close, zero for never @return this builder */
+		/**
+		 * @param idleTimeout idle time before close, zero for never @return this builder
+		 */
 		public Builder idleTimeout(Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
 			return this;
 		}
 
-		/** @param requestTimeout time before ERROR 408, zero for never @return this builder */
+		/**
+		 * @param requestTimeout time before ERROR 408, zero for never @return this
+		 * builder
+		 */
 		public Builder requestTimeout(Duration requestTimeout) {
 			this.requestTimeout = requestTimeout;
 			return this;
 		}
 
-		/** @param workers worker pool sizing @return this builder */
+		/**
+		 * @param workers worker pool sizing @return this builder
+		 */
 		public Builder workers(WorkerPoolOptions workers) {
 			this.workers = workers;
 			return this;
 		}
 
-		/** @param defaultExecution where handlers run by default @return this builder */
+		/**
+		 * @param defaultExecution where handlers run by default @return this builder
+		 */
 		public Builder defaultExecution(Execution defaultExecution) {
 			this.defaultExecution = defaultExecution;
 			return this;
 		}
 
-		/** @param shutdownGrace graceful stop budget @return this builder */
+		/**
+		 * @param shutdownGrace graceful stop budget @return this builder
+		 */
 		public Builder shutdownGrace(Duration shutdownGrace) {
 			this.shutdownGrace = shutdownGrace;
 			return this;
 		}
 
-		/** @param transport the Netty transport @return this builder */
+		/**
+		 * @param transport the Netty transport @return this builder
+		 */
 		public Builder transport(Transport transport) {
 			this.transport = transport;
 			return this;
@@ -330,7 +359,9 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 			return this;
 		}
 
-		/** @param socket socket options of the listening address @return this builder */
+		/**
+		 * @param socket socket options of the listening address @return this builder
+		 */
 		public Builder socket(SocketOptions socket) {
 			this.socket = socket;
 			return this;
@@ -347,8 +378,8 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		}
 
 		/**
-		 * Set the time a frame may take to arrive, counted from its first byte; a connection
-		 * whose frame takes longer is closed.
+		 * Set the time a frame may take to arrive, counted from its first byte; a
+		 * connection whose frame takes longer is closed.
 		 * @param frameTimeout the time, zero for never
 		 * @return this builder
 		 */
@@ -358,8 +389,8 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		}
 
 		/**
-		 * Set the bytes of unfinished frames buffered across all connections beyond which the
-		 * connection with the largest unfinished frame is closed.
+		 * Set the bytes of unfinished frames buffered across all connections beyond which
+		 * the connection with the largest unfinished frame is closed.
 		 * @param maxPartialFrameBytes the limit in bytes, zero for none
 		 * @return this builder
 		 */
@@ -368,21 +399,26 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 			return this;
 		}
 
-		/** @param maxHeaderCount header entries accepted in one frame @return this builder */
+		/**
+		 * @param maxHeaderCount header entries accepted in one frame @return this builder
+		 */
 		public Builder maxHeaderCount(int maxHeaderCount) {
 			this.maxHeaderCount = maxHeaderCount;
 			return this;
 		}
 
-		/** @param maxHeaderSize bytes of a headers block accepted in one frame @return this builder */
+		/**
+		 * @param maxHeaderSize bytes of a headers block accepted in one frame @return
+		 * this builder
+		 */
 		public Builder maxHeaderSize(int maxHeaderSize) {
 			this.maxHeaderSize = maxHeaderSize;
 			return this;
 		}
 
 		/**
-		 * Set the shortest time between PINGs of a connection that is not using it otherwise;
-		 * a PING that comes sooner is a strike.
+		 * Set the shortest time between PINGs of a connection that is not using it
+		 * otherwise; a PING that comes sooner is a strike.
 		 * @param minPingInterval the time, zero to accept every PING
 		 * @return this builder
 		 */
@@ -392,8 +428,8 @@ public record ServerConfig(String host, int port, int ioThreads, int maxFrameSiz
 		}
 
 		/**
-		 * Set how many PINGs arriving too soon a connection is forgiven before it is sent GOAWAY
-		 * and closed.
+		 * Set how many PINGs arriving too soon a connection is forgiven before it is sent
+		 * GOAWAY and closed.
 		 * @param maxPingStrikes the strikes forgiven, 0 to close at the first
 		 * @return this builder
 		 */

@@ -33,15 +33,15 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The last handler of a server connection: turns frames into dispatches, writes answers on the
- * event loop and flushes them in batches, and is the connection's {@link Session}.
+ * The last handler of a server connection: turns frames into dispatches, writes answers
+ * on the event loop and flushes them in batches, and is the connection's {@link Session}.
  * <p>
  * Fields without synchronisation are touched only on the connection's event loop.
  * <p>
- * While the server drains, the connection stays open after its GOAWAY until the peer closes
- * it, or until it has had nothing in flight and received nothing for the linger time: a peer
- * may have written requests before it read the GOAWAY, and each of them is still answered
- * (handled if admitted before, refused with 503 after).
+ * While the server drains, the connection stays open after its GOAWAY until the peer
+ * closes it, or until it has had nothing in flight and received nothing for the linger
+ * time: a peer may have written requests before it read the GOAWAY, and each of them is
+ * still answered (handled if admitted before, refused with 503 after).
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements Session {
 
@@ -76,7 +76,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	// Tells a check scheduled before a resume from the checks of a later drain
 	private int drainGeneration;
 
-	// PING enforcement, after gRPC's KeepAliveEnforcer: the last PING accepted, the strikes
+	// PING enforcement, after gRPC's KeepAliveEnforcer: the last PING accepted, the
+	// strikes
 	// since, and whether the connection was used since that PING
 	private boolean pinged;
 
@@ -150,9 +151,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	}
 
 	/**
-	 * Return whether a PING is answered. One that comes sooner than the minimum interval after
-	 * the last one accepted, while no request is in flight and no answer was written since, is
-	 * a strike; beyond the strikes forgiven, the connection gets GOAWAY and is closed.
+	 * Return whether a PING is answered. One that comes sooner than the minimum interval
+	 * after the last one accepted, while no request is in flight and no answer was
+	 * written since, is a strike; beyond the strikes forgiven, the connection gets GOAWAY
+	 * and is closed.
 	 */
 	private boolean pingAcceptable(ChannelHandlerContext ctx) {
 		if (this.closingForPings) {
@@ -203,7 +205,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 
 	@Override
 	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-		// Stop reading requests from a peer that does not read its answers: outbound memory stays
+		// Stop reading requests from a peer that does not read its answers: outbound
+		// memory stays
 		// bounded by the high water mark plus the answers already in progress.
 		ctx.channel().config().setAutoRead(ctx.channel().isWritable());
 		ctx.fireChannelWritabilityChanged();
@@ -250,8 +253,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	}
 
 	/**
-	 * Write a frame on the event loop; flushed at the end of the current read or by one flush
-	 * task for all answers queued meanwhile. Any thread.
+	 * Write a frame on the event loop; flushed at the end of the current read or by one
+	 * flush task for all answers queued meanwhile. Any thread.
 	 */
 	void write(Frame frame) {
 		EventLoop loop = eventLoop();
@@ -269,8 +272,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	}
 
 	/**
-	 * Write an answer, a frame or its encoding, or release it when the connection is closed.
-	 * Loop only.
+	 * Write an answer, a frame or its encoding, or release it when the connection is
+	 * closed. Loop only.
 	 * @return whether it was written
 	 */
 	boolean writeIfActive(Object answer) {
@@ -341,8 +344,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ses
 	}
 
 	/**
-	 * Send GOAWAY and, with a linger time, close the connection once it has been idle that
-	 * long. Any thread.
+	 * Send GOAWAY and, with a linger time, close the connection once it has been idle
+	 * that long. Any thread.
 	 */
 	void startDraining(long lingerNanos) {
 		EventLoop loop = eventLoop();

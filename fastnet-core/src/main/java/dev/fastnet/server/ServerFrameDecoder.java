@@ -12,14 +12,15 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The frame decoder of a server connection: remembers only registered routes; answers a request
- * whose headers exceed the configured limits with ERROR 400 without decoding them, keeping the
- * connection; and closes the connection when a frame does not arrive within the frame timeout
- * or its unfinished frame is the largest while those of all connections exceed their limit.
+ * The frame decoder of a server connection: remembers only registered routes; answers a
+ * request whose headers exceed the configured limits with ERROR 400 without decoding
+ * them, keeping the connection; and closes the connection when a frame does not arrive
+ * within the frame timeout or its unfinished frame is the largest while those of all
+ * connections exceed their limit.
  * <p>
- * Reads that end on a frame boundary cost nothing here. A read that leaves part of a frame
- * updates the server-wide total once, and the deadline is checked by one timer per connection
- * at most, rescheduled when it fires rather than for every frame.
+ * Reads that end on a frame boundary cost nothing here. A read that leaves part of a
+ * frame updates the server-wide total once, and the deadline is checked by one timer per
+ * connection at most, rescheduled when it fires rather than for every frame.
  */
 final class ServerFrameDecoder extends FrameDecoder {
 
@@ -33,7 +34,10 @@ final class ServerFrameDecoder extends FrameDecoder {
 
 	private @Nullable ChannelHandlerContext ctx;
 
-	/** Bytes accounted in the server-wide total; read by other event loops choosing whom to close. */
+	/**
+	 * Bytes accounted in the server-wide total; read by other event loops choosing whom
+	 * to close.
+	 */
 	private volatile int bufferedBytes;
 
 	private volatile boolean closing;
@@ -69,7 +73,8 @@ final class ServerFrameDecoder extends FrameDecoder {
 	@Override
 	protected boolean headersRejected(ChannelHandlerContext ctx, Frame frame, String message) {
 		if (frame.type() != FrameType.REQUEST && frame.type() != FrameType.ONEWAY) {
-			// Nothing to answer: a control frame has no use for headers, let alone too many
+			// Nothing to answer: a control frame has no use for headers, let alone too
+			// many
 			return false;
 		}
 		this.dispatcher.refuseHeaders(this.connection, frame, message);
@@ -110,8 +115,9 @@ final class ServerFrameDecoder extends FrameDecoder {
 	}
 
 	/**
-	 * Close the connection if its unfinished frame is overdue; otherwise wait for the deadline
-	 * of the frame now unfinished, if any. Frames that completed meanwhile cost no timer.
+	 * Close the connection if its unfinished frame is overdue; otherwise wait for the
+	 * deadline of the frame now unfinished, if any. Frames that completed meanwhile cost
+	 * no timer.
 	 */
 	private void checkDeadline(ChannelHandlerContext ctx) {
 		this.deadline = null;

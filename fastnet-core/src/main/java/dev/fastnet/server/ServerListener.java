@@ -12,8 +12,8 @@ import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One listener of a running {@link FastnetServer}: its configuration, bound address and live
- * figures, readable at any time without locks.
+ * One listener of a running {@link FastnetServer}: its configuration, bound address and
+ * live figures, readable at any time without locks.
  *
  * @since 0.1.0
  */
@@ -33,10 +33,16 @@ public final class ServerListener {
 
 	final Framing.Counters counters = new Framing.Counters(this.bytesRead, this.bytesWritten, this.unanswerable);
 
-	/** Binds the listener again on resume: a server bootstrap for TCP, a bootstrap for UDP. */
+	/**
+	 * Binds the listener again on resume: a server bootstrap for TCP, a bootstrap for
+	 * UDP.
+	 */
 	@Nullable AbstractBootstrap<?, ?> bootstrap;
 
-	/** The listening channels: one, or one per acceptor with SO_REUSEPORT; empty while not bound. */
+	/**
+	 * The listening channels: one, or one per acceptor with SO_REUSEPORT; empty while not
+	 * bound.
+	 */
 	volatile List<Channel> serverChannels = List.of();
 
 	volatile @Nullable InetSocketAddress boundAddress;
@@ -83,30 +89,38 @@ public final class ServerListener {
 		return address().getPort();
 	}
 
-	/** @return connections open now */
+	/**
+	 * @return connections open now
+	 */
 	public int connectionsOpen() {
 		return this.connectionsOpen.get();
 	}
 
-	/** @return connections accepted since start */
+	/**
+	 * @return connections accepted since start
+	 */
 	public long connectionsAccepted() {
 		return this.connectionsAccepted.sum();
 	}
 
-	/** @return bytes of frames received */
+	/**
+	 * @return bytes of frames received
+	 */
 	public long bytesRead() {
 		return this.bytesRead.sum();
 	}
 
-	/** @return bytes of frames sent */
+	/**
+	 * @return bytes of frames sent
+	 */
 	public long bytesWritten() {
 		return this.bytesWritten.sum();
 	}
 
 	/**
-	 * Return how many requests of a compatibility framing got an answer the framing cannot
-	 * carry (an ERROR, or a payload too large or of the wrong length); each closed its
-	 * connection.
+	 * Return how many requests of a compatibility framing got an answer the framing
+	 * cannot carry (an ERROR, or a payload too large or of the wrong length); each closed
+	 * its connection.
 	 * @return the count
 	 */
 	public long unanswerable() {
@@ -125,8 +139,8 @@ public final class ServerListener {
 
 	@Override
 	public String toString() {
-		return "Listener[" + name() + " " + this.config.transport().name().toLowerCase() + " "
-				+ this.config.framing() + " " + addressText() + "]";
+		return "Listener[" + name() + " " + this.config.transport().name().toLowerCase() + " " + this.config.framing()
+				+ " " + addressText() + "]";
 	}
 
 }

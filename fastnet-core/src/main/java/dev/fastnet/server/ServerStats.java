@@ -87,8 +87,8 @@ public final class ServerStats {
 	}
 
 	/**
-	 * Return how many connections were closed because their TLS handshake failed for the given
-	 * reason.
+	 * Return how many connections were closed because their TLS handshake failed for the
+	 * given reason.
 	 * @param failure the reason
 	 * @return the count
 	 */
@@ -108,34 +108,45 @@ public final class ServerStats {
 		return sum;
 	}
 
-	/** @return connections open now */
+	/**
+	 * @return connections open now
+	 */
 	public int connectionsOpen() {
 		return this.connectionsOpen.get();
 	}
 
-	/** @return connections accepted since start */
+	/**
+	 * @return connections accepted since start
+	 */
 	public long connectionsAccepted() {
 		return this.connectionsAccepted.sum();
 	}
 
-	/** @return connections closed at accept because the limit was reached */
+	/**
+	 * @return connections closed at accept because the limit was reached
+	 */
 	public long connectionsRejected() {
 		return this.connectionsRejected.sum();
 	}
 
-	/** @return connections closed by the idle timeout */
+	/**
+	 * @return connections closed by the idle timeout
+	 */
 	public long connectionsIdleClosed() {
 		return this.connectionsIdleClosed.sum();
 	}
 
-	/** @return connections closed because a frame did not arrive within the frame timeout */
+	/**
+	 * @return connections closed because a frame did not arrive within the frame timeout
+	 */
 	public long connectionsFrameTimedOut() {
 		return this.connectionsFrameTimedOut.sum();
 	}
 
 	/**
-	 * Return how many connections were closed because unfinished frames across all connections
-	 * exceeded their limit; each held the largest unfinished frame when it was chosen.
+	 * Return how many connections were closed because unfinished frames across all
+	 * connections exceeded their limit; each held the largest unfinished frame when it
+	 * was chosen.
 	 * @return the count
 	 */
 	public long connectionsClosedForPartialFrames() {
@@ -152,15 +163,17 @@ public final class ServerStats {
 	}
 
 	/**
-	 * Return the bytes buffered now for frames not complete yet, across all connections; counted
-	 * only while the server limits them.
+	 * Return the bytes buffered now for frames not complete yet, across all connections;
+	 * counted only while the server limits them.
 	 * @return the bytes
 	 */
 	public long partialFrameBytes() {
 		return this.partialFrameBytes.get();
 	}
 
-	/** @return bytes of frames received by every listener */
+	/**
+	 * @return bytes of frames received by every listener
+	 */
 	public long bytesRead() {
 		long total = 0;
 		for (ServerListener listener : this.listeners) {
@@ -169,7 +182,9 @@ public final class ServerStats {
 		return total;
 	}
 
-	/** @return bytes of frames sent by every listener */
+	/**
+	 * @return bytes of frames sent by every listener
+	 */
 	public long bytesWritten() {
 		long total = 0;
 		for (ServerListener listener : this.listeners) {
@@ -178,12 +193,16 @@ public final class ServerStats {
 		return total;
 	}
 
-	/** @return requests answered with RESPONSE */
+	/**
+	 * @return requests answered with RESPONSE
+	 */
 	public long requestsOk() {
 		return this.requestsOk.sum();
 	}
 
-	/** @return one-way messages handled */
+	/**
+	 * @return one-way messages handled
+	 */
 	public long onewayHandled() {
 		return this.onewayHandled.sum();
 	}
@@ -197,17 +216,23 @@ public final class ServerStats {
 		return this.errorsByStatus[status.ordinal()].sum();
 	}
 
-	/** @return requests answered with an application-defined status */
+	/**
+	 * @return requests answered with an application-defined status
+	 */
 	public long applicationErrors() {
 		return this.applicationErrors.sum();
 	}
 
-	/** @return answers not written because the connection was already closed */
+	/**
+	 * @return answers not written because the connection was already closed
+	 */
 	public long clientGone() {
 		return this.clientGone.sum();
 	}
 
-	/** @return handler results discarded because the request had already timed out */
+	/**
+	 * @return handler results discarded because the request had already timed out
+	 */
 	public long lateResults() {
 		return this.lateResults.sum();
 	}
@@ -221,7 +246,9 @@ public final class ServerStats {
 		return this.invalidFrames[violation.ordinal()].sum();
 	}
 
-	/** @return every connection closed for a protocol violation */
+	/**
+	 * @return every connection closed for a protocol violation
+	 */
 	public long invalidFrames() {
 		long total = 0;
 		for (LongAdder adder : this.invalidFrames) {
@@ -230,32 +257,44 @@ public final class ServerStats {
 		return total;
 	}
 
-	/** @return tasks waiting for a platform worker */
+	/**
+	 * @return tasks waiting for a platform worker
+	 */
 	public int workerQueueSize() {
 		return this.workers.queueSize();
 	}
 
-	/** @return capacity of the platform worker queue */
+	/**
+	 * @return capacity of the platform worker queue
+	 */
 	public int workerQueueCapacity() {
 		return this.workers.options().queueCapacity();
 	}
 
-	/** @return platform workers running a handler */
+	/**
+	 * @return platform workers running a handler
+	 */
 	public int workersActive() {
 		return this.workers.activeWorkers();
 	}
 
-	/** @return handlers running on virtual threads */
+	/**
+	 * @return handlers running on virtual threads
+	 */
 	public int virtualActive() {
 		return this.workers.activeVirtual();
 	}
 
-	/** @return requests refused by the platform pool */
+	/**
+	 * @return requests refused by the platform pool
+	 */
 	public long workerRejected() {
 		return this.workers.platformRejected();
 	}
 
-	/** @return requests refused by the virtual-thread limit */
+	/**
+	 * @return requests refused by the virtual-thread limit
+	 */
 	public long virtualRejected() {
 		return this.workers.virtualRejected();
 	}

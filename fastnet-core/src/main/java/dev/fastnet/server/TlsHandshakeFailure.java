@@ -16,15 +16,17 @@ public enum TlsHandshakeFailure {
 	/** The peer sent something that is not TLS, such as plain fastnet frames. */
 	NOT_TLS,
 
-	/** The handshake did not complete within the handshake timeout; a silent peer, say. */
+	/**
+	 * The handshake did not complete within the handshake timeout; a silent peer, say.
+	 */
 	TIMEOUT,
 
 	/** The peer closed the connection during the handshake. */
 	CLOSED,
 
 	/**
-	 * The handshake failed: no common protocol or cipher, or a client certificate missing or not
-	 * trusted.
+	 * The handshake failed: no common protocol or cipher, or a client certificate missing
+	 * or not trusted.
 	 */
 	FAILED;
 

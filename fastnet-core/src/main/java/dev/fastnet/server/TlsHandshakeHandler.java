@@ -11,8 +11,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Sits behind the {@code SslHandler}: counts the connections whose handshake failed, by reason,
- * and closes them without a stack trace; a peer that fails TLS is not fastnet's error.
+ * Sits behind the {@code SslHandler}: counts the connections whose handshake failed, by
+ * reason, and closes them without a stack trace; a peer that fails TLS is not fastnet's
+ * error.
  */
 @ChannelHandler.Sharable
 final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
@@ -31,8 +32,8 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
 			TlsHandshakeFailure failure = TlsHandshakeFailure.of(completion.cause());
 			this.stats.tlsHandshakeFailed(failure);
 			if (logger.isDebugEnabled()) {
-				logger.debug("TLS handshake with " + ctx.channel().remoteAddress() + " failed (" + failure.tag()
-						+ "): " + completion.cause());
+				logger.debug("TLS handshake with " + ctx.channel().remoteAddress() + " failed (" + failure.tag() + "): "
+						+ completion.cause());
 			}
 			ctx.close();
 		}

@@ -28,15 +28,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Carries fastnet frames in binary WebSocket messages: the content of each inbound message,
- * exactly one frame, goes on to the frame decoder, and each encoded frame goes out as one
- * binary message. A text message, a message that is not exactly one frame, or one larger than
- * the maximum frame size is a protocol error that closes the connection with a WebSocket close
- * code; an HTTP request for another path is answered 404 and closed.
+ * Carries fastnet frames in binary WebSocket messages: the content of each inbound
+ * message, exactly one frame, goes on to the frame decoder, and each encoded frame goes
+ * out as one binary message. A text message, a message that is not exactly one frame, or
+ * one larger than the maximum frame size is a protocol error that closes the connection
+ * with a WebSocket close code; an HTTP request for another path is answered 404 and
+ * closed.
  */
 final class WebSocketFrameAdapter extends ChannelDuplexHandler {
 
-	// Frames written before the upgrade completed, such as a GOAWAY, have nobody to read them
+	// Frames written before the upgrade completed, such as a GOAWAY, have nobody to read
+	// them
 	private boolean open;
 
 	@Override
@@ -51,11 +53,13 @@ final class WebSocketFrameAdapter extends ChannelDuplexHandler {
 						"A WebSocket message must hold exactly one fastnet frame: " + size + " bytes");
 				return;
 			}
-			// Ownership of the content, and with it of the message, passes to the frame decoder
+			// Ownership of the content, and with it of the message, passes to the frame
+			// decoder
 			ctx.fireChannelRead(content);
 		}
 		else if (msg instanceof WebSocketFrame other) {
-			// Ping, pong and close frames are answered by Netty's protocol handler before this one
+			// Ping, pong and close frames are answered by Netty's protocol handler before
+			// this one
 			other.release();
 			refuse(ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE, ProtocolViolation.UNEXPECTED_TYPE,
 					"Fastnet frames travel in binary WebSocket messages, not " + other.getClass().getSimpleName());
@@ -99,8 +103,8 @@ final class WebSocketFrameAdapter extends ChannelDuplexHandler {
 	}
 
 	/**
-	 * Send a close frame, then hand the protocol error on to the connection, which counts it and
-	 * closes the connection.
+	 * Send a close frame, then hand the protocol error on to the connection, which counts
+	 * it and closes the connection.
 	 */
 	private void refuse(ChannelHandlerContext ctx, WebSocketCloseStatus status, ProtocolViolation violation,
 			String message) {

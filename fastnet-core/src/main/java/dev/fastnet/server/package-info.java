@@ -1,6 +1,6 @@
 /**
- * The fastnet server: configuration, listeners over TCP, WebSocket and UDP, lifecycle, connection
- * handling and graceful shutdown.
+ * The fastnet server: configuration, listeners over TCP, WebSocket and UDP, lifecycle,
+ * connection handling and graceful shutdown.
  */
 @NullMarked
 package dev.fastnet.server;

@@ -1,8 +1,8 @@
 package dev.fastnet.session;
 
 /**
- * Callbacks on the lifecycle of sessions. Invoked on the connection's event loop: implementations
- * must not block. Every method has an empty default.
+ * Callbacks on the lifecycle of sessions. Invoked on the connection's event loop:
+ * implementations must not block. Every method has an empty default.
  *
  * @since 0.1.0
  */

@@ -1,8 +1,8 @@
 package dev.fastnet.transport;
 
 /**
- * Names of the handlers fastnet puts in a channel pipeline, for customizers that add their own
- * handlers before or after them.
+ * Names of the handlers fastnet puts in a channel pipeline, for customizers that add
+ * their own handlers before or after them.
  *
  * @since 0.1.0
  */

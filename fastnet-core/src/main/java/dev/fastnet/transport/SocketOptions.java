@@ -4,31 +4,32 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Immutable socket options of a server's listening address or of a client's connections. The
- * accept-side options ({@code backlog}, {@code acceptors}, {@code tcpDeferAccept}) apply to
- * servers only; clients ignore them.
+ * Immutable socket options of a server's listening address or of a client's connections.
+ * The accept-side options ({@code backlog}, {@code acceptors}, {@code tcpDeferAccept})
+ * apply to servers only; clients ignore them.
  *
  * <pre>{@code
  * SocketOptions socket = SocketOptions.builder().acceptors(2).tcpFastOpen(true).build();
  * }</pre>
  *
- * @param tcpNoDelay whether small writes leave at once (TCP_NODELAY); default {@code true}
+ * @param tcpNoDelay whether small writes leave at once (TCP_NODELAY); default
+ * {@code true}
  * @param keepAlive whether the kernel probes idle connections (SO_KEEPALIVE); default
  * {@code true}
  * @param sendBufferSize kernel send buffer per connection in bytes (SO_SNDBUF), 0 for the
  * operating system's default and autotuning; default 0
- * @param receiveBufferSize kernel receive buffer per connection in bytes (SO_RCVBUF), 0 for the
- * operating system's default and autotuning; default 0
+ * @param receiveBufferSize kernel receive buffer per connection in bytes (SO_RCVBUF), 0
+ * for the operating system's default and autotuning; default 0
  * @param backlog length of the accept queue (SO_BACKLOG); default 1024
- * @param acceptors server channels bound to the same port with SO_REUSEPORT, each accepting on
- * an event loop of its own, so that the kernel spreads new connections over them; more than 1
- * needs epoll or io_uring; default 1
- * @param tcpFastOpen whether data may travel in the SYN (TCP_FASTOPEN, with the backlog as the
- * server's queue of such connections; TCP_FASTOPEN_CONNECT for clients); epoll or io_uring
- * only; default {@code false}
- * @param tcpDeferAccept a server accepts a connection only once data arrived on it or this time
- * passed (TCP_DEFER_ACCEPT, whole seconds), zero for at once; epoll or io_uring only; default
- * zero
+ * @param acceptors server channels bound to the same port with SO_REUSEPORT, each
+ * accepting on an event loop of its own, so that the kernel spreads new connections over
+ * them; more than 1 needs epoll or io_uring; default 1
+ * @param tcpFastOpen whether data may travel in the SYN (TCP_FASTOPEN, with the backlog
+ * as the server's queue of such connections; TCP_FASTOPEN_CONNECT for clients); epoll or
+ * io_uring only; default {@code false}
+ * @param tcpDeferAccept a server accepts a connection only once data arrived on it or
+ * this time passed (TCP_DEFER_ACCEPT, whole seconds), zero for at once; epoll or io_uring
+ * only; default zero
  * @since 0.1.0
  */
 public record SocketOptions(boolean tcpNoDelay, boolean keepAlive, int sendBufferSize, int receiveBufferSize,
@@ -127,49 +128,67 @@ public record SocketOptions(boolean tcpNoDelay, boolean keepAlive, int sendBuffe
 		private Builder() {
 		}
 
-		/** @param tcpNoDelay whether to set TCP_NODELAY @return this builder */
+		/**
+		 * @param tcpNoDelay whether to set TCP_NODELAY @return this builder
+		 */
 		public Builder tcpNoDelay(boolean tcpNoDelay) {
 			this.tcpNoDelay = tcpNoDelay;
 			return this;
 		}
 
-		/** @param keepAlive whether to set SO_KEEPALIVE @return this builder */
+		/**
+		 * @param keepAlive whether to set SO_KEEPALIVE @return this builder
+		 */
 		public Builder keepAlive(boolean keepAlive) {
 			this.keepAlive = keepAlive;
 			return this;
 		}
 
-		/** @param sendBufferSize SO_SNDBUF in bytes, 0 for the default @return this builder */
+		/**
+		 * @param sendBufferSize SO_SNDBUF in bytes, 0 for the default @return this
+		 * builder
+		 */
 		public Builder sendBufferSize(int sendBufferSize) {
 			this.sendBufferSize = sendBufferSize;
 			return this;
 		}
 
-		/** @param receiveBufferSize SO_RCVBUF in bytes, 0 for the default @return this builder */
+		/**
+		 * @param receiveBufferSize SO_RCVBUF in bytes, 0 for the default @return this
+		 * builder
+		 */
 		public Builder receiveBufferSize(int receiveBufferSize) {
 			this.receiveBufferSize = receiveBufferSize;
 			return this;
 		}
 
-		/** @param backlog accept queue length @return this builder */
+		/**
+		 * @param backlog accept queue length @return this builder
+		 */
 		public Builder backlog(int backlog) {
 			this.backlog = backlog;
 			return this;
 		}
 
-		/** @param acceptors server channels bound with SO_REUSEPORT @return this builder */
+		/**
+		 * @param acceptors server channels bound with SO_REUSEPORT @return this builder
+		 */
 		public Builder acceptors(int acceptors) {
 			this.acceptors = acceptors;
 			return this;
 		}
 
-		/** @param tcpFastOpen whether to use TCP fast open @return this builder */
+		/**
+		 * @param tcpFastOpen whether to use TCP fast open @return this builder
+		 */
 		public Builder tcpFastOpen(boolean tcpFastOpen) {
 			this.tcpFastOpen = tcpFastOpen;
 			return this;
 		}
 
-		/** @param tcpDeferAccept TCP_DEFER_ACCEPT, zero for off @return this builder */
+		/**
+		 * @param tcpDeferAccept TCP_DEFER_ACCEPT, zero for off @return this builder
+		 */
 		public Builder tcpDeferAccept(Duration tcpDeferAccept) {
 			this.tcpDeferAccept = tcpDeferAccept;
 			return this;

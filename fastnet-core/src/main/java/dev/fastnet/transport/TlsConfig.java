@@ -16,8 +16,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable TLS settings of a server or a client: the Netty {@link SslContext} that new
- * connections use, whether a server asks for client certificates, and how long a handshake may
- * take. One object per listening address or client, so that each can carry its own.
+ * connections use, whether a server asks for client certificates, and how long a
+ * handshake may take. One object per listening address or client, so that each can carry
+ * its own.
  *
  * <pre>{@code
  * TlsConfig tls = TlsConfig.forServer(keyManagerFactory)
@@ -29,10 +30,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param context the context new connections take their {@code SSLEngine} from; a server
  * context for servers, a client context for clients
- * @param clientAuth whether a server asks for client certificates (as built into the context);
- * {@link ClientAuth#NONE} for clients
- * @param handshakeTimeout a connection whose handshake has not completed this long after it
- * opened is closed; default 10 seconds
+ * @param clientAuth whether a server asks for client certificates (as built into the
+ * context); {@link ClientAuth#NONE} for clients
+ * @param handshakeTimeout a connection whose handshake has not completed this long after
+ * it opened is closed; default 10 seconds
  * @since 0.1.0
  */
 public record TlsConfig(SslContext context, ClientAuth clientAuth, Duration handshakeTimeout) {
@@ -65,8 +66,8 @@ public record TlsConfig(SslContext context, ClientAuth clientAuth, Duration hand
 	}
 
 	/**
-	 * Return a builder of client settings; without {@link Builder#keys(KeyManagerFactory)} the
-	 * client presents no certificate.
+	 * Return a builder of client settings; without
+	 * {@link Builder#keys(KeyManagerFactory)} the client presents no certificate.
 	 * @return a new builder
 	 */
 	public static Builder forClient() {
@@ -74,8 +75,8 @@ public record TlsConfig(SslContext context, ClientAuth clientAuth, Duration hand
 	}
 
 	/**
-	 * Return the settings with another context, for certificates reloaded without a restart;
-	 * client authentication and handshake timeout stay.
+	 * Return the settings with another context, for certificates reloaded without a
+	 * restart; client authentication and handshake timeout stay.
 	 * @param context the new context
 	 * @return the new settings
 	 */
@@ -93,7 +94,8 @@ public record TlsConfig(SslContext context, ClientAuth clientAuth, Duration hand
 
 	/**
 	 * Return the provider {@link Builder#build()} picks: OpenSSL (BoringSSL) when
-	 * {@code netty-tcnative-boringssl-static} is on the class path and loads, the JDK otherwise.
+	 * {@code netty-tcnative-boringssl-static} is on the class path and loads, the JDK
+	 * otherwise.
 	 * @return the provider
 	 */
 	public static SslProvider defaultProvider() {
@@ -111,7 +113,10 @@ public record TlsConfig(SslContext context, ClientAuth clientAuth, Duration hand
 		/** A client certificate is asked for; a client without one is still accepted. */
 		WANT,
 
-		/** A client certificate is required; a client without a trusted one fails its handshake. */
+		/**
+		 * A client certificate is required; a client without a trusted one fails its
+		 * handshake.
+		 */
 		NEED;
 
 		io.netty.handler.ssl.ClientAuth toNetty() {
@@ -151,8 +156,8 @@ public record TlsConfig(SslContext context, ClientAuth clientAuth, Duration hand
 		}
 
 		/**
-		 * Set the key and certificate chain presented to the peer: a client's certificate for
-		 * mutual TLS.
+		 * Set the key and certificate chain presented to the peer: a client's certificate
+		 * for mutual TLS.
 		 * @param keys the key manager factory
 		 * @return this builder
 		 */
@@ -162,8 +167,8 @@ public record TlsConfig(SslContext context, ClientAuth clientAuth, Duration hand
 		}
 
 		/**
-		 * Set the certificates trusted to sign the peer's certificate; without it the JDK's
-		 * default trust store.
+		 * Set the certificates trusted to sign the peer's certificate; without it the
+		 * JDK's default trust store.
 		 * @param trust the trust manager factory
 		 * @return this builder
 		 */

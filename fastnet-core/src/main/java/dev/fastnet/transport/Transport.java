@@ -38,9 +38,9 @@ import org.apache.commons.logging.LogFactory;
 public enum Transport {
 
 	/**
-	 * Epoll when the native library loads, NIO otherwise. io_uring is never picked by itself:
-	 * it has not been measured against epoll with fastnet yet, and container runtimes often
-	 * forbid it.
+	 * Epoll when the native library loads, NIO otherwise. io_uring is never picked by
+	 * itself: it has not been measured against epoll with fastnet yet, and container
+	 * runtimes often forbid it.
 	 */
 	AUTO,
 
@@ -48,9 +48,9 @@ public enum Transport {
 	EPOLL,
 
 	/**
-	 * Linux io_uring; when the native library is missing or the kernel refuses io_uring (too old,
-	 * or forbidden by a seccomp profile), fastnet logs a warning naming the cause and uses what
-	 * {@link #AUTO} would.
+	 * Linux io_uring; when the native library is missing or the kernel refuses io_uring
+	 * (too old, or forbidden by a seccomp profile), fastnet logs a warning naming the
+	 * cause and uses what {@link #AUTO} would.
 	 */
 	IO_URING,
 
@@ -60,8 +60,8 @@ public enum Transport {
 	private static final Log logger = LogFactory.getLog(Transport.class);
 
 	/**
-	 * Resolve {@link #AUTO} and an unavailable {@link #IO_URING} to the transport this JVM
-	 * supports.
+	 * Resolve {@link #AUTO} and an unavailable {@link #IO_URING} to the transport this
+	 * JVM supports.
 	 * @return {@link #EPOLL}, {@link #IO_URING} or {@link #NIO}
 	 * @throws IllegalStateException when epoll is requested but unavailable
 	 */
@@ -98,8 +98,8 @@ public enum Transport {
 	}
 
 	/**
-	 * Create an event-loop group of this (resolved) transport with named daemon or non-daemon
-	 * threads.
+	 * Create an event-loop group of this (resolved) transport with named daemon or
+	 * non-daemon threads.
 	 * @param threads the number of threads, 0 for Netty's default (twice the cores)
 	 * @param threadNamePrefix prefix of the thread names
 	 * @param daemon whether the threads are daemons
@@ -151,11 +151,12 @@ public enum Transport {
 	}
 
 	/**
-	 * Set the socket options on a server bootstrap of this (resolved) transport: the accept-side
-	 * ones on the listening channel, the others on every accepted connection.
+	 * Set the socket options on a server bootstrap of this (resolved) transport: the
+	 * accept-side ones on the listening channel, the others on every accepted connection.
 	 * @param bootstrap the bootstrap
 	 * @param options the options
-	 * @throws IllegalStateException when an option needs a native transport and this is NIO
+	 * @throws IllegalStateException when an option needs a native transport and this is
+	 * NIO
 	 */
 	public void configure(ServerBootstrap bootstrap, SocketOptions options) {
 		requireNativeIfNeeded(options);
@@ -167,7 +168,8 @@ public enum Transport {
 			bootstrap.childOption(ChannelOption.SO_SNDBUF, options.sendBufferSize());
 		}
 		if (options.receiveBufferSize() > 0) {
-			// On the listening socket too: a window above 64 KiB must be set before the handshake
+			// On the listening socket too: a window above 64 KiB must be set before the
+			// handshake
 			bootstrap.option(ChannelOption.SO_RCVBUF, options.receiveBufferSize())
 				.childOption(ChannelOption.SO_RCVBUF, options.receiveBufferSize());
 		}
@@ -179,8 +181,9 @@ public enum Transport {
 		}
 		if (!options.tcpDeferAccept().isZero()) {
 			int seconds = (int) Math.max(1, options.tcpDeferAccept().toSeconds());
-			bootstrap.option((resolve() == EPOLL) ? EpollChannelOption.TCP_DEFER_ACCEPT
-					: IoUringChannelOption.TCP_DEFER_ACCEPT, seconds);
+			bootstrap.option(
+					(resolve() == EPOLL) ? EpollChannelOption.TCP_DEFER_ACCEPT : IoUringChannelOption.TCP_DEFER_ACCEPT,
+					seconds);
 		}
 	}
 
@@ -193,8 +196,8 @@ public enum Transport {
 	 */
 	public void configure(Bootstrap bootstrap, SocketOptions options) {
 		if (options.tcpFastOpen() && !isNative()) {
-			throw new IllegalStateException("Socket option tcpFastOpen needs transport EPOLL or IO_URING, not "
-					+ resolve());
+			throw new IllegalStateException(
+					"Socket option tcpFastOpen needs transport EPOLL or IO_URING, not " + resolve());
 		}
 		bootstrap.option(ChannelOption.TCP_NODELAY, options.tcpNoDelay())
 			.option(ChannelOption.SO_KEEPALIVE, options.keepAlive());

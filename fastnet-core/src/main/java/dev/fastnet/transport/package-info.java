@@ -1,5 +1,6 @@
 /**
- * How connections travel: the Netty transport (NIO, epoll or io_uring), socket options and TLS.
+ * How connections travel: the Netty transport (NIO, epoll or io_uring), socket options
+ * and TLS.
  */
 @NullMarked
 package dev.fastnet.transport;

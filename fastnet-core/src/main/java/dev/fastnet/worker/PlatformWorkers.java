@@ -17,22 +17,24 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded pool of platform threads built for short hand-offs from event loops, where a
- * {@link java.util.concurrent.ThreadPoolExecutor} wakes a parked thread (a futex call on the
- * event loop, a context switch) for nearly every task and spreads tasks over all its threads.
+ * {@link java.util.concurrent.ThreadPoolExecutor} wakes a parked thread (a futex call on
+ * the event loop, a context switch) for nearly every task and spreads tasks over all its
+ * threads.
  * <p>
- * Tasks go through one lock-free array queue. Scheduling follows Go's: a worker that runs out
- * of work may spin briefly (at most {@code maxSpinners} at a time) so that a task submitted
- * meanwhile is taken without any wake-up; then it parks on a stack of idle workers, and the
- * most recently parked, whose caches are warmest, is woken first. A submitter wakes a worker
- * only when none is searching (spinning, or woken and not yet past its first look) and no awake
- * worker took a task within the last {@value #STALL_NANOS} ns; a searcher that finds work while
- * more is queued keeps a second worker awake, and a monitor thread wakes one more whenever the
- * queue has not moved for that long. A batch of fast tasks thus costs one or two wake-ups, while
- * slow, blocking handlers spread over more workers one wake-up at a time. Threads start only
+ * Tasks go through one lock-free array queue. Scheduling follows Go's: a worker that runs
+ * out of work may spin briefly (at most {@code maxSpinners} at a time) so that a task
+ * submitted meanwhile is taken without any wake-up; then it parks on a stack of idle
+ * workers, and the most recently parked, whose caches are warmest, is woken first. A
+ * submitter wakes a worker only when none is searching (spinning, or woken and not yet
+ * past its first look) and no awake worker took a task within the last
+ * {@value #STALL_NANOS} ns; a searcher that finds work while more is queued keeps a
+ * second worker awake, and a monitor thread wakes one more whenever the queue has not
+ * moved for that long. A batch of fast tasks thus costs one or two wake-ups, while slow,
+ * blocking handlers spread over more workers one wake-up at a time. Threads start only
  * when a task finds no worker to take it, up to the limit.
  * <p>
- * Admission is exact: a task is refused once {@code threads + queueCapacity} tasks are queued
- * or running.
+ * Admission is exact: a task is refused once {@code threads + queueCapacity} tasks are
+ * queued or running.
  */
 final class PlatformWorkers {
 
@@ -45,8 +47,9 @@ final class PlatformWorkers {
 	static final long STALL_NANOS = 50_000;
 
 	/**
-	 * Longest time the monitor sleeps while workers are awake: the most a request can wait
-	 * behind the only awake worker's blocking handler before another worker is woken.
+	 * Longest time the monitor sleeps while workers are awake: the most a request can
+	 * wait behind the only awake worker's blocking handler before another worker is
+	 * woken.
 	 */
 	static final long MAX_MONITOR_INTERVAL_NANOS = 2_000_000;
 
@@ -129,17 +132,19 @@ final class PlatformWorkers {
 	}
 
 	/**
-	 * Make sure some worker will look at the queue: one that is searching (spinning, or woken and
-	 * not yet past its first look) will; else wake the most recently parked one, which counts as
-	 * searching from now on, so that signals meanwhile wake nobody more; else start one while
-	 * under the limit. When every worker is busy, the first to finish will look.
+	 * Make sure some worker will look at the queue: one that is searching (spinning, or
+	 * woken and not yet past its first look) will; else wake the most recently parked
+	 * one, which counts as searching from now on, so that signals meanwhile wake nobody
+	 * more; else start one while under the limit. When every worker is busy, the first to
+	 * finish will look.
 	 */
 	void signal() {
 		if (this.spinning.get() > 0 || this.queue.isEmpty()) {
 			return;
 		}
 		if (this.awake.get() > 0 && System.nanoTime() - this.lastTake < STALL_NANOS) {
-			// Awake workers took a task moments ago: they come back to the queue soon, and
+			// Awake workers took a task moments ago: they come back to the queue soon,
+			// and
 			// waking another would cost more than waiting for them
 			return;
 		}
@@ -192,20 +197,21 @@ final class PlatformWorkers {
 	}
 
 	/**
-	 * Watch for workers stuck in blocking tasks while tasks wait, which no submission may come
-	 * to notice, and wake one more worker each time. It looks again soon while it finds them
-	 * stuck and backs off to {@value #MAX_MONITOR_INTERVAL_NANOS} ns otherwise, and to
-	 * {@value #IDLE_MONITOR_INTERVAL_NANOS} ns while no worker is awake, so that a busy pool costs
-	 * it about five hundred wake-ups a second and an idle one fifty.
+	 * Watch for workers stuck in blocking tasks while tasks wait, which no submission may
+	 * come to notice, and wake one more worker each time. It looks again soon while it
+	 * finds them stuck and backs off to {@value #MAX_MONITOR_INTERVAL_NANOS} ns
+	 * otherwise, and to {@value #IDLE_MONITOR_INTERVAL_NANOS} ns while no worker is
+	 * awake, so that a busy pool costs it about five hundred wake-ups a second and an
+	 * idle one fifty.
 	 */
 	private void monitor() {
 		long interval = STALL_NANOS;
 		while (!this.shutdown) {
-			// A pool with no worker awake needs no watching: the next submission wakes one
+			// A pool with no worker awake needs no watching: the next submission wakes
+			// one
 			boolean idle = this.awake.get() == 0 && this.queue.isEmpty();
 			LockSupport.parkNanos(this, idle ? IDLE_MONITOR_INTERVAL_NANOS : interval);
-			if (!this.queue.isEmpty() && this.spinning.get() == 0
-					&& System.nanoTime() - this.lastTake >= STALL_NANOS) {
+			if (!this.queue.isEmpty() && this.spinning.get() == 0 && System.nanoTime() - this.lastTake >= STALL_NANOS) {
 				wakeOne();
 				interval = STALL_NANOS;
 			}
@@ -219,8 +225,7 @@ final class PlatformWorkers {
 		try {
 			while (true) {
 				Runnable task = this.queue.poll();
-				if (task == null && !self.searching && this.spinNanos > 0
-						&& this.spinning.get() < this.maxSpinners) {
+				if (task == null && !self.searching && this.spinNanos > 0 && this.spinning.get() < this.maxSpinners) {
 					this.spinning.incrementAndGet();
 					self.searching = true;
 				}
@@ -230,7 +235,8 @@ final class PlatformWorkers {
 				if (task == null) {
 					if (self.searching) {
 						self.searching = false;
-						// A submitter that saw this worker searching woke nobody: the queue is
+						// A submitter that saw this worker searching woke nobody: the
+						// queue is
 						// checked again once this worker is on the idle stack
 						this.spinning.decrementAndGet();
 					}
@@ -247,7 +253,8 @@ final class PlatformWorkers {
 				if (self.searching) {
 					self.searching = false;
 					if (this.spinning.decrementAndGet() == 0 && !this.queue.isEmpty() && this.awake.get() < 2) {
-						// More is queued behind the task this worker is about to run, which may
+						// More is queued behind the task this worker is about to run,
+						// which may
 						// block: keep a second worker awake
 						wakeOne();
 					}
@@ -294,8 +301,8 @@ final class PlatformWorkers {
 
 	/**
 	 * Park on the idle stack until there is a task or a signal.
-	 * @return a task found without a signal, or {@code null} when signalled (the worker is then
-	 * searching) or shut down
+	 * @return a task found without a signal, or {@code null} when signalled (the worker
+	 * is then searching) or shut down
 	 */
 	private @Nullable Runnable await(Worker self) {
 		synchronized (this.lock) {

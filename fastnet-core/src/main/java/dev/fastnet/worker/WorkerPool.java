@@ -18,10 +18,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Bounded executors that run blocking handlers off the event loop: a fixed pool of platform
- * threads with a bounded queue, and, when the JVM has them, virtual threads bounded by a
- * concurrency limit. Submissions never block and never grow a queue without bound:
- * {@link #tryExecute} returns {@code false} when the work cannot be admitted.
+ * Bounded executors that run blocking handlers off the event loop: a fixed pool of
+ * platform threads with a bounded queue, and, when the JVM has them, virtual threads
+ * bounded by a concurrency limit. Submissions never block and never grow a queue without
+ * bound: {@link #tryExecute} returns {@code false} when the work cannot be admitted.
  *
  * @since 0.1.0
  */
@@ -32,9 +32,9 @@ public final class WorkerPool implements AutoCloseable {
 	private final WorkerPoolOptions options;
 
 	/**
-	 * How long an idle worker looks for work before it parks: none by default, because on small
-	 * machines the cores a spinner takes are the event loops' (measured with the load benchmark
-	 * on 2 cores: no gain at any load, more CPU per request).
+	 * How long an idle worker looks for work before it parks: none by default, because on
+	 * small machines the cores a spinner takes are the event loops' (measured with the
+	 * load benchmark on 2 cores: no gain at any load, more CPU per request).
 	 */
 	static final Duration SPIN = Duration.ZERO;
 
@@ -60,7 +60,8 @@ public final class WorkerPool implements AutoCloseable {
 
 	WorkerPool(WorkerPoolOptions options, Duration spin) {
 		this.options = options;
-		// One spinner is enough to catch the next task of a busy event loop; more would take
+		// One spinner is enough to catch the next task of a busy event loop; more would
+		// take
 		// cores from the event loops on small machines
 		this.platform = new PlatformWorkers(options.threads(), options.queueCapacity(), spin, 1,
 				namedThreads(options.threadNamePrefix()));
@@ -90,8 +91,8 @@ public final class WorkerPool implements AutoCloseable {
 	}
 
 	/**
-	 * Admit a task to the platform workers without waking one: the caller hands over several
-	 * tasks and then calls {@link #signal()} once.
+	 * Admit a task to the platform workers without waking one: the caller hands over
+	 * several tasks and then calls {@link #signal()} once.
 	 * @param task the task
 	 * @return whether the task was admitted
 	 */
@@ -111,8 +112,8 @@ public final class WorkerPool implements AutoCloseable {
 	}
 
 	/**
-	 * Run a task on a virtual thread, or not at all when the concurrency limit is reached.
-	 * Without virtual threads in this JVM the task goes to the platform pool.
+	 * Run a task on a virtual thread, or not at all when the concurrency limit is
+	 * reached. Without virtual threads in this JVM the task goes to the platform pool.
 	 * @param task the task
 	 * @return whether the task was admitted
 	 */
@@ -236,8 +237,10 @@ public final class WorkerPool implements AutoCloseable {
 		// Compiled for Java 17: reach the Java 21 API through method handles, once
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-			Object builder = lookup.findStatic(Thread.class, "ofVirtual",
-					MethodType.methodType(Class.forName("java.lang.Thread$Builder$OfVirtual"))).invoke();
+			Object builder = lookup
+				.findStatic(Thread.class, "ofVirtual",
+						MethodType.methodType(Class.forName("java.lang.Thread$Builder$OfVirtual")))
+				.invoke();
 			Class<?> builderType = Class.forName("java.lang.Thread$Builder");
 			MethodHandle name = lookup.findVirtual(builderType, "name",
 					MethodType.methodType(builderType, String.class, long.class));

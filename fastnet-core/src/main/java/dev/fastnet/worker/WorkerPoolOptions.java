@@ -11,7 +11,10 @@ package dev.fastnet.worker;
  */
 public record WorkerPoolOptions(int threads, int queueCapacity, int virtualConcurrency, String threadNamePrefix) {
 
-	/** Default number of worker threads: 64, enough for blocking handlers on a small machine. */
+	/**
+	 * Default number of worker threads: 64, enough for blocking handlers on a small
+	 * machine.
+	 */
 	public static final int DEFAULT_THREADS = 64;
 
 	/** Default queue capacity: 1024. */

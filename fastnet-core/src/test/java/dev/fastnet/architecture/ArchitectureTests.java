@@ -9,11 +9,13 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * Architecture rules of fastnet-core: no Spring, no package cycles, internals stay internal.
+ * Architecture rules of fastnet-core: no Spring, no package cycles, internals stay
+ * internal.
  */
 class ArchitectureTests {
 
-	private final JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+	private final JavaClasses classes = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("dev.fastnet");
 
 	@Test

@@ -44,9 +44,12 @@ class AcquireIntegrationTests extends ClientTestSupport {
 		chain(client, 50, sessions, madeInAnswerCallback, false, done);
 		done.get(10, TimeUnit.SECONDS);
 		assertThat(sessions).hasSize(50);
-		// A call made while an answer's callback runs on the client's I/O thread takes the
-		// answering connection. (A callback runs on the caller's thread instead when the answer
-		// came before the callback was added, which a slow caller thread cannot rule out.)
+		// A call made while an answer's callback runs on the client's I/O thread takes
+		// the
+		// answering connection. (A callback runs on the caller's thread instead when the
+		// answer
+		// came before the callback was added, which a slow caller thread cannot rule
+		// out.)
 		int checked = 0;
 		for (int i = 1; i < sessions.size(); i++) {
 			if (madeInAnswerCallback.get(i)) {
@@ -54,7 +57,8 @@ class AcquireIntegrationTests extends ClientTestSupport {
 				checked++;
 			}
 		}
-		// Once a call is made on the I/O thread its callback is added before its answer can be read
+		// Once a call is made on the I/O thread its callback is added before its answer
+		// can be read
 		assertThat(checked).isGreaterThanOrEqualTo(40);
 	}
 
@@ -80,7 +84,8 @@ class AcquireIntegrationTests extends ClientTestSupport {
 	@Test
 	void callsFillEveryConnectionOfALargePool() throws Exception {
 		int connections = 32;
-		// Every call is held until all are in flight, so that the pool had to use each slot
+		// Every call is held until all are in flight, so that the pool had to use each
+		// slot
 		CountDownLatch allArrived = new CountDownLatch(connections * 2);
 		FastnetServer server = startServer(Routes.builder().route("slow", (request) -> {
 			allArrived.countDown();
@@ -89,13 +94,15 @@ class AcquireIntegrationTests extends ClientTestSupport {
 			}
 			return Long.toString(request.session().id());
 		}).build(), (config) -> config.workers(new WorkerPoolOptions(64, 1000, 1, "fastnet-worker-")));
-		FastnetClient client = client(addressOf(server), (config) -> config.pool(PoolOptions.builder()
-			.minIdle(connections)
-			.maxConnections(connections)
-			.maxInFlightPerConnection(2)
-			.build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(PoolOptions.builder()
+					.minIdle(connections)
+					.maxConnections(connections)
+					.maxInFlightPerConnection(2)
+					.build()));
 		await().atMost(Duration.ofSeconds(10)).until(() -> client.endpoints().get(0).open() == connections);
-		// Exactly the pool's capacity: a call finds room only if acquire looks past two full connections
+		// Exactly the pool's capacity: a call finds room only if acquire looks past two
+		// full connections
 		List<CompletableFuture<Reply>> calls = new ArrayList<>();
 		for (int i = 0; i < connections * 2; i++) {
 			calls.add(client.request("slow", "x".getBytes(StandardCharsets.UTF_8)));

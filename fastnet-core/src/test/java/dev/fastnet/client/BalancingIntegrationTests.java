@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for balancing calls over several endpoints, skipping unhealthy ones, and
- * replacing the endpoint list at runtime.
+ * Integration tests for balancing calls over several endpoints, skipping unhealthy ones,
+ * and replacing the endpoint list at runtime.
  */
 class BalancingIntegrationTests extends ClientTestSupport {
 
@@ -58,7 +58,11 @@ class BalancingIntegrationTests extends ClientTestSupport {
 	}
 
 	private static EndpointStats statsOf(FastnetClient client, int port) {
-		return client.endpoints().stream().filter((stats) -> stats.address().getPort() == port).findFirst().orElseThrow();
+		return client.endpoints()
+			.stream()
+			.filter((stats) -> stats.address().getPort() == port)
+			.findFirst()
+			.orElseThrow();
 	}
 
 	@Test
@@ -72,8 +76,9 @@ class BalancingIntegrationTests extends ClientTestSupport {
 					.maxBackoff(Duration.ofMillis(200))
 					.failureThreshold(3)
 					.circuitCoolDown(Duration.ofMillis(300))
-					.build()), (builder) -> {
-					});
+					.build()),
+				(builder) -> {
+				});
 		for (int i = 0; i < 300; i++) {
 			assertThat(client.requestBlocking("who", bytes("")).payloadString()).isEqualTo("a");
 		}
@@ -84,7 +89,8 @@ class BalancingIntegrationTests extends ClientTestSupport {
 		assertThat(client.stats().requestsFailed()).isZero();
 		down.close();
 		startServer(named("b"), (config) -> config.port(downPort));
-		// Traffic keeps probing the endpoint in the background until it is back in rotation
+		// Traffic keeps probing the endpoint in the background until it is back in
+		// rotation
 		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			client.requestBlocking("who", bytes(""));
 			return statsOf(client, downPort).requestsOk() > 0;
@@ -113,15 +119,19 @@ class BalancingIntegrationTests extends ClientTestSupport {
 	@Test
 	void leastOutstandingAvoidsTheEndpointWithRequestsInFlight() throws Exception {
 		FastnetServer slow = startServer(holding("slow"));
-		FastnetServer fast = startServer(Routes.builder().route("work", Execution.EVENT_LOOP, (request) -> "fast").build());
+		FastnetServer fast = startServer(
+				Routes.builder().route("work", Execution.EVENT_LOOP, (request) -> "fast").build());
 		FastnetClient client = client(List.of(addressOf(slow), addressOf(fast)),
 				(config) -> config.balancing(Balancing.LEAST_OUTSTANDING), (builder) -> {
 				});
 		for (int i = 0; i < 50; i++) {
 			int heldBefore = heldCount();
 			CompletableFuture<Reply> call = client.request("work", bytes(""));
-			// Each call either is answered by the fast endpoint or stays in flight on the slow one
-			await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+			// Each call either is answered by the fast endpoint or stays in flight on the
+			// slow one
+			await().atMost(Duration.ofSeconds(5))
+				.pollDelay(Duration.ZERO)
+				.pollInterval(Duration.ofMillis(1))
 				.until(() -> call.isDone() || heldCount() > heldBefore);
 		}
 		assertThat(heldCount()).isLessThanOrEqualTo(1);

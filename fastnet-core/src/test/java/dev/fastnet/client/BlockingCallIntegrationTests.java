@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Integration tests for blocking calls made where they would deadlock: on the client's own I/O
- * threads, where its futures complete.
+ * Integration tests for blocking calls made where they would deadlock: on the client's
+ * own I/O threads, where its futures complete.
  */
 class BlockingCallIntegrationTests extends ClientTestSupport {
 
@@ -24,7 +24,8 @@ class BlockingCallIntegrationTests extends ClientTestSupport {
 		FastnetServer server = startServer(Routes.builder()
 			.route("echo", Execution.EVENT_LOOP, (request) -> request.payloadString())
 			.route("slow", (request) -> {
-				// Answer only once the test attached its callback, so that it runs on the I/O thread
+				// Answer only once the test attached its callback, so that it runs on the
+				// I/O thread
 				if (!answers.tryAcquire(10, TimeUnit.SECONDS)) {
 					throw new IllegalStateException("The test never let this request be answered");
 				}

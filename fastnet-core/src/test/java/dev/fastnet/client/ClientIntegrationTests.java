@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for {@link FastnetClient} requests, one-way messages, pings, pushes, GOAWAY
- * and close, against real servers on loopback.
+ * Integration tests for {@link FastnetClient} requests, one-way messages, pings, pushes,
+ * GOAWAY and close, against real servers on loopback.
  */
 class ClientIntegrationTests extends ClientTestSupport {
 
@@ -108,7 +108,8 @@ class ClientIntegrationTests extends ClientTestSupport {
 		for (byte[] payload : List.of(bytes("hello"), new byte[0], large)) {
 			ByteBufReply reply = client.requestRetained("echo", Map.of(), Unpooled.wrappedBuffer(payload), null)
 				.get(5, TimeUnit.SECONDS);
-			// Released here; a reply left unreleased fails the class through the leak check
+			// Released here; a reply left unreleased fails the class through the leak
+			// check
 			try (reply) {
 				assertThat(ByteBufUtil.getBytes(reply.content())).isEqualTo(payload);
 				assertThat(reply.headers()).isEmpty();
@@ -133,7 +134,8 @@ class ClientIntegrationTests extends ClientTestSupport {
 		await().atMost(Duration.ofSeconds(5)).until(() -> heldCount() == 1);
 		call.cancel(false);
 		releaseHeld();
-		// The answer arrives after the cancel and must not leak (the leak check fails the class)
+		// The answer arrives after the cancel and must not leak (the leak check fails the
+		// class)
 		await().atMost(Duration.ofSeconds(5)).until(() -> client.endpoints().get(0).requestsOk() == 1);
 		assertThat(client.endpoints().get(0).inFlight()).isZero();
 	}
@@ -244,7 +246,8 @@ class ClientIntegrationTests extends ClientTestSupport {
 		ConcurrentLinkedQueue<String> news = new ConcurrentLinkedQueue<>();
 		CountDownLatch later = new CountDownLatch(1);
 		FastnetClient client = client(List.of(addressOf(server)), (config) -> {
-		}, (builder) -> builder.pushListener("news", (route, message) -> news.add(route + ":" + message.payloadString())));
+		}, (builder) -> builder.pushListener("news",
+				(route, message) -> news.add(route + ":" + message.payloadString())));
 		client.onPush("late", (route, message) -> later.countDown());
 		assertThat(client.requestBlocking("subscribe", bytes("a")).payloadString()).isEqualTo("subscribed");
 		await().atMost(Duration.ofSeconds(5)).until(() -> client.unroutedPushes() == 1);
@@ -263,12 +266,14 @@ class ClientIntegrationTests extends ClientTestSupport {
 		long[] failedAt = new long[1000];
 		for (int i = 0; i < 1000; i++) {
 			int index = i;
-			futures.add(client.request("hold", bytes("")).whenComplete((reply, ex) -> failedAt[index] = System.nanoTime()));
+			futures.add(
+					client.request("hold", bytes("")).whenComplete((reply, ex) -> failedAt[index] = System.nanoTime()));
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> heldCount() == 1000);
 		assertThat(client.stats().inFlight()).isEqualTo(1000);
 		assertThat(client.stats().open()).isEqualTo(4);
-		// Kill every connection at once, server side; the server is dead once all are closed
+		// Kill every connection at once, server side; the server is dead once all are
+		// closed
 		long killed = System.nanoTime();
 		List<CompletableFuture<Void>> closes = new ArrayList<>();
 		for (Session session : List.copyOf(server.sessions())) {
@@ -276,7 +281,8 @@ class ClientIntegrationTests extends ClientTestSupport {
 		}
 		CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
 		long closed = System.nanoTime();
-		CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally((ex) -> null)
+		CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+			.exceptionally((ex) -> null)
 			.get(5, TimeUnit.SECONDS);
 		long slowest = 0;
 		for (int i = 0; i < 1000; i++) {
@@ -288,10 +294,12 @@ class ClientIntegrationTests extends ClientTestSupport {
 				.withMessageContaining("127.0.0.1:" + server.port());
 			slowest = Math.max(slowest, failedAt[i] - closed);
 		}
-		// Failed by the close, far sooner than the 30 s timeout (the bound leaves room for a busy machine)
+		// Failed by the close, far sooner than the 30 s timeout (the bound leaves room
+		// for a busy machine)
 		assertThat(Duration.ofNanos(slowest)).as("slowest failure after the server closed the connections")
 			.isLessThan(Duration.ofSeconds(2));
-		assertThat(Duration.ofNanos(closed - killed)).as("time the server took to close them").isLessThan(Duration.ofSeconds(1));
+		assertThat(Duration.ofNanos(closed - killed)).as("time the server took to close them")
+			.isLessThan(Duration.ofSeconds(1));
 		assertThat(client.stats().inFlight()).isZero();
 		releaseHeld();
 	}
@@ -299,15 +307,20 @@ class ClientIntegrationTests extends ClientTestSupport {
 	@Test
 	void goAwayRetiresTheConnectionWhileItsRequestsStillComplete() throws Exception {
 		FastnetServer server = startServer(routes());
-		FastnetClient client = client(addressOf(server), (config) -> config
-			.reconnect(ReconnectOptions.builder().initialBackoff(Duration.ofSeconds(5)).maxBackoff(Duration.ofSeconds(5)).build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.reconnect(ReconnectOptions.builder()
+					.initialBackoff(Duration.ofSeconds(5))
+					.maxBackoff(Duration.ofSeconds(5))
+					.build()));
 		CompletableFuture<Reply> inFlight = client.request("hold", bytes(""));
 		await().atMost(Duration.ofSeconds(5)).until(() -> heldCount() == 1);
 		CompletableFuture<?> shutdown = server.shutdownGracefully(Duration.ofSeconds(10));
-		// The GOAWAY retires the connection: a new request does not use it but needs a new one,
+		// The GOAWAY retires the connection: a new request does not use it but needs a
+		// new one,
 		// which the draining server refuses
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatExceptionOfType(FastnetConnectException.class)
-			.isThrownBy(() -> client.requestBlocking("echo", bytes("x"))));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThatExceptionOfType(FastnetConnectException.class)
+				.isThrownBy(() -> client.requestBlocking("echo", bytes("x"))));
 		assertThat(inFlight).isNotDone();
 		releaseHeld();
 		assertThat(inFlight.get(5, TimeUnit.SECONDS).payloadString()).isEqualTo("released");
@@ -318,8 +331,8 @@ class ClientIntegrationTests extends ClientTestSupport {
 	@Test
 	void closeDuringTrafficLetsSentRequestsCompleteAndNeverReconnects() throws Exception {
 		FastnetServer server = startServer(routes());
-		FastnetClient client = client(addressOf(server), (config) -> config
-			.pool(pool().minIdle(2).maxConnections(2).build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(pool().minIdle(2).maxConnections(2).build()));
 		CompletableFuture<Reply> held = client.request("hold", bytes(""));
 		await().atMost(Duration.ofSeconds(5)).until(() -> heldCount() == 1);
 		ExecutorService traffic = Executors.newFixedThreadPool(4);
@@ -342,7 +355,8 @@ class ClientIntegrationTests extends ClientTestSupport {
 			await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().requestsOk() > 20);
 			CompletableFuture<Void> closed = client.closeGracefully(Duration.ofSeconds(5));
 			assertThat(closed).isNotDone();
-			assertThatExceptionOfType(ClientClosedException.class).isThrownBy(() -> client.requestBlocking("echo", bytes("")));
+			assertThatExceptionOfType(ClientClosedException.class)
+				.isThrownBy(() -> client.requestBlocking("echo", bytes("")));
 			releaseHeld();
 			assertThat(held.get(5, TimeUnit.SECONDS).payloadString()).isEqualTo("released");
 			closed.get(10, TimeUnit.SECONDS);
@@ -355,7 +369,8 @@ class ClientIntegrationTests extends ClientTestSupport {
 		}
 		long accepted = server.stats().connectionsAccepted();
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.sessions().isEmpty());
-		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+		await().during(Duration.ofMillis(500))
+			.atMost(Duration.ofSeconds(2))
 			.until(() -> server.stats().connectionsAccepted() == accepted);
 		assertThat(client.isClosed()).isTrue();
 		assertThat(client.ping()).isCompletedExceptionally();
@@ -378,7 +393,8 @@ class ClientIntegrationTests extends ClientTestSupport {
 		});
 		FastnetClient client = client(server.address(), (config) -> {
 		});
-		assertThatExceptionOfType(ConnectionClosedException.class).isThrownBy(() -> client.requestBlocking("x", bytes("")))
+		assertThatExceptionOfType(ConnectionClosedException.class)
+			.isThrownBy(() -> client.requestBlocking("x", bytes("")))
 			.withMessageContaining("protocol violation")
 			.withMessageContaining("Unsupported version 9");
 	}
@@ -440,8 +456,7 @@ class ClientIntegrationTests extends ClientTestSupport {
 		FastnetClient client = client(addressOf(server), (config) -> {
 		});
 		ByteBuf payload = ByteBufAllocator.DEFAULT.buffer().writeInt(1);
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> client.request("r".repeat(256), Map.of(), payload, null))
+		assertThatIllegalArgumentException().isThrownBy(() -> client.request("r".repeat(256), Map.of(), payload, null))
 			.withMessageStartingWith("route must be at most 255 UTF-8 bytes");
 		assertThat(payload.refCnt()).isZero();
 	}
@@ -449,8 +464,8 @@ class ClientIntegrationTests extends ClientTestSupport {
 	@Test
 	void sixteenThreadsOfTenThousandRequestsEachOverFourConnectionsAllGetTheirOwnReplies() throws Exception {
 		FastnetServer server = startServer(routes(), (config) -> config.ioThreads(2));
-		FastnetClient client = client(addressOf(server), (config) -> config
-			.pool(pool().maxConnections(4).maxInFlightPerConnection(4).build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(pool().maxConnections(4).maxInFlightPerConnection(4).build()));
 		ExecutorService threads = Executors.newFixedThreadPool(16);
 		try {
 			List<Future<Integer>> results = new ArrayList<>();

@@ -17,8 +17,8 @@ import dev.fastnet.worker.WorkerPoolOptions;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * Starts real servers on loopback and clients against them, and closes all of them after each
- * test.
+ * Starts real servers on loopback and clients against them, and closes all of them after
+ * each test.
  */
 abstract class ClientTestSupport {
 
@@ -85,8 +85,9 @@ abstract class ClientTestSupport {
 	}
 
 	/**
-	 * Hold a loopback port that refuses connections: bound but not listening, so that no other
-	 * process can take it while the test expects it closed. Released after the test.
+	 * Hold a loopback port that refuses connections: bound but not listening, so that no
+	 * other process can take it while the test expects it closed. Released after the
+	 * test.
 	 * @return the held port
 	 */
 	HeldPort holdPort() throws IOException {

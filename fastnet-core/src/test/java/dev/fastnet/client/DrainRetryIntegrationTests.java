@@ -22,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for requests refused by a draining server: announced by GOAWAY and answered
- * 503 without reaching a handler, they are sent again elsewhere; and for a real server stopped
- * under load.
+ * Integration tests for requests refused by a draining server: announced by GOAWAY and
+ * answered 503 without reaching a handler, they are sent again elsewhere; and for a real
+ * server stopped under load.
  */
 class DrainRetryIntegrationTests extends ClientTestSupport {
 

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Integration tests for a {@link FastnetClient} that speaks a compatibility framing, against a
- * server's compatibility listener and against a server written from the protocol document.
+ * Integration tests for a {@link FastnetClient} that speaks a compatibility framing,
+ * against a server's compatibility listener and against a server written from the
+ * protocol document.
  */
 class FramingClientIntegrationTests extends ClientTestSupport {
 

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for the per-endpoint connection pool of {@link FastnetClient}: limits,
- * waiting calls, eager and idle connections, pings and eviction.
+ * Integration tests for the per-endpoint connection pool of {@link FastnetClient}:
+ * limits, waiting calls, eager and idle connections, pings and eviction.
  */
 class PoolIntegrationTests extends ClientTestSupport {
 
@@ -59,12 +59,13 @@ class PoolIntegrationTests extends ClientTestSupport {
 	@Test
 	void exhaustedPoolTimesOutOneWaiterAndRejectsBeyondThePendingLimitAtOnce() throws Exception {
 		FastnetServer server = startServer(routes());
-		FastnetClient client = client(addressOf(server), (config) -> config.pool(pool().minIdle(1)
-			.maxConnections(1)
-			.maxInFlightPerConnection(1)
-			.maxPendingAcquires(1)
-			.acquireTimeout(Duration.ofMillis(30))
-			.build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(pool().minIdle(1)
+					.maxConnections(1)
+					.maxInFlightPerConnection(1)
+					.maxPendingAcquires(1)
+					.acquireTimeout(Duration.ofMillis(30))
+					.build()));
 		// Acquiring includes connecting: warm the pool so that only waiting is measured
 		await().atMost(Duration.ofSeconds(5)).until(() -> client.stats().idle() == 1);
 		CompletableFuture<Reply> holder = client.request("hold", bytes(""));
@@ -76,7 +77,8 @@ class PoolIntegrationTests extends ClientTestSupport {
 		CompletableFuture<Reply> rejected = client.request("echo", bytes("rejected"));
 		long rejectLatency = System.nanoTime() - rejectStart;
 		assertThat(rejected).isCompletedExceptionally();
-		// Rejected synchronously, inside the call (the bound only absorbs class loading on first use)
+		// Rejected synchronously, inside the call (the bound only absorbs class loading
+		// on first use)
 		assertThat(Duration.ofNanos(rejectLatency)).isLessThan(Duration.ofMillis(50));
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(rejected::get)
 			.havingCause()
@@ -102,8 +104,8 @@ class PoolIntegrationTests extends ClientTestSupport {
 	@Test
 	void waitingCallIsServedWhenASlotFrees() throws Exception {
 		FastnetServer server = startServer(routes());
-		FastnetClient client = client(addressOf(server), (config) -> config
-			.pool(pool().minIdle(1).maxConnections(1).maxInFlightPerConnection(1).build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(pool().minIdle(1).maxConnections(1).maxInFlightPerConnection(1).build()));
 		await().atMost(Duration.ofSeconds(5)).until(() -> client.stats().idle() == 1);
 		CompletableFuture<Reply> holder = client.request("hold", bytes(""));
 		await().atMost(Duration.ofSeconds(5)).until(() -> heldCount() == 1);
@@ -123,8 +125,8 @@ class PoolIntegrationTests extends ClientTestSupport {
 	@Test
 	void fullConnectionsMakeThePoolOpenTheNextOneUpToTheMaximum() throws Exception {
 		FastnetServer server = startServer(routes());
-		FastnetClient client = client(addressOf(server), (config) -> config
-			.pool(pool().maxConnections(3).maxInFlightPerConnection(2).build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(pool().maxConnections(3).maxInFlightPerConnection(2).build()));
 		List<CompletableFuture<Reply>> calls = new ArrayList<>();
 		for (int i = 0; i < 7; i++) {
 			calls.add(client.request("hold", bytes("")));
@@ -158,8 +160,8 @@ class PoolIntegrationTests extends ClientTestSupport {
 	@Test
 	void idleConnectionClosedByTheServerIsNeverHandedOut() {
 		FastnetServer server = startServer(routes(), (config) -> config.idleTimeout(Duration.ofMillis(300)));
-		FastnetClient client = client(addressOf(server), (config) -> config
-			.pool(pool().pingInterval(Duration.ZERO).build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(pool().pingInterval(Duration.ZERO).build()));
 		assertThat(client.requestBlocking("echo", bytes("1")).payloadString()).isEqualTo("1");
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().connectionsIdleClosed() == 1);
 		assertThat(client.requestBlocking("echo", bytes("2")).payloadString()).isEqualTo("2");
@@ -171,8 +173,8 @@ class PoolIntegrationTests extends ClientTestSupport {
 	@Test
 	void deadIdlePooledConnectionsAreReplacedWithoutFailures() throws Exception {
 		FastnetServer server = startServer(routes());
-		FastnetClient client = client(addressOf(server), (config) -> config
-			.pool(pool().minIdle(4).maxConnections(4).build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(pool().minIdle(4).maxConnections(4).build()));
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.sessions().size() == 4);
 		for (Session session : List.copyOf(server.sessions())) {
 			session.close().get(5, TimeUnit.SECONDS);
@@ -193,14 +195,17 @@ class PoolIntegrationTests extends ClientTestSupport {
 
 	@Test
 	void idleConnectionsArePingedBeforeTheServersIdleTimeoutCanCloseThem() {
-		// The server also enforces a minimum PING interval, below the client's ping interval
-		FastnetServer server = startServer(routes(), (config) -> config.idleTimeout(Duration.ofMillis(400))
-			.minPingInterval(Duration.ofMillis(50))
-			.maxPingStrikes(0));
-		FastnetClient client = client(addressOf(server), (config) -> config
-			.pool(pool().pingInterval(Duration.ofMillis(100)).build()));
+		// The server also enforces a minimum PING interval, below the client's ping
+		// interval
+		FastnetServer server = startServer(routes(),
+				(config) -> config.idleTimeout(Duration.ofMillis(400))
+					.minPingInterval(Duration.ofMillis(50))
+					.maxPingStrikes(0));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(pool().pingInterval(Duration.ofMillis(100)).build()));
 		client.requestBlocking("echo", bytes("1"));
-		await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3))
+		await().during(Duration.ofMillis(1200))
+			.atMost(Duration.ofSeconds(3))
 			.until(() -> server.sessions().size() == 1 && server.stats().connectionsIdleClosed() == 0);
 		assertThat(server.stats().connectionsClosedForPingAbuse()).isZero();
 		client.requestBlocking("echo", bytes("2"));
@@ -210,11 +215,12 @@ class PoolIntegrationTests extends ClientTestSupport {
 	@Test
 	void connectionsIdleBeyondMaxIdleTimeAreClosedDownToMinIdle() throws Exception {
 		FastnetServer server = startServer(routes());
-		FastnetClient client = client(addressOf(server), (config) -> config.pool(pool().minIdle(1)
-			.maxConnections(3)
-			.maxInFlightPerConnection(1)
-			.maxIdleTime(Duration.ofMillis(300))
-			.build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.pool(pool().minIdle(1)
+					.maxConnections(3)
+					.maxInFlightPerConnection(1)
+					.maxIdleTime(Duration.ofMillis(300))
+					.build()));
 		List<CompletableFuture<Reply>> calls = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			calls.add(client.request("hold", bytes("")));
@@ -241,10 +247,11 @@ class PoolIntegrationTests extends ClientTestSupport {
 			}
 			return true;
 		});
-		FastnetClient client = client(server.address(), (config) -> config.pool(
-				pool().pingInterval(Duration.ofMillis(100)).pingTimeout(Duration.ofMillis(200)).build()));
+		FastnetClient client = client(server.address(), (config) -> config
+			.pool(pool().pingInterval(Duration.ofMillis(100)).pingTimeout(Duration.ofMillis(200)).build()));
 		long start = System.nanoTime();
-		assertThatExceptionOfType(ConnectionClosedException.class).isThrownBy(() -> client.requestBlocking("x", bytes("")))
+		assertThatExceptionOfType(ConnectionClosedException.class)
+			.isThrownBy(() -> client.requestBlocking("x", bytes("")))
 			.withMessageContaining("PING was not answered within 200 ms");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 		EndpointStats stats = client.endpoints().get(0);

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for the reconnect governor of {@link FastnetClient}: lazy reconnect with
- * backoff, no storms, the circuit, and recovery after a server restart.
+ * Integration tests for the reconnect governor of {@link FastnetClient}: lazy reconnect
+ * with backoff, no storms, the circuit, and recovery after a server restart.
  */
 class ReconnectIntegrationTests extends ClientTestSupport {
 
@@ -45,8 +45,8 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 	}
 
 	/**
-	 * Most attempts a backoff schedule allows within a period: the first attempt at once, then
-	 * each after the shortest jittered delay.
+	 * Most attempts a backoff schedule allows within a period: the first attempt at once,
+	 * then each after the shortest jittered delay.
 	 */
 	private static int maxAttemptsWithin(ReconnectOptions options, Duration period) {
 		double elapsed = 0;
@@ -101,7 +101,8 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 		await().atMost(Duration.ofSeconds(5)).until(() -> lastSuccess.get() - up > 0);
 		Duration recovery = Duration.ofNanos(lastSuccess.get() - up);
 		assertThat(attemptsWhileDown).isBetween(3L, (long) maxAttemptsWithin(S17_BACKOFF, downtime));
-		// The next attempt after the restart comes within the backoff in force (at most ~0.9 s here)
+		// The next attempt after the restart comes within the backoff in force (at most
+		// ~0.9 s here)
 		assertThat(recovery).isLessThan(Duration.ofMillis(1500));
 		assertThat(unexpected).isEmpty();
 		assertThat(Duration.ofNanos(slowestFailure.get())).isLessThan(Duration.ofMillis(500));
@@ -142,7 +143,8 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 		await().atMost(Duration.ofSeconds(5)).until(() -> failed.get() >= 100);
 		this.traffic.shutdownNow();
 		assertThat(this.traffic.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-		// The attempts counted, then the time they had: an attempt made after the clock was read
+		// The attempts counted, then the time they had: an attempt made after the clock
+		// was read
 		// would otherwise count against too short a period
 		EndpointStats stats = client.endpoints().get(0);
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -159,15 +161,16 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 		int port = first.port();
 		first.close();
 		HeldPort held = holdPort(port);
-		FastnetClient client = client(new InetSocketAddress("127.0.0.1", port), (config) -> config
-			.reconnect(ReconnectOptions.builder()
-				.initialBackoff(Duration.ofMillis(500))
-				.maxBackoff(Duration.ofMillis(500))
-				.failureThreshold(3)
-				.circuitCoolDown(Duration.ofSeconds(30))
-				.jitter(0)
-				.build()));
-		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+		FastnetClient client = client(new InetSocketAddress("127.0.0.1", port),
+				(config) -> config.reconnect(ReconnectOptions.builder()
+					.initialBackoff(Duration.ofMillis(500))
+					.maxBackoff(Duration.ofMillis(500))
+					.failureThreshold(3)
+					.circuitCoolDown(Duration.ofSeconds(30))
+					.jitter(0)
+					.build()));
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(10))
 			.until(() -> client.request("echo", bytes("")).handle((reply, ex) -> ex).get(5, TimeUnit.SECONDS) != null
 					&& client.endpoints().get(0).state() == EndpointState.DOWN);
 		EndpointStats down = client.endpoints().get(0);
@@ -181,10 +184,12 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 		held.close();
 		startServer(echo(), (config) -> config.port(port));
 		long back = System.nanoTime();
-		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(20))
 			.ignoreExceptionsInstanceOf(FastnetConnectException.class)
 			.until(() -> client.requestBlocking("echo", bytes("back")).payloadString().equals("back"));
-		// Probes after 0.5 s, then 1 s, then 2 s: the server is found within about 2 s, not 30
+		// Probes after 0.5 s, then 1 s, then 2 s: the server is found within about 2 s,
+		// not 30
 		assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(5));
 		assertThat(client.endpoints().get(0).state()).isEqualTo(EndpointState.UP);
 	}
@@ -214,9 +219,11 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 		await().atMost(Duration.ofSeconds(5)).until(() -> client.stats().connectAttempts() >= 2);
 		client.closeGracefully(Duration.ofSeconds(1)).get(5, TimeUnit.SECONDS);
 		long attempts = client.stats().connectAttempts();
-		await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2))
+		await().during(Duration.ofMillis(800))
+			.atMost(Duration.ofSeconds(2))
 			.until(() -> client.stats().connectAttempts() == attempts);
-		assertThatExceptionOfType(ClientClosedException.class).isThrownBy(() -> client.requestBlocking("echo", bytes("")));
+		assertThatExceptionOfType(ClientClosedException.class)
+			.isThrownBy(() -> client.requestBlocking("echo", bytes("")));
 	}
 
 }

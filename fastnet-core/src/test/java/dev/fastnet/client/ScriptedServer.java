@@ -18,8 +18,8 @@ import dev.fastnet.test.RawClient;
 import dev.fastnet.test.RawClient.RawFrame;
 
 /**
- * A blocking fastnet server whose answers a test scripts frame by frame, to misbehave in ways
- * {@link dev.fastnet.server.FastnetServer} never does.
+ * A blocking fastnet server whose answers a test scripts frame by frame, to misbehave in
+ * ways {@link dev.fastnet.server.FastnetServer} never does.
  */
 final class ScriptedServer implements AutoCloseable {
 

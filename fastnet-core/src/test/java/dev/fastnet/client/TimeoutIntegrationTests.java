@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Integration tests for request timeouts: requests written in deadline order share one timer per
- * connection, the others get their own, and every one fails on time while answered ones never do.
+ * Integration tests for request timeouts: requests written in deadline order share one
+ * timer per connection, the others get their own, and every one fails on time while
+ * answered ones never do.
  */
 class TimeoutIntegrationTests extends ClientTestSupport {
 
@@ -38,7 +39,8 @@ class TimeoutIntegrationTests extends ClientTestSupport {
 		FastnetServer server = server();
 		FastnetClient client = client(addressOf(server),
 				(config) -> config.requestTimeout(Duration.ofMillis(300)).ioThreads(1));
-		// Connected first, with time to spare (the request timeout covers connecting): the time
+		// Connected first, with time to spare (the request timeout covers connecting):
+		// the time
 		// measured is the timeouts', not the TCP connect's
 		assertThat(client.requestBlocking("echo", Map.of(), bytes("warm"), Duration.ofSeconds(10)).payloadString())
 			.isEqualTo("warm");
@@ -52,9 +54,13 @@ class TimeoutIntegrationTests extends ClientTestSupport {
 		for (int i = 0; i < answered.size(); i++) {
 			assertThat(answered.get(i).get(5, TimeUnit.SECONDS).payloadString()).isEqualTo("e" + i);
 		}
-		assertThat(first).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
+		assertThat(first).failsWithin(Duration.ofSeconds(5))
+			.withThrowableThat()
+			.havingCause()
 			.isInstanceOf(FastnetTimeoutException.class);
-		assertThat(last).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
+		assertThat(last).failsWithin(Duration.ofSeconds(5))
+			.withThrowableThat()
+			.havingCause()
 			.isInstanceOf(FastnetTimeoutException.class);
 		long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		assertThat(elapsedMillis).isBetween(290L, 3000L);
@@ -85,7 +91,9 @@ class TimeoutIntegrationTests extends ClientTestSupport {
 	private void assertShortCallTimesOutOnItsOwnTime(FastnetClient client) {
 		long start = System.nanoTime();
 		CompletableFuture<Reply> shorter = client.request("hang", Map.of(), bytes(""), Duration.ofMillis(100));
-		assertThat(shorter).failsWithin(Duration.ofSeconds(2)).withThrowableThat().havingCause()
+		assertThat(shorter).failsWithin(Duration.ofSeconds(2))
+			.withThrowableThat()
+			.havingCause()
 			.isInstanceOf(FastnetTimeoutException.class);
 		long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		assertThat(elapsedMillis).isBetween(90L, 1500L);

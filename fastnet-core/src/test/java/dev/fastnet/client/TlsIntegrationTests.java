@@ -50,16 +50,18 @@ class TlsIntegrationTests extends ClientTestSupport {
 	@EnumSource(value = SslProvider.class, names = { "JDK", "OPENSSL" })
 	void clientWithTrustedCertificateGetsAnswersUnderMutualTls(SslProvider provider) throws Exception {
 		assertThat(OpenSsl.isAvailable()).as("netty-tcnative on the test class path").isTrue();
-		FastnetServer server = startServer(ECHO, (config) -> config.tls(TlsConfig.forServer(TestCertificates.keys(SERVER))
-			.trust(TestCertificates.trust(AUTHORITY))
-			.clientAuth(TlsConfig.ClientAuth.NEED)
-			.provider(provider)
-			.build()));
-		FastnetClient client = client(addressOf(server), (config) -> config.tls(TlsConfig.forClient()
-			.keys(TestCertificates.keys(CLIENT))
-			.trust(TestCertificates.trust(AUTHORITY))
-			.provider(provider)
-			.build()));
+		FastnetServer server = startServer(ECHO,
+				(config) -> config.tls(TlsConfig.forServer(TestCertificates.keys(SERVER))
+					.trust(TestCertificates.trust(AUTHORITY))
+					.clientAuth(TlsConfig.ClientAuth.NEED)
+					.provider(provider)
+					.build()));
+		FastnetClient client = client(addressOf(server),
+				(config) -> config.tls(TlsConfig.forClient()
+					.keys(TestCertificates.keys(CLIENT))
+					.trust(TestCertificates.trust(AUTHORITY))
+					.provider(provider)
+					.build()));
 		assertThat(server.tls()).hasValueSatisfying((tls) -> assertThat(tls.provider()).isEqualTo(provider));
 		for (int i = 0; i < 10; i++) {
 			assertThat(client.requestBlocking("echo", bytes("hello " + i)).payloadString()).isEqualTo("hello " + i);
@@ -81,10 +83,11 @@ class TlsIntegrationTests extends ClientTestSupport {
 	@ParameterizedTest
 	@EnumSource(value = SslProvider.class, names = { "JDK", "OPENSSL" })
 	void clientWithoutCertificateFailsTheConnectWhenTheServerNeedsOne(SslProvider provider) throws Exception {
-		FastnetServer server = startServer(ECHO, (config) -> config.tls(TlsConfig.forServer(TestCertificates.keys(SERVER))
-			.trust(TestCertificates.trust(AUTHORITY))
-			.clientAuth(TlsConfig.ClientAuth.NEED)
-			.build()));
+		FastnetServer server = startServer(ECHO,
+				(config) -> config.tls(TlsConfig.forServer(TestCertificates.keys(SERVER))
+					.trust(TestCertificates.trust(AUTHORITY))
+					.clientAuth(TlsConfig.ClientAuth.NEED)
+					.build()));
 		FastnetClient client = client(addressOf(server), (config) -> config.requestTimeout(Duration.ofSeconds(30))
 			.tls(TlsConfig.forClient().trust(TestCertificates.trust(AUTHORITY)).provider(provider).build()));
 		assertConnectFailsWithHandshakeException(client);
@@ -118,9 +121,8 @@ class TlsIntegrationTests extends ClientTestSupport {
 
 	@Test
 	void silentPeerIsClosedAtTheHandshakeTimeoutAndCounted() throws Exception {
-		FastnetServer server = startServer(ECHO, (config) -> config.tls(TlsConfig.forServer(TestCertificates.keys(SERVER))
-			.handshakeTimeout(Duration.ofSeconds(1))
-			.build()));
+		FastnetServer server = startServer(ECHO, (config) -> config
+			.tls(TlsConfig.forServer(TestCertificates.keys(SERVER)).handshakeTimeout(Duration.ofSeconds(1)).build()));
 		try (RawClient raw = RawClient.connect(server.port())) {
 			long start = System.nanoTime();
 			assertThat(raw.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
@@ -140,7 +142,8 @@ class TlsIntegrationTests extends ClientTestSupport {
 		assertThat(client.requestBlocking("echo", bytes("before")).payloadString()).isEqualTo("before");
 		assertThat(peerCertificate(server).getSubjectX500Principal().getName()).isEqualTo("CN=server one");
 		X509Bundle renewed = TestCertificates.server(AUTHORITY, "server two");
-		server.updateTls(server.tls().orElseThrow()
+		server.updateTls(server.tls()
+			.orElseThrow()
 			.withContext(TlsConfig.forServer(TestCertificates.keys(renewed)).build().context()));
 		assertThat(peerCertificate(server).getSubjectX500Principal().getName()).isEqualTo("CN=server two");
 		// The connection opened before keeps working

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for the compatibility {@link Framing}s on a server's and a client's pipeline, against
- * the golden frames under {@code src/test/resources/framings}.
+ * Tests for the compatibility {@link Framing}s on a server's and a client's pipeline,
+ * against the golden frames under {@code src/test/resources/framings}.
  */
 class FramingTests {
 
@@ -358,8 +358,7 @@ class FramingTests {
 	void lengthFieldOptionsAreValidatedWithTheirNameAndValue() {
 		assertThatIllegalArgumentException().isThrownBy(() -> LengthFieldFraming.builder().lengthFieldSize(3).build())
 			.withMessage("lengthFieldSize must be 1, 2, 4 or 8: 3");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> LengthFieldFraming.builder().correlationId(2, 4).build())
+		assertThatIllegalArgumentException().isThrownBy(() -> LengthFieldFraming.builder().correlationId(2, 4).build())
 			.withMessage("correlationIdOffset must not overlap the length field at 0..3: 2");
 		assertThatIllegalArgumentException().isThrownBy(() -> Framing.anet().checkMaxFrameSize("max-frame-size", 70000))
 			.withMessage("max-frame-size must be between 4 and 65535 for the anet framing: 70000");

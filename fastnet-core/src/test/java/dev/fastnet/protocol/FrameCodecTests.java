@@ -82,7 +82,8 @@ class FrameCodecTests {
 			ByteBuf payload = Unpooled.buffer(size).writeZero(size);
 			ByteBuf encoded = FrameEncoder.encodeRequest(UnpooledByteBufAllocator.DEFAULT, 9, "kv.get", headers, 250,
 					payload);
-			// length, fixed header, route, headers block: "tenant" and one "timeout-ms", never two
+			// length, fixed header, route, headers block: "tenant" and one "timeout-ms",
+			// never two
 			assertThat(encoded.readableBytes()).isEqualTo(4 + 8 + 6 + 2 + (1 + 6 + 2 + 2) + (1 + 10 + 2 + 3) + size);
 			EmbeddedChannel channel = channel(1 << 20);
 			channel.writeInbound(encoded);
@@ -108,9 +109,8 @@ class FrameCodecTests {
 	@Test
 	void requestThatCannotBeEncodedReleasesItsPayload() {
 		ByteBuf payload = Unpooled.buffer(4).writeInt(1);
-		assertThatExceptionOfType(EncoderException.class)
-			.isThrownBy(() -> FrameEncoder.encodeRequest(UnpooledByteBufAllocator.DEFAULT, 1, "r".repeat(256), Map.of(),
-					0, payload));
+		assertThatExceptionOfType(EncoderException.class).isThrownBy(() -> FrameEncoder
+			.encodeRequest(UnpooledByteBufAllocator.DEFAULT, 1, "r".repeat(256), Map.of(), 0, payload));
 		assertThat(payload.refCnt()).isZero();
 	}
 
@@ -311,11 +311,10 @@ class FrameCodecTests {
 			}
 		});
 		channel.writeInbound(Unpooled.wrappedBuffer(RawClient.encode(0, 1, "r", orderedHeaders(2, "v"), new byte[0])));
-		assertThat(this.errors).singleElement()
-			.isInstanceOfSatisfying(ProtocolException.class, (ex) -> {
-				assertThat(ex.violation()).isEqualTo(ProtocolViolation.MALFORMED);
-				assertThat(ex.getMessage()).isEqualTo("More than 1 header entries");
-			});
+		assertThat(this.errors).singleElement().isInstanceOfSatisfying(ProtocolException.class, (ex) -> {
+			assertThat(ex.violation()).isEqualTo(ProtocolViolation.MALFORMED);
+			assertThat(ex.getMessage()).isEqualTo("More than 1 header entries");
+		});
 		assertThat(channel.finishAndReleaseAll()).isFalse();
 	}
 
@@ -353,8 +352,8 @@ class FrameCodecTests {
 	}
 
 	/**
-	 * A decoder with header limits that caches only {@code user.get} and records what it is
-	 * told.
+	 * A decoder with header limits that caches only {@code user.get} and records what it
+	 * is told.
 	 */
 	private static final class LimitingDecoder extends FrameDecoder {
 
@@ -396,8 +395,7 @@ class FrameCodecTests {
 	@Test
 	void routeLongerThan255BytesIsRefusedAndItsPayloadReleased() {
 		ByteBuf payload = Unpooled.buffer(4).writeInt(1);
-		org.assertj.core.api.Assertions
-			.assertThatIllegalArgumentException()
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
 			.isThrownBy(() -> Frame.request(1, "é".repeat(128), Map.of(), payload))
 			.withMessageContaining("at most 255 UTF-8 bytes");
 		assertThat(payload.refCnt()).isZero();

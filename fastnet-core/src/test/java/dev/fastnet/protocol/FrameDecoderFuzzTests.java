@@ -30,11 +30,13 @@ import org.junit.jupiter.api.BeforeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Coverage-guided fuzz tests for {@link FrameDecoder}, run by Jazzer: arbitrary bytes through the
- * server's pipeline, and the round trip of valid frames through the encoder and the decoder.
+ * Coverage-guided fuzz tests for {@link FrameDecoder}, run by Jazzer: arbitrary bytes
+ * through the server's pipeline, and the round trip of valid frames through the encoder
+ * and the decoder.
  * <p>
- * The build replays the seed corpus in {@code FrameDecoderFuzzTestsInputs} (regression mode);
- * {@code JAZZER_FUZZ=1} fuzzes one target, for {@code -Djazzer.max_duration} at most.
+ * The build replays the seed corpus in {@code FrameDecoderFuzzTestsInputs} (regression
+ * mode); {@code JAZZER_FUZZ=1} fuzzes one target, for {@code -Djazzer.max_duration} at
+ * most.
  */
 class FrameDecoderFuzzTests {
 
@@ -44,7 +46,8 @@ class FrameDecoderFuzzTests {
 
 	@BeforeAll
 	static void startServer() {
-		// Small limits so that fuzzed input reaches them: frames too large, too many headers
+		// Small limits so that fuzzed input reaches them: frames too large, too many
+		// headers
 		ServerConfig config = ServerConfig.builder()
 			.host("127.0.0.1")
 			.port(0)
@@ -68,10 +71,11 @@ class FrameDecoderFuzzTests {
 	}
 
 	/**
-	 * Arbitrary bytes, written in pieces whose sizes the fuzzer chooses, end in answers or a
-	 * protocol error, never in another exception, and leave no buffer open. The input's last
-	 * byte is the number of pieces (0 to 8), the bytes before it their sizes (1 to 256) in
-	 * reverse order, and the rest the bytes written, the pieces repeated as often as needed.
+	 * Arbitrary bytes, written in pieces whose sizes the fuzzer chooses, end in answers
+	 * or a protocol error, never in another exception, and leave no buffer open. The
+	 * input's last byte is the number of pieces (0 to 8), the bytes before it their sizes
+	 * (1 to 256) in reverse order, and the rest the bytes written, the pieces repeated as
+	 * often as needed.
 	 * @param data the fuzzer's input
 	 */
 	@FuzzTest(maxDuration = "10m")
@@ -95,7 +99,8 @@ class FrameDecoderFuzzTests {
 			for (int i = 0; offset < input.length && channel.isOpen(); i++) {
 				int length = (pieces.length != 0) ? Math.min(pieces[i % pieces.length], input.length - offset)
 						: input.length;
-				// From the allocator, so that the detector counts what the decoder accumulates
+				// From the allocator, so that the detector counts what the decoder
+				// accumulates
 				ByteBuf piece = ByteBufAllocator.DEFAULT.buffer(length).writeBytes(input, offset, length);
 				channel.writeInbound(piece);
 				offset += length;
@@ -110,8 +115,8 @@ class FrameDecoderFuzzTests {
 	}
 
 	/**
-	 * A valid frame built from the fuzzer's input decodes equal to itself after encoding, also
-	 * when its bytes arrive in two pieces.
+	 * A valid frame built from the fuzzer's input decodes equal to itself after encoding,
+	 * also when its bytes arrive in two pieces.
 	 * @param data the fuzzer's input
 	 */
 	@FuzzTest(maxDuration = "10m")
@@ -152,7 +157,8 @@ class FrameDecoderFuzzTests {
 			headers.put(data.consumeString(16), data.consumeString(128));
 		}
 		byte[] payload = data.consumeRemainingAsBytes();
-		if (!encodable(route) || !headers.entrySet().stream().allMatch((h) -> encodable(h.getKey()) && encodable(h.getValue()))
+		if (!encodable(route)
+				|| !headers.entrySet().stream().allMatch((h) -> encodable(h.getKey()) && encodable(h.getValue()))
 				|| route.getBytes(StandardCharsets.UTF_8).length > FrameFormat.MAX_ROUTE_LENGTH) {
 			// Not a valid frame: the encoder would write replacement characters
 			return null;
@@ -168,8 +174,10 @@ class FrameDecoderFuzzTests {
 	private static void isProtocolError(Throwable failure) {
 		Throwable cause = (failure instanceof DecoderException && failure.getCause() != null) ? failure.getCause()
 				: failure;
-		// An answer to a frame decoded before the error is written after the close, and fails
-		// as a write on a closed connection does; it comes from the head, not from decoding
+		// An answer to a frame decoded before the error is written after the close, and
+		// fails
+		// as a write on a closed connection does; it comes from the head, not from
+		// decoding
 		assertThat(cause).isInstanceOfAny(ProtocolException.class, DecoderException.class,
 				ClosedChannelException.class);
 	}

@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Seeded randomized tests for {@link FrameDecoder}: random, truncated and bit-flipped input
- * never throws out of the pipeline, never leaks, and always ends in valid frames, a counted
- * protocol error, or a decoder still waiting for the rest of a frame.
+ * Seeded randomized tests for {@link FrameDecoder}: random, truncated and bit-flipped
+ * input never throws out of the pipeline, never leaks, and always ends in valid frames, a
+ * counted protocol error, or a decoder still waiting for the rest of a frame.
  */
 class FrameDecoderRandomizedTests {
 
@@ -37,7 +37,8 @@ class FrameDecoderRandomizedTests {
 			frames += outcome.frames;
 			errors += outcome.errors;
 			waiting += outcome.waiting ? 1 : 0;
-			// Each input ends in exactly one of: fully decoded, a protocol error, or waiting for more
+			// Each input ends in exactly one of: fully decoded, a protocol error, or
+			// waiting for more
 			assertThat(outcome.errors).isLessThanOrEqualTo(1);
 		}
 		assertThat(frames + errors + waiting).isPositive();
@@ -101,7 +102,8 @@ class FrameDecoderRandomizedTests {
 		int offset = 0;
 		while (offset < input.length) {
 			int chunk = Math.min(input.length - offset, 1 + random.nextInt(16));
-			// From the allocator: Netty tracks no wrapped heap array, and the leak check should see
+			// From the allocator: Netty tracks no wrapped heap array, and the leak check
+			// should see
 			// what the decoder keeps of each read
 			channel.writeInbound(ByteBufAllocator.DEFAULT.buffer(chunk).writeBytes(input, offset, chunk));
 			offset += chunk;

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for {@link FastnetServer} over real loopback sockets: oversized frames,
- * protocol violations, the connection limit and peers that do not read.
+ * Integration tests for {@link FastnetServer} over real loopback sockets: oversized
+ * frames, protocol violations, the connection limit and peers that do not read.
  */
 class ConnectionProtectionIntegrationTests extends ServerIntegrationTestSupport {
 
@@ -50,7 +50,8 @@ class ConnectionProtectionIntegrationTests extends ServerIntegrationTestSupport 
 		violations.put(ProtocolViolation.RESERVED_FLAGS, patch(valid, 6, 0x81));
 		violations.put(ProtocolViolation.OVERRUN, patch(valid, 11, 40));
 		violations.put(ProtocolViolation.INVALID_UTF8, patch(valid, 12, 0xFF));
-		violations.put(ProtocolViolation.UNEXPECTED_TYPE, RawClient.encode(RawClient.GOAWAY, 0, "", Map.of(), new byte[0]));
+		violations.put(ProtocolViolation.UNEXPECTED_TYPE,
+				RawClient.encode(RawClient.GOAWAY, 0, "", Map.of(), new byte[0]));
 		for (Map.Entry<ProtocolViolation, byte[]> violation : violations.entrySet()) {
 			try (RawClient offender = RawClient.connect(server.port())) {
 				offender.send(violation.getValue());
@@ -63,8 +64,8 @@ class ConnectionProtectionIntegrationTests extends ServerIntegrationTestSupport 
 	}
 
 	/**
-	 * Whether a new connection is closed by the server at once; the reset may already surface
-	 * while the socket is being set up.
+	 * Whether a new connection is closed by the server at once; the reset may already
+	 * surface while the socket is being set up.
 	 */
 	private boolean isRefused(FastnetServer server) throws IOException {
 		try {
@@ -102,17 +103,19 @@ class ConnectionProtectionIntegrationTests extends ServerIntegrationTestSupport 
 
 	@Test
 	void peerThatDoesNotReadItsAnswersIsNotAnsweredBeyondTheWriteBuffer() throws IOException {
-		FastnetServer server = start(Routes.builder()
-			.route("big", Execution.EVENT_LOOP, (request) -> new byte[256 * 1024])
-			.build(), (config) -> config.writeBufferWaterMarks(32 * 1024, 64 * 1024));
+		FastnetServer server = start(
+				Routes.builder().route("big", Execution.EVENT_LOOP, (request) -> new byte[256 * 1024]).build(),
+				(config) -> config.writeBufferWaterMarks(32 * 1024, 64 * 1024));
 		try (RawClient client = new RawClient(new InetSocketAddress("127.0.0.1", server.port()), 4096)) {
-			// 100 requests in one write: about 25 MiB of answers, far more than the socket buffers hold
+			// 100 requests in one write: about 25 MiB of answers, far more than the
+			// socket buffers hold
 			java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
 			for (int id = 1; id <= 100; id++) {
 				burst.writeBytes(RawClient.encode(RawClient.REQUEST, id, "big", Map.of(), new byte[0]));
 			}
 			client.send(burst.toByteArray());
-			// While nothing is read, the server stops producing answers instead of queueing them all
+			// While nothing is read, the server stops producing answers instead of
+			// queueing them all
 			await().atMost(Duration.ofSeconds(10))
 				.during(Duration.ofMillis(300))
 				.until(() -> server.stats().requestsOk() < 100);

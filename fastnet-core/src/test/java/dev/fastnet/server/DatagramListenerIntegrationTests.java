@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for a UDP listener of a {@link FastnetServer}, driven over loopback by a
- * {@link java.nio.channels.DatagramChannel}.
+ * Integration tests for a UDP listener of a {@link FastnetServer}, driven over loopback
+ * by a {@link java.nio.channels.DatagramChannel}.
  */
 class DatagramListenerIntegrationTests extends ServerIntegrationTestSupport {
 

@@ -8,9 +8,9 @@ import dev.fastnet.worker.WorkerPool;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 /**
- * The real server pipeline (frame decoder, dispatcher, encoder, connection handler) on embedded
- * channels, without sockets, for tests that drive it byte by byte. Routes that answer on the
- * event loop answer synchronously, inside the write of the request.
+ * The real server pipeline (frame decoder, dispatcher, encoder, connection handler) on
+ * embedded channels, without sockets, for tests that drive it byte by byte. Routes that
+ * answer on the event loop answer synchronously, inside the write of the request.
  */
 public final class EmbeddedServer implements AutoCloseable {
 

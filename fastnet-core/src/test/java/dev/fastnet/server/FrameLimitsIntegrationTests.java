@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for the limits a {@link FastnetServer} puts on what a peer can make it hold:
- * headers, unfinished frames and the time a frame may take to arrive.
+ * Integration tests for the limits a {@link FastnetServer} puts on what a peer can make
+ * it hold: headers, unfinished frames and the time a frame may take to arrive.
  */
 class FrameLimitsIntegrationTests {
 
@@ -133,7 +133,8 @@ class FrameLimitsIntegrationTests {
 		RawClient client = connect(server);
 		client.send(RawClient.encode(RawClient.ONEWAY, 0, "echo", headers(2, "v"), new byte[0]));
 		client.send(request(1, headers(1, "v"), "next"));
-		// The first frame back answers the request: nothing was sent for the one-way message
+		// The first frame back answers the request: nothing was sent for the one-way
+		// message
 		assertThat(client.read().payloadString()).isEqualTo("next 1");
 		assertThat(server.stats().errors(Status.BAD_REQUEST)).isEqualTo(1);
 	}
@@ -192,7 +193,8 @@ class FrameLimitsIntegrationTests {
 		int frameLength = bytes.length / frames;
 		CountDownLatch done = new CountDownLatch(1);
 		AtomicInteger step = new AtomicInteger();
-		// Every 50 ms the end of one frame and the beginning of the next: 2 s in all, twice the
+		// Every 50 ms the end of one frame and the beginning of the next: 2 s in all,
+		// twice the
 		// frame timeout, with an unfinished frame buffered all along
 		this.sender.scheduleAtFixedRate(() -> {
 			int i = step.getAndIncrement();

@@ -74,7 +74,8 @@ class GracefulShutdownIntegrationTests extends ServerIntegrationTestSupport {
 		CountDownLatch entered = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		FastnetServer server = start(Routes.builder().route("gate", Execution.EVENT_LOOP, (request) -> {
-			// Holds the event loop in the middle of a read: the second request is already buffered
+			// Holds the event loop in the middle of a read: the second request is already
+			// buffered
 			entered.countDown();
 			release.await(10, TimeUnit.SECONDS);
 			return "passed";
@@ -85,7 +86,8 @@ class GracefulShutdownIntegrationTests extends ServerIntegrationTestSupport {
 		both.writeBytes(RawClient.encode(RawClient.REQUEST, 2, "gate", Map.of(), new byte[0]));
 		client.send(both.toByteArray());
 		assertThat(awaitLatch(entered)).isTrue();
-		// Draining starts while the event loop is busy, so the GOAWAY task queues behind the read
+		// Draining starts while the event loop is busy, so the GOAWAY task queues behind
+		// the read
 		CompletableFuture<GracefulShutdownResult> stopped = server.shutdownGracefully(Duration.ofSeconds(10));
 		release.countDown();
 		List<RawFrame> frames = new ArrayList<>();
@@ -135,8 +137,10 @@ class GracefulShutdownIntegrationTests extends ServerIntegrationTestSupport {
 		});
 		long start = System.nanoTime();
 		CompletableFuture<GracefulShutdownResult> stopped = server.shutdownGracefully(Duration.ofSeconds(10));
-		// The peer goes on writing as if it had not read the GOAWAY yet, also after the last
-		// request in flight is answered, which is when the server used to close the connection
+		// The peer goes on writing as if it had not read the GOAWAY yet, also after the
+		// last
+		// request in flight is answered, which is when the server used to close the
+		// connection
 		List<Integer> written = new ArrayList<>();
 		written.add(1);
 		for (int id = 2; id <= 400; id++) {
@@ -176,7 +180,8 @@ class GracefulShutdownIntegrationTests extends ServerIntegrationTestSupport {
 		assertThat(client.read().type()).isEqualTo(RawClient.GOAWAY);
 		client.request(2, "echo", "while drained");
 		assertThat(client.read().errorStatus()).isEqualTo(503);
-		// New connections are refused, so that clients back off rather than reconnect per call
+		// New connections are refused, so that clients back off rather than reconnect per
+		// call
 		assertThatExceptionOfType(IOException.class).isThrownBy(() -> RawClient.connect(server.port()).close());
 		int port = server.port();
 		assertThat(server.resume()).isTrue();

@@ -35,7 +35,8 @@ class KeepAliveIntegrationTests extends ServerIntegrationTestSupport {
 			pings.writeBytes(ping);
 		}
 		client.send(pings.toByteArray());
-		// The first is accepted, the next two are strikes forgiven, the fourth ends the connection
+		// The first is accepted, the next two are strikes forgiven, the fourth ends the
+		// connection
 		for (int i = 0; i < 3; i++) {
 			assertThat(client.read().type()).isEqualTo(RawClient.PONG);
 		}
@@ -103,7 +104,8 @@ class KeepAliveIntegrationTests extends ServerIntegrationTestSupport {
 				return false;
 			}
 		});
-		// Ping every 50 ms until the silent connection is closed: pings keep the other one alive
+		// Ping every 50 ms until the silent connection is closed: pings keep the other
+		// one alive
 		int pings = 0;
 		while (!silentClosed.isDone()) {
 			pinging.send(RawClient.PING, 0, "", Map.of(), new byte[0]);

@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for a {@link FastnetServer} with listeners of several framings, over real
- * loopback sockets, driven by clients written from the protocol document alone.
+ * Integration tests for a {@link FastnetServer} with listeners of several framings, over
+ * real loopback sockets, driven by clients written from the protocol document alone.
  */
 class ListenersIntegrationTests {
 
@@ -79,8 +79,8 @@ class ListenersIntegrationTests {
 	}
 
 	/**
-	 * Connect beyond the limit: the server accepts and closes at once, which a busy client may see
-	 * as a reset before its connect returns.
+	 * Connect beyond the limit: the server accepts and closes at once, which a busy
+	 * client may see as a reset before its connect returns.
 	 */
 	private boolean closedAtAccept(FastnetServer server) throws IOException {
 		AnetRawClient client;
@@ -115,7 +115,8 @@ class ListenersIntegrationTests {
 			synchronized (gates) {
 				gates.add(gate);
 				if (gates.size() == total) {
-					// Every request is in: answer them in a shuffled order, across connections
+					// Every request is in: answer them in a shuffled order, across
+					// connections
 					List<CompletableFuture<Void>> all = new ArrayList<>(gates);
 					Collections.shuffle(all, new Random(42));
 					CompletableFuture.runAsync(() -> all.forEach((future) -> future.complete(null)));
@@ -187,8 +188,8 @@ class ListenersIntegrationTests {
 		assertThat(bad.isClosedByServer()).isTrue();
 		good.send(1, new byte[] { 'x' });
 		assertThat(good.read().payload()).containsExactly('x');
-		await().untilAsserted(() -> assertThat(server.stats().invalidFrames(ProtocolViolation.LENGTH_TOO_SMALL))
-			.isEqualTo(1));
+		await().untilAsserted(
+				() -> assertThat(server.stats().invalidFrames(ProtocolViolation.LENGTH_TOO_SMALL)).isEqualTo(1));
 	}
 
 	@Test
@@ -215,10 +216,11 @@ class ListenersIntegrationTests {
 			running.decrementAndGet();
 			return payload;
 		}).build();
-		FastnetServer server = start(routes, ListenerConfig.builder("u32", LengthFieldFraming.builder().build())
-			.host("127.0.0.1")
-			.route("echo")
-			.build());
+		FastnetServer server = start(routes,
+				ListenerConfig.builder("u32", LengthFieldFraming.builder().build())
+					.host("127.0.0.1")
+					.route("echo")
+					.build());
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", server.listener("u32").orElseThrow().port()), 5000);
 			socket.setSoTimeout(10_000);
@@ -261,7 +263,11 @@ class ListenersIntegrationTests {
 	@Test
 	void listenerConnectionsBeyondItsOwnLimitAreClosedAtAccept() throws Exception {
 		FastnetServer server = start(echoRoutes(),
-				ListenerConfig.builder("anet", Framing.anet()).host("127.0.0.1").route("echo").maxConnections(1).build());
+				ListenerConfig.builder("anet", Framing.anet())
+					.host("127.0.0.1")
+					.route("echo")
+					.maxConnections(1)
+					.build());
 		AnetRawClient first = connectAnet(server);
 		first.send(1, new byte[] { 'a' });
 		first.read();
@@ -308,8 +314,7 @@ class ListenersIntegrationTests {
 
 	@Test
 	void listenerConfigurationIsValidated() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> ListenerConfig.builder("anet", Framing.anet()).build())
+		assertThatIllegalArgumentException().isThrownBy(() -> ListenerConfig.builder("anet", Framing.anet()).build())
 			.withMessage("route of listener 'anet' must be set for the anet framing, at most 255 UTF-8 bytes: null");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ListenerConfig.builder("anet", Framing.anet()).route("echo").maxFrameSize(3).build())

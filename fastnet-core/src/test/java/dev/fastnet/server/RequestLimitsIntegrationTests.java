@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for {@link FastnetServer} over real loopback sockets: a full worker queue,
- * request timeouts and requests whose deadline has passed.
+ * Integration tests for {@link FastnetServer} over real loopback sockets: a full worker
+ * queue, request timeouts and requests whose deadline has passed.
  */
 class RequestLimitsIntegrationTests extends ServerIntegrationTestSupport {
 
@@ -109,8 +109,7 @@ class RequestLimitsIntegrationTests extends ServerIntegrationTestSupport {
 		client.send(RawClient.REQUEST, 3, "work", Map.of("timeout-ms", "60000"), new byte[0]);
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().workerQueueSize() == 2);
 		// The 20 ms budget runs out while the request waits in the queue
-		await().atMost(Duration.ofSeconds(1))
-			.until(() -> System.nanoTime() - sent > TimeUnit.MILLISECONDS.toNanos(40));
+		await().atMost(Duration.ofSeconds(1)).until(() -> System.nanoTime() - sent > TimeUnit.MILLISECONDS.toNanos(40));
 		release.countDown();
 		Map<Integer, RawFrame> answers = new java.util.HashMap<>();
 		for (int i = 0; i < 3; i++) {

@@ -37,8 +37,7 @@ class ServerConfigTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ServerConfig.builder().frameTimeout(Duration.ofMillis(-1)).build())
 			.withMessage("frameTimeout must not be negative: PT-0.001S");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> ServerConfig.builder().maxPartialFrameBytes(-1).build())
+		assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().maxPartialFrameBytes(-1).build())
 			.withMessage("maxPartialFrameBytes must be between 0 and 9223372036854775807: -1");
 		assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.builder().maxHeaderCount(-1).build())
 			.withMessage("maxHeaderCount must be between 0 and 2147483647: -1");

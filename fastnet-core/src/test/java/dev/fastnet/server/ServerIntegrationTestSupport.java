@@ -14,8 +14,8 @@ import dev.fastnet.worker.WorkerPoolOptions;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * Starts servers on ephemeral loopback ports and connects raw clients to them, closing both
- * after each test.
+ * Starts servers on ephemeral loopback ports and connects raw clients to them, closing
+ * both after each test.
  */
 abstract class ServerIntegrationTestSupport {
 
@@ -44,8 +44,7 @@ abstract class ServerIntegrationTestSupport {
 		});
 	}
 
-	FastnetServer start(Routes routes, Consumer<ServerConfig.Builder> config,
-			Consumer<FastnetServer.Builder> server) {
+	FastnetServer start(Routes routes, Consumer<ServerConfig.Builder> config, Consumer<FastnetServer.Builder> server) {
 		ServerConfig.Builder builder = ServerConfig.builder()
 			.host("127.0.0.1")
 			.port(0)

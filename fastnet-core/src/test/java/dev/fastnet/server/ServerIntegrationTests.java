@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for {@link FastnetServer} over real loopback sockets, driven by a client
- * written from the protocol document alone: requests, answers and handler failures.
+ * Integration tests for {@link FastnetServer} over real loopback sockets, driven by a
+ * client written from the protocol document alone: requests, answers and handler
+ * failures.
  */
 class ServerIntegrationTests extends ServerIntegrationTestSupport {
 
@@ -86,9 +87,10 @@ class ServerIntegrationTests extends ServerIntegrationTestSupport {
 		client.request(2, "platform", "");
 		assertThat(client.read().payloadString()).matches("fastnet-worker-\\d+");
 		client.request(3, "virtual", "");
-		// Virtual threads from Java 21 on; before that the platform pool takes the handler
-		assertThat(client.read().payloadString()).matches((Runtime.version().feature() >= 21)
-				? "fastnet-worker-virtual-\\d+" : "fastnet-worker-\\d+");
+		// Virtual threads from Java 21 on; before that the platform pool takes the
+		// handler
+		assertThat(client.read().payloadString())
+			.matches((Runtime.version().feature() >= 21) ? "fastnet-worker-virtual-\\d+" : "fastnet-worker-\\d+");
 	}
 
 	@Test
@@ -196,7 +198,8 @@ class ServerIntegrationTests extends ServerIntegrationTestSupport {
 		client.send(RawClient.ONEWAY, 0, "log", Map.of(), "x".getBytes(StandardCharsets.UTF_8));
 		client.send(RawClient.ONEWAY, 0, "missing", Map.of(), new byte[0]);
 		client.request(9, "echo", "after");
-		// The first frame that comes back answers the request: nothing was sent for the one-ways
+		// The first frame that comes back answers the request: nothing was sent for the
+		// one-ways
 		RawFrame answer = client.read();
 		assertThat(answer.id()).isEqualTo(9);
 		assertThat(answer.payloadString()).isEqualTo("after");
@@ -235,8 +238,8 @@ class ServerIntegrationTests extends ServerIntegrationTestSupport {
 	@Test
 	void secondServerOnTheSamePortFailsWithPortInUse() {
 		FastnetServer first = start(echoRoutes());
-		FastnetServer second = FastnetServer.create(
-				ServerConfig.builder().host("127.0.0.1").port(first.port()).ioThreads(1).build(), echoRoutes());
+		FastnetServer second = FastnetServer
+			.create(ServerConfig.builder().host("127.0.0.1").port(first.port()).ioThreads(1).build(), echoRoutes());
 		assertThatExceptionOfType(PortInUseException.class).isThrownBy(second::start)
 			.satisfies((ex) -> assertThat(ex.port()).isEqualTo(first.port()))
 			.withMessage("Port " + first.port() + " is already in use");

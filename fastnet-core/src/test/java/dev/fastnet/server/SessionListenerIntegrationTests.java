@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for {@link FastnetServer} session listeners over real loopback sockets.
+ * Integration tests for {@link FastnetServer} session listeners over real loopback
+ * sockets.
  */
 class SessionListenerIntegrationTests extends ServerIntegrationTestSupport {
 
@@ -39,7 +40,8 @@ class SessionListenerIntegrationTests extends ServerIntegrationTestSupport {
 		RawClient client = connect(server);
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.sessions().size() == 1);
 		Session session = server.sessions().iterator().next();
-		assertThat(session.push("news", "flash".getBytes(StandardCharsets.UTF_8))).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(session.push("news", "flash".getBytes(StandardCharsets.UTF_8)))
+			.succeedsWithin(Duration.ofSeconds(5));
 		RawFrame push = client.read();
 		assertThat(push.type()).isEqualTo(RawClient.PUSH);
 		assertThat(push.id()).isZero();

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for a WebSocket listener of a {@link FastnetServer}, driven over loopback
- * by the JDK's WebSocket client.
+ * Integration tests for a WebSocket listener of a {@link FastnetServer}, driven over
+ * loopback by the JDK's WebSocket client.
  */
 class WebSocketListenerIntegrationTests extends ServerIntegrationTestSupport {
 
@@ -140,8 +140,7 @@ class WebSocketListenerIntegrationTests extends ServerIntegrationTestSupport {
 				.transport(ListenerTransport.WEBSOCKET)
 				.build())
 			.withMessage("transport WEBSOCKET of listener 'ws' carries fastnet frames only, not the anet framing");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> websocket().path("fastnet").build())
+		assertThatIllegalArgumentException().isThrownBy(() -> websocket().path("fastnet").build())
 			.withMessageContaining("path of listener 'ws' must start with '/'");
 	}
 

@@ -9,8 +9,8 @@ import java.net.Socket;
 import java.net.SocketException;
 
 /**
- * A blocking anet client written from the protocol document alone: a big-endian u16 length
- * counting the 4-byte task id and the payload, the task id, the payload.
+ * A blocking anet client written from the protocol document alone: a big-endian u16
+ * length counting the 4-byte task id and the payload, the task id, the payload.
  */
 public final class AnetRawClient implements AutoCloseable {
 
@@ -60,7 +60,10 @@ public final class AnetRawClient implements AutoCloseable {
 		return new Message(taskId, payload);
 	}
 
-	/** Return whether the server closed the connection: end of stream or reset, nothing read. */
+	/**
+	 * Return whether the server closed the connection: end of stream or reset, nothing
+	 * read.
+	 */
 	public boolean isClosedByServer() throws IOException {
 		try {
 			return this.in.read() == -1;

@@ -4,9 +4,9 @@ import io.netty.util.LeakPresenceDetector;
 
 /**
  * Netty's {@link LeakPresenceDetector} with a scope the leak check can look at: buffers a
- * closing server or client still releases on its event loops are waited for before the check,
- * because a check that fails resets the count and a later release would then fail the next test
- * class instead. Installed with
+ * closing server or client still releases on its event loops are waited for before the
+ * check, because a check that fails resets the count and a later release would then fail
+ * the next test class instead. Installed with
  * {@code -Dio.netty.customResourceLeakDetector=dev.fastnet.test.AwaitableLeakPresenceDetector}.
  *
  * @param <T> the tracked type
@@ -17,8 +17,8 @@ public class AwaitableLeakPresenceDetector<T> extends LeakPresenceDetector<T> {
 	static final ResourceScope SCOPE = new ResourceScope("fastnet tests");
 
 	/**
-	 * Netty's OpenSSL contexts and engines of the {@code OPENSSL} provider, which Netty frees when
-	 * they are collected, by design: counted apart and never checked.
+	 * Netty's OpenSSL contexts and engines of the {@code OPENSSL} provider, which Netty
+	 * frees when they are collected, by design: counted apart and never checked.
 	 */
 	static final ResourceScope COLLECTED_BY_NETTY = new ResourceScope("released when collected");
 

@@ -24,7 +24,8 @@ public final class FrameAssertions {
 		assertThat(actual.id()).as("id").isEqualTo(expected.id());
 		assertThat(actual.route()).as("route").isEqualTo(expected.route());
 		assertThat(actual.headers()).as("headers").containsExactlyEntriesOf(expected.headers());
-		assertThat(ByteBufUtil.getBytes(actual.payload())).as("payload").isEqualTo(ByteBufUtil.getBytes(expected.payload()));
+		assertThat(ByteBufUtil.getBytes(actual.payload())).as("payload")
+			.isEqualTo(ByteBufUtil.getBytes(expected.payload()));
 	}
 
 }

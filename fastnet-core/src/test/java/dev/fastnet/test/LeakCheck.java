@@ -15,23 +15,26 @@ import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
 
 /**
- * The buffer leak check every test JVM runs after each test class and once more after the last.
+ * The buffer leak check every test JVM runs after each test class and once more after the
+ * last.
  * <p>
- * Where the tests release every buffer they cause (codec, server and client suites), the JVM runs
- * with {@link AwaitableLeakPresenceDetector}: every live buffer is counted, so a buffer still
- * referenced or not yet collected fails the class that left it, with no dependence on the
- * garbage collector. Where buffers legitimately outlive a test class, the JVM runs with Netty's
- * own {@link ResourceLeakDetector} at {@code PARANOID} and the check counts its {@code LEAK}
- * reports. Either way the detector must be named with
- * {@code -Dio.netty.customResourceLeakDetector}, so that a module whose tests run without it
- * fails instead of checking nothing.
+ * Where the tests release every buffer they cause (codec, server and client suites), the
+ * JVM runs with {@link AwaitableLeakPresenceDetector}: every live buffer is counted, so a
+ * buffer still referenced or not yet collected fails the class that left it, with no
+ * dependence on the garbage collector. Where buffers legitimately outlive a test class,
+ * the JVM runs with Netty's own {@link ResourceLeakDetector} at {@code PARANOID} and the
+ * check counts its {@code LEAK} reports. Either way the detector must be named with
+ * {@code -Dio.netty.customResourceLeakDetector}, so that a module whose tests run without
+ * it fails instead of checking nothing.
  */
 public final class LeakCheck {
 
 	/** Netty's switch that names the detector class. */
 	public static final String DETECTOR_PROPERTY = "io.netty.customResourceLeakDetector";
 
-	/** Default longest wait for buffers that closing servers and clients still release. */
+	/**
+	 * Default longest wait for buffers that closing servers and clients still release.
+	 */
 	public static final Duration RELEASE_WAIT = Duration.ofSeconds(10);
 
 	private static final List<String> reports = new CopyOnWriteArrayList<>();
@@ -39,7 +42,8 @@ public final class LeakCheck {
 	private static int checkedReports;
 
 	static {
-		// The one listener Netty keeps for buffers; reports are kept, never drained, and each is
+		// The one listener Netty keeps for buffers; reports are kept, never drained, and
+		// each is
 		// charged to the first check that sees it
 		ByteBufUtil.setLeakListener((resourceType, records) -> reports.add("LEAK: " + resourceType + records));
 	}
@@ -48,8 +52,8 @@ public final class LeakCheck {
 	}
 
 	/**
-	 * Fail unless the detector named by {@value #DETECTOR_PROPERTY} is the one Netty uses, at
-	 * {@code PARANOID} level.
+	 * Fail unless the detector named by {@value #DETECTOR_PROPERTY} is the one Netty
+	 * uses, at {@code PARANOID} level.
 	 */
 	public static void assertInstalled() {
 		String configured = System.getProperty(DETECTOR_PROPERTY);
@@ -65,8 +69,8 @@ public final class LeakCheck {
 	}
 
 	/**
-	 * Return whether every live buffer is counted ({@link LeakPresenceDetector}) rather than
-	 * reported when collected.
+	 * Return whether every live buffer is counted ({@link LeakPresenceDetector}) rather
+	 * than reported when collected.
 	 * @return whether the presence detector is in use
 	 */
 	public static boolean isPresenceCounting() {
@@ -82,8 +86,8 @@ public final class LeakCheck {
 	}
 
 	/**
-	 * Fail if a buffer is still open (presence counting, after a bounded wait for releases in
-	 * progress) or if Netty reported leaks since the previous check.
+	 * Fail if a buffer is still open (presence counting, after a bounded wait for
+	 * releases in progress) or if Netty reported leaks since the previous check.
 	 * @param suite what ran since the previous check, for the message
 	 * @param releaseWait the longest wait for open buffers to be released
 	 */
@@ -110,7 +114,8 @@ public final class LeakCheck {
 	}
 
 	private static ResourceLeakDetector<Object> activeDetector() {
-		// Netty builds its detectors with this factory; for the presence detector this is cheap
+		// Netty builds its detectors with this factory; for the presence detector this is
+		// cheap
 		return ResourceLeakDetectorFactory.instance().newResourceLeakDetector(Object.class);
 	}
 

@@ -8,10 +8,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Runs {@link LeakCheck} after every test class, once its servers and clients are closed, and
- * fails the class that left a buffer open or leaked one. Registered for every test class through
- * JUnit's extension auto-detection. The configuration parameter {@value #RELEASE_WAIT_PARAMETER}
- * changes how long it waits for buffers still being released.
+ * Runs {@link LeakCheck} after every test class, once its servers and clients are closed,
+ * and fails the class that left a buffer open or leaked one. Registered for every test
+ * class through JUnit's extension auto-detection. The configuration parameter
+ * {@value #RELEASE_WAIT_PARAMETER} changes how long it waits for buffers still being
+ * released.
  */
 public class LeakCheckExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -32,8 +33,8 @@ public class LeakCheckExtension implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/**
-	 * Run the check now, for a test that reports it as a figure once everything it opened is
-	 * closed, and return what it found.
+	 * Run the check now, for a test that reports it as a figure once everything it opened
+	 * is closed, and return what it found.
 	 * @return the problems found (open or leaked buffers), empty when none
 	 */
 	public static List<String> collectLeaks() {

@@ -14,8 +14,8 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 /**
- * Tests for {@link LeakCheckExtension}: the check that runs after every test class is installed
- * and fails a class that leaves a buffer open, even one still referenced.
+ * Tests for {@link LeakCheckExtension}: the check that runs after every test class is
+ * installed and fails a class that leaves a buffer open, even one still referenced.
  */
 class LeakCheckExtensionTests {
 
@@ -29,16 +29,16 @@ class LeakCheckExtensionTests {
 	void classThatLeavesABufferOpenFails() {
 		Events containers = run(LeavesABufferOpen.class).containerEvents();
 		containers.assertThatEvents()
-			.haveExactly(1, finishedWithFailure(message((text) -> text.startsWith(LeavesABufferOpen.class.getName()
-					+ " leaked buffers") && text.contains("Possible memory leak"))));
+			.haveExactly(1,
+					finishedWithFailure(
+							message((text) -> text.startsWith(LeavesABufferOpen.class.getName() + " leaked buffers")
+									&& text.contains("Possible memory leak"))));
 		assertThat(LeavesABufferOpen.held.refCnt()).isOne();
 	}
 
 	@Test
 	void classThatReleasesItsBuffersPasses() {
-		run(ReleasesItsBuffer.class).containerEvents()
-			.assertThatEvents()
-			.doNotHave(container(finishedWithFailure()));
+		run(ReleasesItsBuffer.class).containerEvents().assertThatEvents().doNotHave(container(finishedWithFailure()));
 	}
 
 	private static EngineExecutionResults run(Class<?> testClass) {
@@ -52,9 +52,12 @@ class LeakCheckExtensionTests {
 
 	static class LeavesABufferOpen {
 
-		// Still referenced: a garbage-collecting detector would never see it. Never released
-		// either: the failed check has already forgiven it, and a release now would make the
-		// count negative and fail this class instead; the cleaner frees its memory when collected
+		// Still referenced: a garbage-collecting detector would never see it. Never
+		// released
+		// either: the failed check has already forgiven it, and a release now would make
+		// the
+		// count negative and fail this class instead; the cleaner frees its memory when
+		// collected
 		static ByteBuf held;
 
 		@Test

@@ -4,9 +4,10 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Runs {@link LeakCheck} once more when a test JVM's launcher session closes: a buffer released
- * late or collected after the last test class still fails the run. A session listener rather than
- * a test execution listener because JUnit only logs what the latter throw.
+ * Runs {@link LeakCheck} once more when a test JVM's launcher session closes: a buffer
+ * released late or collected after the last test class still fails the run. A session
+ * listener rather than a test execution listener because JUnit only logs what the latter
+ * throw.
  */
 public class LeakCheckSessionListener implements LauncherSessionListener {
 

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link LeakCheck} with Netty's own detector at {@code PARANOID} (a JVM of its own):
- * a dropped buffer is reported once collected, and the report fails the check.
+ * Tests for {@link LeakCheck} with Netty's own detector at {@code PARANOID} (a JVM of its
+ * own): a dropped buffer is reported once collected, and the report fails the check.
  */
 class ParanoidLeakCheckTests {
 

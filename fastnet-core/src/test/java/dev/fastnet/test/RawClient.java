@@ -16,8 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A blocking fastnet client written from the protocol document alone, on a plain socket and
- * without any of fastnet's code: the independent peer the server's conformance tests talk to.
+ * A blocking fastnet client written from the protocol document alone, on a plain socket
+ * and without any of fastnet's code: the independent peer the server's conformance tests
+ * talk to.
  */
 public final class RawClient implements AutoCloseable {
 
@@ -116,12 +117,16 @@ public final class RawClient implements AutoCloseable {
 		return decodeBody(ByteBuffer.wrap(body));
 	}
 
-	/** Decode one whole frame, length field included, as a datagram or WebSocket message holds it. */
+	/**
+	 * Decode one whole frame, length field included, as a datagram or WebSocket message
+	 * holds it.
+	 */
 	public static RawFrame decode(byte[] frame) {
 		ByteBuffer buffer = ByteBuffer.wrap(frame);
 		int length = buffer.getInt();
 		if (length != buffer.remaining()) {
-			throw new IllegalArgumentException("Length field " + length + " but " + buffer.remaining() + " bytes follow");
+			throw new IllegalArgumentException(
+					"Length field " + length + " but " + buffer.remaining() + " bytes follow");
 		}
 		return decodeBody(buffer);
 	}
@@ -160,7 +165,10 @@ public final class RawClient implements AutoCloseable {
 		return frame;
 	}
 
-	/** Whether the server closed the connection: end of stream or reset within the timeout. */
+	/**
+	 * Whether the server closed the connection: end of stream or reset within the
+	 * timeout.
+	 */
 	public boolean isClosedByPeer(Duration within) throws IOException {
 		this.socket.setSoTimeout((int) within.toMillis());
 		try {

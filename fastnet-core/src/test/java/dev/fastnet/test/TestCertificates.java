@@ -10,8 +10,8 @@ import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 
 /**
- * Certificate authorities and certificates made for a test, valid for {@code localhost} and
- * {@code 127.0.0.1}.
+ * Certificate authorities and certificates made for a test, valid for {@code localhost}
+ * and {@code 127.0.0.1}.
  */
 public final class TestCertificates {
 

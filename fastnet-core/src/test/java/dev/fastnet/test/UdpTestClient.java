@@ -12,8 +12,8 @@ import java.util.Map;
 import dev.fastnet.test.RawClient.RawFrame;
 
 /**
- * A UDP client built on {@link DatagramChannel}: sends datagrams to one server address and
- * receives the datagrams it answers, each within a bounded time.
+ * A UDP client built on {@link DatagramChannel}: sends datagrams to one server address
+ * and receives the datagrams it answers, each within a bounded time.
  */
 public final class UdpTestClient implements AutoCloseable {
 
@@ -42,7 +42,10 @@ public final class UdpTestClient implements AutoCloseable {
 		send(RawClient.encode(RawClient.REQUEST, id, route, Map.of(), payload));
 	}
 
-	/** Return the next datagram, or {@code null} when none arrives within the given milliseconds. */
+	/**
+	 * Return the next datagram, or {@code null} when none arrives within the given
+	 * milliseconds.
+	 */
 	public byte[] receive(long timeoutMillis) throws IOException {
 		ByteBuffer buffer = ByteBuffer.allocate(65536);
 		long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
@@ -60,7 +63,10 @@ public final class UdpTestClient implements AutoCloseable {
 		}
 	}
 
-	/** Return the next datagram decoded as one frame, failing when none arrives within 10 seconds. */
+	/**
+	 * Return the next datagram decoded as one frame, failing when none arrives within 10
+	 * seconds.
+	 */
 	public RawFrame receiveFrame() throws IOException {
 		byte[] datagram = receive(10_000);
 		if (datagram == null) {

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import dev.fastnet.test.RawClient.RawFrame;
 
 /**
- * A WebSocket client built on the JDK's {@link WebSocket}: sends binary or text messages and
- * collects the binary messages and the close code it receives.
+ * A WebSocket client built on the JDK's {@link WebSocket}: sends binary or text messages
+ * and collects the binary messages and the close code it receives.
  */
 public final class WebSocketTestClient implements AutoCloseable {
 
@@ -69,7 +69,10 @@ public final class WebSocketTestClient implements AutoCloseable {
 		return RawClient.decode(receive());
 	}
 
-	/** Return the status code of the server's close frame, waiting up to 10 seconds for it. */
+	/**
+	 * Return the status code of the server's close frame, waiting up to 10 seconds for
+	 * it.
+	 */
 	public int closeCode() throws Exception {
 		return this.closed.get(10, TimeUnit.SECONDS);
 	}

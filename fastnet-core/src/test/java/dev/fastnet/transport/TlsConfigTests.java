@@ -31,7 +31,8 @@ class TlsConfigTests {
 	@Test
 	void handshakeTimeoutMustBePositive() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> TlsConfig.forServer(TestCertificates.keys(SERVER)).handshakeTimeout(Duration.ZERO).build())
+			.isThrownBy(
+					() -> TlsConfig.forServer(TestCertificates.keys(SERVER)).handshakeTimeout(Duration.ZERO).build())
 			.withMessage("handshakeTimeout must be positive: PT0S");
 	}
 

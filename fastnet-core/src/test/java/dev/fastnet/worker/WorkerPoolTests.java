@@ -21,9 +21,11 @@ class WorkerPoolTests {
 	@ParameterizedTest
 	@ValueSource(longs = { 0, 200_000 })
 	void blockingTasksEnqueuedTogetherAllRunAtOnce(long spinNanos) throws InterruptedException {
-		// Each task blocks until all have started: only a pool that runs them in parallel finishes
+		// Each task blocks until all have started: only a pool that runs them in parallel
+		// finishes
 		int tasks = 16;
-		try (WorkerPool pool = new WorkerPool(new WorkerPoolOptions(tasks, 0, 1, "test-"), Duration.ofNanos(spinNanos))) {
+		try (WorkerPool pool = new WorkerPool(new WorkerPoolOptions(tasks, 0, 1, "test-"),
+				Duration.ofNanos(spinNanos))) {
 			CountDownLatch started = new CountDownLatch(tasks);
 			CountDownLatch done = new CountDownLatch(tasks);
 			for (int i = 0; i < tasks; i++) {

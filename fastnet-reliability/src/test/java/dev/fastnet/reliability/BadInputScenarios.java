@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Reliability scenarios of bad input and protocol abuse: oversized and malformed frames,
- * garbage, and PING floods. Each one runs beside a good client whose calls must all succeed.
+ * garbage, and PING floods. Each one runs beside a good client whose calls must all
+ * succeed.
  */
 class BadInputScenarios extends GuardedScenarioSupport {
 
@@ -43,8 +44,8 @@ class BadInputScenarios extends GuardedScenarioSupport {
 	private final AtomicInteger probeInvocations = new AtomicInteger();
 
 	/**
-	 * Start a server with the echo route, a "probe" route that counts its invocations, and a
-	 * session listener that keeps every error a connection raised.
+	 * Start a server with the echo route, a "probe" route that counts its invocations,
+	 * and a session listener that keeps every error a connection raised.
 	 */
 	private FastnetServer startProbedServer() {
 		Routes routes = routesWithEcho().route("probe", (request) -> {
@@ -67,7 +68,8 @@ class BadInputScenarios extends GuardedScenarioSupport {
 		FastnetServer server = startProbedServer();
 		GoodClient good = startGoodClient(server);
 		int maxFrameSize = server.config().maxFrameSize();
-		// The allocator settles its chunks for this load during the first ones; memory is compared
+		// The allocator settles its chunks for this load during the first ones; memory is
+		// compared
 		// over the rest
 		int warmUp = 100;
 		int attempts = warmUp + 1000;
@@ -111,8 +113,10 @@ class BadInputScenarios extends GuardedScenarioSupport {
 		assertThat(refusedThenClosed).isEqualTo(attempts);
 		assertThat(server.stats().invalidFrames(ProtocolViolation.FRAME_TOO_LARGE)).isEqualTo(attempts);
 		assertThat(server.stats().invalidFrames()).isEqualTo(attempts);
-		// Far below what holding even one maximum-size frame per attempt would take; the allocator
-		// can still take a new chunk of up to a few hundred KiB for the good client's calls meanwhile
+		// Far below what holding even one maximum-size frame per attempt would take; the
+		// allocator
+		// can still take a new chunk of up to a few hundred KiB for the good client's
+		// calls meanwhile
 		assertThat(directAfter - directBefore).isLessThan(4L * 1024 * 1024);
 		assertThat(this.sessionErrors).allSatisfy((error) -> assertThat(error).isInstanceOf(ProtocolException.class));
 		good.assertNoFailures();
@@ -130,7 +134,8 @@ class BadInputScenarios extends GuardedScenarioSupport {
 		shapes.put(ProtocolViolation.BAD_VERSION, patch(valid, 4, 2));
 		shapes.put(ProtocolViolation.RESERVED_FLAGS, patch(valid, 6, 0x03));
 		shapes.put(ProtocolViolation.UNKNOWN_TYPE, patch(valid, 5, 8));
-		// The route "probe" starts at offset 12; 0xC3 opens a two-byte sequence that 'r' cannot continue
+		// The route "probe" starts at offset 12; 0xC3 opens a two-byte sequence that 'r'
+		// cannot continue
 		shapes.put(ProtocolViolation.INVALID_UTF8, patch(valid, 12, 0xC3));
 		// The headers block size follows the route, at offsets 17 and 18
 		shapes.put(ProtocolViolation.OVERRUN, patch(patch(valid, 17, 0x7F), 18, 0xFF));
@@ -180,8 +185,8 @@ class BadInputScenarios extends GuardedScenarioSupport {
 			+ "those 100 connections and nothing else: the server stays up and the good client is unaffected")
 	void garbageFramesCloseOnlyTheirConnections(ScenarioFigures figures) throws Exception {
 		long seed = Long.getLong("fastnet.reliability.seed", System.nanoTime());
-		System.out.println("S03 garbage generator seed: " + seed + " (repeat with -Dfastnet.reliability.seed=" + seed
-				+ ")");
+		System.out
+			.println("S03 garbage generator seed: " + seed + " (repeat with -Dfastnet.reliability.seed=" + seed + ")");
 		FastnetServer server = startProbedServer();
 		GoodClient good = startGoodClient(server);
 		SplittableRandom random = new SplittableRandom(seed);
@@ -222,9 +227,10 @@ class BadInputScenarios extends GuardedScenarioSupport {
 		assertNoLeaks(figures);
 	}
 
-	@Scenario(id = "S07", promise = "A peer that PINGs every 1 ms with nothing in flight is forgiven 2 strikes, then "
-			+ "sent GOAWAY and closed; peers PINGing at the allowed interval are never closed over a simulated "
-			+ "10 minutes")
+	@Scenario(id = "S07",
+			promise = "A peer that PINGs every 1 ms with nothing in flight is forgiven 2 strikes, then "
+					+ "sent GOAWAY and closed; peers PINGing at the allowed interval are never closed over a simulated "
+					+ "10 minutes")
 	void pingFloodIsClosedAfterTwoStrikes(ScenarioFigures figures) throws Exception {
 		FastnetServer server = startProbedServer();
 		GoodClient good = startGoodClient(server);
@@ -236,7 +242,8 @@ class BadInputScenarios extends GuardedScenarioSupport {
 		try (RawClient flooder = RawClient.connect(server.port())) {
 			byte[] ping = RawClient.encode(RawClient.PING, 0, "", Map.of(), new byte[0]);
 			this.scheduler.scheduleAtFixedRate(() -> {
-				// Bounded: a server that never closes the connection gets 2 s of PINGs, not more
+				// Bounded: a server that never closes the connection gets 2 s of PINGs,
+				// not more
 				if (pingsSent.get() < 2000) {
 					try {
 						flooder.send(ping);
@@ -278,9 +285,9 @@ class BadInputScenarios extends GuardedScenarioSupport {
 	}
 
 	/**
-	 * Drive the server's PING enforcement with a fake clock: one connection PINGs at exactly the
-	 * minimum interval and one at fastnet's client default for 10 minutes, while a third PINGs
-	 * every simulated millisecond.
+	 * Drive the server's PING enforcement with a fake clock: one connection PINGs at
+	 * exactly the minimum interval and one at fastnet's client default for 10 minutes,
+	 * while a third PINGs every simulated millisecond.
 	 */
 	private SimulatedPings simulateTenMinutesOfPings() {
 		MockTicker ticker = Ticker.newMockTicker();

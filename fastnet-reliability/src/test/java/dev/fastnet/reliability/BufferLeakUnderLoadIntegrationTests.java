@@ -44,10 +44,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * S23: no buffer leaks anywhere (decoder, dispatcher, encoder, client, error paths) under a real
- * server and client on loopback with mixed payloads, handler errors, client timeouts and
- * connections reset by the peer, with the adaptive and the pooled allocator. Tier B (a million
- * requests) runs with {@code -Preliability-long}.
+ * S23: no buffer leaks anywhere (decoder, dispatcher, encoder, client, error paths) under
+ * a real server and client on loopback with mixed payloads, handler errors, client
+ * timeouts and connections reset by the peer, with the adaptive and the pooled allocator.
+ * Tier B (a million requests) runs with {@code -Preliability-long}.
  */
 class BufferLeakUnderLoadIntegrationTests {
 
@@ -58,8 +58,10 @@ class BufferLeakUnderLoadIntegrationTests {
 
 	private static final int IN_FLIGHT = 256;
 
-	// Direct memory the JDK may still hold of its own, such as the temporary buffers of the
-	// resetting peers' plain sockets until their thread is collected; a leaked chunk is 4 MiB
+	// Direct memory the JDK may still hold of its own, such as the temporary buffers of
+	// the
+	// resetting peers' plain sockets until their thread is collected; a leaked chunk is 4
+	// MiB
 	private static final long DIRECT_MEMORY_SLACK = 1024 * 1024;
 
 	@Scenario(id = "S23", promise = "No buffer leaks under load with the adaptive allocator, Netty's default")
@@ -80,11 +82,11 @@ class BufferLeakUnderLoadIntegrationTests {
 		run(() -> new PooledByteBufAllocator(true), 500_000, figures);
 	}
 
-	private void run(Supplier<ByteBufAllocator> allocators, int requests, ScenarioFigures figures)
-			throws Exception {
+	private void run(Supplier<ByteBufAllocator> allocators, int requests, ScenarioFigures figures) throws Exception {
 		long jvmDirectBefore = jvmDirectMemory();
 		String prefix = load(allocators.get(), requests, figures);
-		// Every thread that used the allocator has ended and it is unreachable: once collected,
+		// Every thread that used the allocator has ended and it is unreachable: once
+		// collected,
 		// all the direct memory it held goes back, unless a buffer still holds some
 		boolean backToBaseline;
 		try {
@@ -107,10 +109,13 @@ class BufferLeakUnderLoadIntegrationTests {
 		int reportsBefore = LeakCheck.reportCount();
 		Load load = new Load(new Random(requests));
 		long start = System.nanoTime();
-		// Netty threads, which give back their allocator caches when they end: the late answers
+		// Netty threads, which give back their allocator caches when they end: the late
+		// answers
 		// are written on this one, requests are encoded on the sender's
-		ScheduledExecutorService late = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("s23-late"));
-		FastnetServer server = FastnetServer.builder(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build())
+		ScheduledExecutorService late = Executors
+			.newSingleThreadScheduledExecutor(new DefaultThreadFactory("s23-late"));
+		FastnetServer server = FastnetServer
+			.builder(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build())
 			.routes(routes(late))
 			.allocator(allocator)
 			.build()
@@ -144,7 +149,8 @@ class BufferLeakUnderLoadIntegrationTests {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		LeakCheck.check("S23 with " + name, LeakCheck.RELEASE_WAIT);
 		int leakReports = LeakCheck.reportCount() - reportsBefore;
-		// Allocators keep chunks for reuse: what they hold after the close is recorded, not a leak
+		// Allocators keep chunks for reuse: what they hold after the close is recorded,
+		// not a leak
 		long heldAfter = usedDirectMemory(allocator);
 		long pinnedAfter = (allocator instanceof PooledByteBufAllocator pooled) ? pooled.pinnedDirectMemory() : 0;
 		String prefix = name.replace("ByteBufAllocator", "").toLowerCase() + ".";
@@ -168,7 +174,8 @@ class BufferLeakUnderLoadIntegrationTests {
 		assertThat(load.timeouts.get()).isPositive();
 		assertThat(load.resets.get()).isPositive();
 		assertThat(leakReports).isZero();
-		// Direct memory still pinned by buffers after the close, which the pooled allocator
+		// Direct memory still pinned by buffers after the close, which the pooled
+		// allocator
 		// measures exactly: a buffer Netty does not track would show here
 		assertThat(pinnedAfter).isZero();
 		return prefix;
@@ -189,8 +196,10 @@ class BufferLeakUnderLoadIntegrationTests {
 				throw new IllegalStateException("boom");
 			})
 			.route("slow", Execution.EVENT_LOOP, (request) -> {
-				// Answered long after the client gave up (so that even a stalled client sees its
-				// timeout first), or after the peer reset the connection, or never: the server
+				// Answered long after the client gave up (so that even a stalled client
+				// sees its
+				// timeout first), or after the peer reset the connection, or never: the
+				// server
 				// closes first
 				CompletableFuture<Object> answer = new CompletableFuture<>();
 				late.schedule(() -> answer.complete("late"), 1, TimeUnit.SECONDS);
@@ -204,8 +213,9 @@ class BufferLeakUnderLoadIntegrationTests {
 	}
 
 	/**
-	 * The traffic: mostly echoes of 0 B, 1 KiB, 64 KiB and the largest payload a frame holds,
-	 * with 1% handler errors, 1% client timeouts and 0.1% connections reset by the client.
+	 * The traffic: mostly echoes of 0 B, 1 KiB, 64 KiB and the largest payload a frame
+	 * holds, with 1% handler errors, 1% client timeouts and 0.1% connections reset by the
+	 * client.
 	 */
 	private static final class Load {
 
@@ -273,8 +283,8 @@ class BufferLeakUnderLoadIntegrationTests {
 
 		private void expect(Throwable ex, Class<? extends Throwable> type, AtomicLong counter) {
 			Throwable cause = (ex != null && ex.getCause() != null && !type.isInstance(ex)) ? ex.getCause() : ex;
-			if (type.isInstance(cause)
-					&& (!(cause instanceof FastnetRemoteException remote) || remote.status() == Status.INTERNAL.code())) {
+			if (type.isInstance(cause) && (!(cause instanceof FastnetRemoteException remote)
+					|| remote.status() == Status.INTERNAL.code())) {
 				counter.incrementAndGet();
 			}
 			else {
@@ -283,8 +293,8 @@ class BufferLeakUnderLoadIntegrationTests {
 		}
 
 		/**
-		 * A peer that sends a request, and sometimes the first half of another, then resets
-		 * the connection before the answer is written.
+		 * A peer that sends a request, and sometimes the first half of another, then
+		 * resets the connection before the answer is written.
 		 */
 		private void reset(InetSocketAddress address) throws IOException {
 			try (RawClient raw = new RawClient(address)) {

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Reliability scenarios of peers that hold connections rather than use them: slowloris senders,
- * silent connections and connection floods beyond the server's limit.
+ * Reliability scenarios of peers that hold connections rather than use them: slowloris
+ * senders, silent connections and connection floods beyond the server's limit.
  */
 class ConnectionFloodScenarios extends GuardedScenarioSupport {
 
@@ -24,7 +24,8 @@ class ConnectionFloodScenarios extends GuardedScenarioSupport {
 	void slowlorisConnectionsAreClosedByTheFrameAndIdleTimeouts(ScenarioFigures figures) throws Exception {
 		Duration idleTimeout = Duration.ofSeconds(1);
 		Duration frameTimeout = Duration.ofSeconds(2);
-		// Well inside the idle timeout, so that only the frame timeout can close a trickling connection
+		// Well inside the idle timeout, so that only the frame timeout can close a
+		// trickling connection
 		Duration tricklePeriod = idleTimeout.dividedBy(4);
 		FastnetServer server = startServer(routesWithEcho().build(),
 				(config) -> config.idleTimeout(idleTimeout).frameTimeout(frameTimeout));
@@ -78,7 +79,8 @@ class ConnectionFloodScenarios extends GuardedScenarioSupport {
 			assertThat(trickled.get()).as("bytes kept arriving on the trickling connections")
 				.isGreaterThanOrEqualTo(each);
 			assertThat(server.stats().connectionsFrameTimedOut()).isEqualTo(each);
-			// At least: a machine stalled for longer than the idle timeout may have the good client's
+			// At least: a machine stalled for longer than the idle timeout may have the
+			// good client's
 			// connection closed too, which its client then replaces without a failure
 			assertThat(server.stats().connectionsIdleClosed()).isGreaterThanOrEqualTo(each);
 			assertThat(Duration.ofNanos(percentile(trickleClose, 0))).isGreaterThanOrEqualTo(frameTimeout);
@@ -86,7 +88,8 @@ class ConnectionFloodScenarios extends GuardedScenarioSupport {
 				.isLessThanOrEqualTo(frameTimeout.plusSeconds(2));
 			assertThat(Duration.ofNanos(percentile(silentClose, 0))).isGreaterThanOrEqualTo(idleTimeout);
 			assertThat(Duration.ofNanos(percentile(silentClose, 100))).isLessThanOrEqualTo(idleTimeout.plusSeconds(2));
-			// Only the header and the trickled bytes are held: nothing is allocated for the frame's length
+			// Only the header and the trickled bytes are held: nothing is allocated for
+			// the frame's length
 			assertThat(partialBytes).isLessThanOrEqualTo((long) each * header.length + trickled.get());
 			assertThat(heldHeap).isLessThan(10L * 1024 * 1024);
 		}

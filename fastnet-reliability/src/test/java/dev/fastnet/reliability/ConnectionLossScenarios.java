@@ -33,13 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Connection loss and recovery: peers that vanish, die, restart, reset idle connections or go
- * silent, a pool at its limits, and answers that come too late or for nothing.
+ * Connection loss and recovery: peers that vanish, die, restart, reset idle connections
+ * or go silent, a pool at its limits, and answers that come too late or for nothing.
  */
 class ConnectionLossScenarios extends ScenarioSupport {
 
 	private static final byte[] PING = "ping".getBytes(StandardCharsets.UTF_8);
-
 
 	@Scenario(id = "S15", promise = "A client that vanishes mid-request, with FIN or RST, costs the server nothing: "
 			+ "the handler finishes, its answer is dropped quietly and released, and the connection is cleaned up")
@@ -105,10 +104,13 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			int index = i;
 			calls.add(client.request("hold", PING).whenComplete((reply, ex) -> endedAt[index] = System.nanoTime()));
 		}
-		// Requests in flight for a while, not just written: a connection closed right after
-		// requests were written on it idle is taken for one the server had closed already, and
+		// Requests in flight for a while, not just written: a connection closed right
+		// after
+		// requests were written on it idle is taken for one the server had closed
+		// already, and
 		// its requests are sent again
-		await().pollDelay(Duration.ofMillis(100)).atMost(Duration.ofSeconds(30))
+		await().pollDelay(Duration.ofMillis(100))
+			.atMost(Duration.ofSeconds(30))
 			.until(() -> server.inFlight() == requests);
 		int connections = proxy.connectionsOpen();
 		long killed = System.nanoTime();
@@ -142,7 +144,8 @@ class ConnectionLossScenarios extends ScenarioSupport {
 		assertThat(connections).isEqualTo(4);
 		assertThat(closedFailures).isEqualTo(requests);
 		assertThat(namingEndpoint).isEqualTo(requests);
-		// Failed at once: long before the 30 s request timeout, whatever the machine's load
+		// Failed at once: long before the 30 s request timeout, whatever the machine's
+		// load
 		assertThat(lastFailureMillis).isLessThan(10_000);
 		assertThat(client.stats().inFlight()).isZero();
 		assertThat(held.received()).isEqualTo(requests);
@@ -156,13 +159,15 @@ class ConnectionLossScenarios extends ScenarioSupport {
 		int port = server.port();
 		FastnetClient client = client(new InetSocketAddress("127.0.0.1", port),
 				(config) -> config.connectTimeout(Duration.ofSeconds(1)));
-		// Calls fail fast while the server is down; a call timeout of 5 s shows any that would wait
+		// Calls fail fast while the server is down; a call timeout of 5 s shows any that
+		// would wait
 		try (Traffic traffic = new Traffic(client, PING, Duration.ofMillis(10), Duration.ofSeconds(5))) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> traffic.succeededSince(0) >= 20);
 			long stopped = System.nanoTime();
 			server.stop(Duration.ofSeconds(1));
 			long attemptsBefore = client.stats().connectAttempts();
-			// Down for as long as the traffic takes to send 500 calls, about 5 s at 100 per second
+			// Down for as long as the traffic takes to send 500 calls, about 5 s at 100
+			// per second
 			await().atMost(Duration.ofSeconds(30)).until(() -> traffic.startedSince(stopped) >= 500);
 			long attemptsWhileDown = client.stats().connectAttempts() - attemptsBefore;
 			long restartedAt = System.nanoTime();
@@ -195,7 +200,8 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			long attemptsBeforeClose = client.stats().connectAttempts();
 			long acceptedBeforeClose = restarted.stats().connectionsAccepted();
 			client.close(Duration.ofSeconds(1));
-			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+			await().during(Duration.ofMillis(500))
+				.atMost(Duration.ofSeconds(2))
 				.until(() -> client.stats().connectAttempts() == attemptsBeforeClose
 						&& restarted.stats().connectionsAccepted() == acceptedBeforeClose);
 			figures.put("downtimeMs", millis(restartedAt - stopped))
@@ -218,7 +224,8 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			assertThat(failureTypes).allMatch((type) -> type.equals(ConnectionClosedException.class.getSimpleName())
 					|| type.equals(FastnetConnectException.class.getSimpleName())
 					|| type.equals("NoEndpointAvailableException"));
-			// Recovered with the next attempt the backoff allowed, with slack for a loaded machine
+			// Recovered with the next attempt the backoff allowed, with slack for a
+			// loaded machine
 			assertThat(recoveryMillis).isLessThanOrEqualTo(dueMillis + 5000);
 		}
 	}
@@ -265,16 +272,13 @@ class ConnectionLossScenarios extends ScenarioSupport {
 	void halfOpenConnectionIsDetected(ScenarioFigures figures) {
 		HeldAnswers held = new HeldAnswers();
 		Duration idleTimeout = Duration.ofSeconds(3);
-		FastnetServer server = startServer(
-				echo().route("hold", Execution.EVENT_LOOP, held.handler()).build(),
+		FastnetServer server = startServer(echo().route("hold", Execution.EVENT_LOOP, held.handler()).build(),
 				(config) -> config.idleTimeout(idleTimeout).minPingInterval(Duration.ZERO));
 		FaultProxy proxy = proxy(addressOf(server));
 		Duration pingInterval = Duration.ofSeconds(1);
 		Duration pingTimeout = Duration.ofSeconds(1);
-		FastnetClient client = client(proxy.address(),
-				(config) -> config.connectTimeout(Duration.ofSeconds(1))
-					.pool(PoolOptions.builder().maxConnections(1).pingInterval(pingInterval).pingTimeout(pingTimeout)
-						.build()));
+		FastnetClient client = client(proxy.address(), (config) -> config.connectTimeout(Duration.ofSeconds(1))
+			.pool(PoolOptions.builder().maxConnections(1).pingInterval(pingInterval).pingTimeout(pingTimeout).build()));
 		assertThat(client.requestBlocking("echo", PING).payload()).isEqualTo(PING);
 		int pending = 10;
 		List<CompletableFuture<Reply>> calls = new ArrayList<>();
@@ -325,7 +329,8 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			.put("recoveryAfterHealMs", recoveryMillis);
 		held.release(PING);
 		assertThat(closedFailures).isEqualTo(pending);
-		// Found by an unanswered PING (one sent just before the freeze may end a little under the
+		// Found by an unanswered PING (one sent just before the freeze may end a little
+		// under the
 		// timeout after it), and long before the 30 s request timeout
 		assertThat(detectedMillis).isGreaterThanOrEqualTo(pingTimeout.toMillis() / 2).isLessThan(10_000);
 		assertThat(server.stats().connectionsIdleClosed() - idleBefore).isOne();
@@ -344,8 +349,12 @@ class ConnectionLossScenarios extends ScenarioSupport {
 				});
 		Duration acquireTimeout = Duration.ofMillis(30);
 		FastnetClient client = client(addressOf(server),
-				(config) -> config.pool(PoolOptions.builder().maxConnections(1).maxInFlightPerConnection(1)
-					.maxPendingAcquires(1).acquireTimeout(acquireTimeout).build()));
+				(config) -> config.pool(PoolOptions.builder()
+					.maxConnections(1)
+					.maxInFlightPerConnection(1)
+					.maxPendingAcquires(1)
+					.acquireTimeout(acquireTimeout)
+					.build()));
 		assertThat(client.requestBlocking("echo", PING).payload()).isEqualTo(PING);
 		CompletableFuture<Reply> holder = client.request("hold", PING);
 		await().atMost(Duration.ofSeconds(10)).until(() -> server.inFlight() == 1);
@@ -386,21 +395,26 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			.hasMessageEndingWith("pending for more than the configured timeout of 30ms");
 		assertThat(millis(waitedNanos.get())).isGreaterThanOrEqualTo(acquireTimeout.toMillis())
 			.isLessThan(acquireTimeout.toMillis() + 2000);
-		assertThat(refused).allSatisfy((call) -> assertThat(failureOf(call))
-			.isInstanceOf(PendingAcquireLimitException.class)
-			.hasMessageContaining("Pending acquire queue has reached its maximum size of 1"));
+		assertThat(refused)
+			.allSatisfy((call) -> assertThat(failureOf(call)).isInstanceOf(PendingAcquireLimitException.class)
+				.hasMessageContaining("Pending acquire queue has reached its maximum size of 1"));
 		assertThat(afterFree.payload()).isEqualTo(PING);
 	}
 
-	@Scenario(id = "S21", promise = "An answer that comes after its request timed out, and an answer with an id "
-			+ "never used, are dropped, released and counted; the connection stays open and no other call is "
-			+ "completed by mistake")
+	@Scenario(id = "S21",
+			promise = "An answer that comes after its request timed out, and an answer with an id "
+					+ "never used, are dropped, released and counted; the connection stays open and no other call is "
+					+ "completed by mistake")
 	void lateAndUnknownAnswersAreDropped(ScenarioFigures figures) {
 		AtomicReference<Channel> serverSide = new AtomicReference<>();
-		// Answered long after the call's 50 ms timeout, so that even a stalled client sees the timeout first
-		FastnetServer server = startServer(echo().route("late", (request) -> CompletableFuture.supplyAsync(
-				() -> PING, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))).build(), (config) -> {
-				}, (builder) -> builder.pipelineCustomizer((pipeline) -> serverSide.set(pipeline.channel())));
+		// Answered long after the call's 50 ms timeout, so that even a stalled client
+		// sees the timeout first
+		FastnetServer server = startServer(echo()
+			.route("late",
+					(request) -> CompletableFuture.supplyAsync(() -> PING,
+							CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)))
+			.build(), (config) -> {
+			}, (builder) -> builder.pipelineCustomizer((pipeline) -> serverSide.set(pipeline.channel())));
 		FastnetClient client = client(addressOf(server),
 				(config) -> config.pool(PoolOptions.builder().maxConnections(1).build()));
 		assertThat(client.requestBlocking("echo", PING).payload()).isEqualTo(PING);
@@ -414,8 +428,9 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			if (i == 19) {
 				await().atMost(Duration.ofSeconds(10)).until(() -> client.endpoints().get(0).lateResponses() == 1);
 				// An answer for an id no request ever had
-				serverSide.get().writeAndFlush(Unpooled.wrappedBuffer(
-						RawClient.encode(RawClient.RESPONSE, 0x0BADF00D, "", Map.of(), PING)));
+				serverSide.get()
+					.writeAndFlush(Unpooled
+						.wrappedBuffer(RawClient.encode(RawClient.RESPONSE, 0x0BADF00D, "", Map.of(), PING)));
 				await().atMost(Duration.ofSeconds(10)).until(() -> client.endpoints().get(0).unknownResponses() == 1);
 			}
 		}

@@ -32,11 +32,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.awaitility.Awaitility;
 
 /**
- * A loopback TCP forwarder that puts faults between a client and a server: latency and jitter,
- * a bandwidth cap, slicing into small delayed chunks, a blackhole, a data limit, a freeze that
- * looks like a silent partition, a reset (RST) of every connection, and a stop and restart on
- * the same port. Faults are set for every connection, now and later, or for one connection
- * through its {@link Link}, and can change at any time. Counts connections and forwarded bytes.
+ * A loopback TCP forwarder that puts faults between a client and a server: latency and
+ * jitter, a bandwidth cap, slicing into small delayed chunks, a blackhole, a data limit,
+ * a freeze that looks like a silent partition, a reset (RST) of every connection, and a
+ * stop and restart on the same port. Faults are set for every connection, now and later,
+ * or for one connection through its {@link Link}, and can change at any time. Counts
+ * connections and forwarded bytes.
  *
  * <pre>{@code
  * try (FaultProxy proxy = FaultProxy.start(server.address())) {
@@ -50,7 +51,9 @@ import org.awaitility.Awaitility;
  */
 public final class FaultProxy implements AutoCloseable {
 
-	/** Bytes waiting in one direction beyond which the proxy stops reading that direction. */
+	/**
+	 * Bytes waiting in one direction beyond which the proxy stops reading that direction.
+	 */
 	static final int MAX_QUEUED_BYTES = 256 * 1024;
 
 	private final InetSocketAddress target;
@@ -138,7 +141,8 @@ public final class FaultProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Return the port clients connect to; the same after {@link #stop()} and {@link #start()}.
+	 * Return the port clients connect to; the same after {@link #stop()} and
+	 * {@link #start()}.
 	 * @return the port
 	 */
 	public int port() {
@@ -163,7 +167,8 @@ public final class FaultProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Freeze every connection, open now or opened later, leaving their other faults alone.
+	 * Freeze every connection, open now or opened later, leaving their other faults
+	 * alone.
 	 * @return this proxy
 	 */
 	public FaultProxy freeze() {
@@ -199,17 +204,20 @@ public final class FaultProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Stop listening and close every connection, as a server that went away; {@link #start()}
-	 * listens on the same port again.
+	 * Stop listening and close every connection, as a server that went away;
+	 * {@link #start()} listens on the same port again.
 	 */
 	public void stop() {
 		this.serverChannel.close().awaitUninterruptibly();
 		for (Link link : links()) {
 			link.close();
 		}
-		// NIO closes the socket of a registered channel only at the next select of its loop;
+		// NIO closes the socket of a registered channel only at the next select of its
+		// loop;
 		// until then the kernel still accepts connections
-		Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(1))
 			.until(this::refusesConnections);
 	}
 
@@ -272,8 +280,8 @@ public final class FaultProxy implements AutoCloseable {
 	}
 
 	/**
-	 * One proxied connection: the client's side, the server's side, and a pipe each way. Its
-	 * state is touched on its event loop only, except the faults.
+	 * One proxied connection: the client's side, the server's side, and a pipe each way.
+	 * Its state is touched on its event loop only, except the faults.
 	 */
 	public final class Link {
 
@@ -331,8 +339,8 @@ public final class FaultProxy implements AutoCloseable {
 		}
 
 		/**
-		 * Reset both sides of this connection: each peer gets a TCP RST. Returns once both
-		 * sockets are closed.
+		 * Reset both sides of this connection: each peer gets a TCP RST. Returns once
+		 * both sockets are closed.
 		 */
 		public void resetPeer() {
 			if (loop().inEventLoop()) {
@@ -345,7 +353,8 @@ public final class FaultProxy implements AutoCloseable {
 		private void reset() {
 			for (Channel channel : new Channel[] { this.inbound, this.outbound }) {
 				if (channel != null && channel.isOpen()) {
-					// Linger 0: the close discards unsent data and sends RST instead of FIN
+					// Linger 0: the close discards unsent data and sends RST instead of
+					// FIN
 					channel.config().setOption(ChannelOption.SO_LINGER, 0);
 					channel.close();
 				}

@@ -119,7 +119,8 @@ class FaultProxyTests {
 			byte[] data = randomBytes(20_000);
 			socket.getOutputStream().write(data);
 			assertThat(Arrays.mismatch(readFully(socket, data.length), data)).isEqualTo(-1);
-			// 20,000 bytes at 50,000 bytes/s take 400 ms in each direction, partly overlapped
+			// 20,000 bytes at 50,000 bytes/s take 400 ms in each direction, partly
+			// overlapped
 			assertThat(millisSince(start)).isGreaterThanOrEqualTo(380);
 		}
 	}
@@ -224,7 +225,8 @@ class FaultProxyTests {
 	void stopRefusesConnectionsAndStartListensOnTheSamePort() throws IOException {
 		int port = this.proxy.port();
 		try (Socket socket = connect()) {
-			// Accepted by the proxy, not only by the kernel: a stop would reset it otherwise
+			// Accepted by the proxy, not only by the kernel: a stop would reset it
+			// otherwise
 			socket.getOutputStream().write(randomBytes(10));
 			readFully(socket, 10);
 			this.proxy.stop();

@@ -3,9 +3,9 @@ package dev.fastnet.reliability;
 import java.time.Duration;
 
 /**
- * The faults a {@link FaultProxy} applies to a connection, immutable: each method returns a copy
- * with one more fault. Delays of latency, slicing and bandwidth add up; a frozen or blackholed
- * connection forwards nothing.
+ * The faults a {@link FaultProxy} applies to a connection, immutable: each method returns
+ * a copy with one more fault. Delays of latency, slicing and bandwidth add up; a frozen
+ * or blackholed connection forwards nothing.
  *
  * @param latencyNanos delay added to every chunk, in nanoseconds
  * @param jitterNanos random extra delay of up to this many nanoseconds per read
@@ -13,8 +13,8 @@ import java.time.Duration;
  * @param chunkSize bytes forwarded at once, 0 to forward reads whole
  * @param chunkDelayNanos delay between two chunks, in nanoseconds
  * @param blackholed whether data is read and discarded, and the connection never closed
- * @param dataLimit bytes forwarded in both directions together before the connection closes,
- * negative for no limit
+ * @param dataLimit bytes forwarded in both directions together before the connection
+ * closes, negative for no limit
  * @param frozen whether nothing is forwarded and nothing read, without closing
  */
 public record Faults(long latencyNanos, long jitterNanos, long bytesPerSecond, int chunkSize, long chunkDelayNanos,

@@ -20,15 +20,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A well-behaved {@link FastnetClient} that calls the server's echo route every 2 ms on one
- * connection while a scenario runs, so that the damage a fault does to bystanders is measured:
- * every failure, and the latency of each call before and during the fault.
+ * A well-behaved {@link FastnetClient} that calls the server's echo route every 2 ms on
+ * one connection while a scenario runs, so that the damage a fault does to bystanders is
+ * measured: every failure, and the latency of each call before and during the fault.
  */
 final class GoodClient implements AutoCloseable {
 
 	static final Duration PERIOD = Duration.ofMillis(2);
 
-	// Far above what 2 ms pacing keeps outstanding on loopback: reached only if the server stalls
+	// Far above what 2 ms pacing keeps outstanding on loopback: reached only if the
+	// server stalls
 	private static final int MAX_OUTSTANDING = 256;
 
 	private final FastnetClient client;
@@ -112,8 +113,8 @@ final class GoodClient implements AutoCloseable {
 	}
 
 	/**
-	 * Start a new measurement window: from now on, latencies of successful calls are recorded in
-	 * it alone.
+	 * Start a new measurement window: from now on, latencies of successful calls are
+	 * recorded in it alone.
 	 */
 	private Window window() {
 		Window window = new Window();
@@ -122,16 +123,16 @@ final class GoodClient implements AutoCloseable {
 	}
 
 	/**
-	 * Wait until the good client has made the given number of successful calls since it was
-	 * started, which is when a scenario's fault begins.
+	 * Wait until the good client has made the given number of successful calls since it
+	 * was started, which is when a scenario's fault begins.
 	 */
 	void awaitCallsDuringFault(int calls) {
 		this.during.awaitCalls(calls);
 	}
 
 	/**
-	 * Record the good client's figures: calls made, failures, and its p99 latency before and
-	 * during the fault.
+	 * Record the good client's figures: calls made, failures, and its p99 latency before
+	 * and during the fault.
 	 */
 	void report(ScenarioFigures figures) {
 		long baselineP99 = this.baseline.p99Micros();
@@ -180,7 +181,8 @@ final class GoodClient implements AutoCloseable {
 		 * Wait until this window holds the given number of successful calls.
 		 */
 		Window awaitCalls(int calls) {
-			// Twice the time the calls take at the good client's pace, and never less than 30 s
+			// Twice the time the calls take at the good client's pace, and never less
+			// than 30 s
 			Duration atMost = Duration.ofSeconds(30).plus(PERIOD.multipliedBy(2L * calls));
 			await().atMost(atMost).until(() -> count() >= calls);
 			return this;

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.AfterEach;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Starts servers, clients and good clients on loopback for a scenario guarded by a good client
- * (bad input, handler faults, overload) and closes all of them, newest first, when it ends or
- * when it asks to measure what is left after closing.
+ * Starts servers, clients and good clients on loopback for a scenario guarded by a good
+ * client (bad input, handler faults, overload) and closes all of them, newest first, when
+ * it ends or when it asks to measure what is left after closing.
  */
 abstract class GuardedScenarioSupport {
 
@@ -99,8 +99,8 @@ abstract class GuardedScenarioSupport {
 	}
 
 	/**
-	 * Start a good client on the server's echo route, and wait for its first answer so that
-	 * its connection is open before the scenario begins.
+	 * Start a good client on the server's echo route, and wait for its first answer so
+	 * that its connection is open before the scenario begins.
 	 */
 	GoodClient startGoodClient(FastnetServer server) {
 		return register(GoodClient.start(address(server)));
@@ -112,8 +112,8 @@ abstract class GuardedScenarioSupport {
 	}
 
 	/**
-	 * Close everything started so far, then record and check the leaked buffers Netty's paranoid
-	 * detector reports once the garbage collector has run.
+	 * Close everything started so far, then record and check the leaked buffers Netty's
+	 * paranoid detector reports once the garbage collector has run.
 	 */
 	void assertNoLeaks(ScenarioFigures figures) throws Exception {
 		closeAll();
@@ -123,9 +123,10 @@ abstract class GuardedScenarioSupport {
 	}
 
 	/**
-	 * Make calls one after the other without waiting for their answers, and record the time each
-	 * took to complete, successfully or not.
-	 * @param latencies where the times go, in nanoseconds; its length is the number of calls
+	 * Make calls one after the other without waiting for their answers, and record the
+	 * time each took to complete, successfully or not.
+	 * @param latencies where the times go, in nanoseconds; its length is the number of
+	 * calls
 	 * @param call makes one call
 	 * @return the calls, completing once their time is recorded
 	 */
@@ -140,7 +141,8 @@ abstract class GuardedScenarioSupport {
 	}
 
 	/**
-	 * Return the failure a future completed with, without the wrapper of a dependent stage.
+	 * Return the failure a future completed with, without the wrapper of a dependent
+	 * stage.
 	 */
 	static Throwable failure(Throwable ex) {
 		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;

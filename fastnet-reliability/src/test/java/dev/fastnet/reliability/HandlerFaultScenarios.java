@@ -140,8 +140,7 @@ class HandlerFaultScenarios extends GuardedScenarioSupport {
 			.toList();
 		assertThat(warnings).filteredOn((line) -> line.endsWith("java.lang.IllegalStateException: frequent"))
 			.isNotEmpty();
-		assertThat(warnings).filteredOn((line) -> line.endsWith("java.lang.IllegalArgumentException: rare"))
-			.hasSize(1);
+		assertThat(warnings).filteredOn((line) -> line.endsWith("java.lang.IllegalArgumentException: rare")).hasSize(1);
 	}
 
 	@Scenario(id = "S10", promise = "A handler that hangs past the request timeout is answered ERROR 408 and its "
@@ -198,7 +197,8 @@ class HandlerFaultScenarios extends GuardedScenarioSupport {
 				answered408++;
 			}
 		}
-		// A request still queued when its time is up is answered 408 and never run: only those that
+		// A request still queued when its time is up is answered 408 and never run: only
+		// those that
 		// started have a worker to interrupt
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> interrupted.get() == started.get() && server.stats().workersActive() == 0
@@ -220,7 +220,8 @@ class HandlerFaultScenarios extends GuardedScenarioSupport {
 		assertThat(answered408).isEqualTo(hung);
 		assertThat(recorder.count("hang", "408")).isEqualTo(hung);
 		assertThat(Duration.ofNanos(percentile(hangNanos, 0))).isGreaterThanOrEqualTo(requestTimeout);
-		// The server's timeout answered, far sooner than the client's own 30 s; the slack is for a loaded machine
+		// The server's timeout answered, far sooner than the client's own 30 s; the slack
+		// is for a loaded machine
 		assertThat(Duration.ofNanos(percentile(hangNanos, 100))).isLessThan(requestTimeout.plusSeconds(5));
 		assertThat(this.unexpected).isEmpty();
 		assertThat(client.stats().inFlight()).isZero();
@@ -241,7 +242,8 @@ class HandlerFaultScenarios extends GuardedScenarioSupport {
 			return "ran";
 		}).build(), (config) -> config.workers(new WorkerPoolOptions(2, 64, 100, "fastnet-worker-")),
 				(builder) -> builder.metricsRecorder(recorder));
-		// One connection: an answer on it shows that every request written before was received
+		// One connection: an answer on it shows that every request written before was
+		// received
 		FastnetClient client = startClient(server,
 				(config) -> config.pool(PoolOptions.builder().maxConnections(1).build()));
 		client.requestBlocking(ECHO, new byte[0]);
@@ -253,14 +255,16 @@ class HandlerFaultScenarios extends GuardedScenarioSupport {
 		long[] timeoutNanos = new long[expiring];
 		List<CompletableFuture<Reply>> calls = timedCalls(timeoutNanos,
 				() -> client.request("work", Map.of(), new byte[0], budget));
-		// Every worker is held until all callers gave up: none of them can have heard from the server
+		// Every worker is held until all callers gave up: none of them can have heard
+		// from the server
 		await().atMost(Duration.ofSeconds(10)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
 		long timedOutLocally = calls.stream()
 			.filter((call) -> call.handle((reply, ex) -> ex != null && failure(ex) instanceof FastnetTimeoutException)
 				.join())
 			.count();
 		client.requestBlocking(ECHO, new byte[0]);
-		// A call whose budget ran out before the client could write it never reaches the server
+		// A call whose budget ran out before the client could write it never reaches the
+		// server
 		long received = recorder.received("work");
 		release.countDown();
 		await().atMost(Duration.ofSeconds(10))
@@ -317,10 +321,12 @@ class HandlerFaultScenarios extends GuardedScenarioSupport {
 		int concurrent = 50;
 		long[] latencies = new long[concurrent];
 		List<CompletableFuture<Reply>> calls = timedCalls(latencies, () -> client.request("slow", new byte[0]));
-		// Every handler admitted is still held: the 503s came without waiting for a worker
+		// Every handler admitted is still held: the 503s came without waiting for a
+		// worker
 		await().atMost(Duration.ofSeconds(10)).until(() -> refusedAtOnce(calls).count() == concurrent - 6);
 		long[] refusals = refusedAtOnce(calls).mapToLong((index) -> latencies[index]).toArray();
-		// Admission counts queued and running tasks together; the queue holds all six until the two
+		// Admission counts queued and running tasks together; the queue holds all six
+		// until the two
 		// workers have taken theirs
 		await().atMost(Duration.ofSeconds(10)).until(() -> server.stats().workersActive() == 2);
 		int queueSettled = server.stats().workerQueueSize();
@@ -407,7 +413,8 @@ class HandlerFaultScenarios extends GuardedScenarioSupport {
 		}
 
 		/**
-		 * Return the shortest and the longest time the server took to answer, in nanoseconds.
+		 * Return the shortest and the longest time the server took to answer, in
+		 * nanoseconds.
 		 */
 		long[] durationRange(String route, String status) {
 			String key = route + " " + status;

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.fastnet.dispatch.RequestHandler;
 
 /**
- * A handler whose answers wait until the test lets them go: requests stay in flight on the
- * server for as long as a scenario needs, without holding a worker thread.
+ * A handler whose answers wait until the test lets them go: requests stay in flight on
+ * the server for as long as a scenario needs, without holding a worker thread.
  */
 final class HeldAnswers {
 

@@ -118,8 +118,7 @@ final class ProxyPipe {
 
 	private void schedule(ByteBuf data, Faults faults) {
 		long now = System.nanoTime();
-		long jitter = (faults.jitterNanos() > 0) ? ThreadLocalRandom.current().nextLong(faults.jitterNanos() + 1)
-				: 0;
+		long jitter = (faults.jitterNanos() > 0) ? ThreadLocalRandom.current().nextLong(faults.jitterNanos() + 1) : 0;
 		long at = Math.max(now + faults.latencyNanos() + jitter, this.lastSendNanos);
 		int chunk = (faults.chunkSize() > 0) ? faults.chunkSize() : data.readableBytes();
 		if (faults.bytesPerSecond() > 0) {
@@ -185,8 +184,8 @@ final class ProxyPipe {
 	}
 
 	/**
-	 * Apply the current faults: read only when not frozen and not too far behind; let held
-	 * data go once thawed.
+	 * Apply the current faults: read only when not frozen and not too far behind; let
+	 * held data go once thawed.
 	 */
 	void refresh() {
 		if (this.source == null) {
@@ -231,8 +230,7 @@ final class ProxyPipe {
 
 	private void closeIfDone() {
 		if (this.sourceClosed && this.queued == 0 && this.held.isEmpty() && !this.link.faults.frozen()) {
-			this.destination.writeAndFlush(Unpooled.EMPTY_BUFFER)
-				.addListener(ChannelFutureListener.CLOSE);
+			this.destination.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
 		}
 	}
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Marks a test method as one scenario of the reliability plan. The method may take a
- * {@link ScenarioFigures} parameter; what it records there is written, with the test's outcome,
- * as one JSON line of {@code target/reliability/results.jsonl}.
+ * {@link ScenarioFigures} parameter; what it records there is written, with the test's
+ * outcome, as one JSON line of {@code target/reliability/results.jsonl}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -34,7 +34,8 @@ public @interface Scenario {
 	String promise();
 
 	/**
-	 * The tier: {@code A} runs in the test command, {@code B} only with {@code -Preliability-long}.
+	 * The tier: {@code A} runs in the test command, {@code B} only with
+	 * {@code -Preliability-long}.
 	 * @return the tier
 	 */
 	String tier() default "A";

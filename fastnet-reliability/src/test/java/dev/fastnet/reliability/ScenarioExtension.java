@@ -14,9 +14,10 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Supplies {@link ScenarioFigures} to {@link Scenario} methods and appends one JSON line per
- * scenario, passed or failed, to the results file ({@code fastnet.reliability.results}, by
- * default {@code target/reliability/results.jsonl}).
+ * Supplies {@link ScenarioFigures} to {@link Scenario} methods and appends one JSON line
+ * per scenario, passed or failed, to the results file
+ * ({@code fastnet.reliability.results}, by default
+ * {@code target/reliability/results.jsonl}).
  */
 final class ScenarioExtension implements ParameterResolver, AfterEachCallback {
 
@@ -43,7 +44,8 @@ final class ScenarioExtension implements ParameterResolver, AfterEachCallback {
 		field(line, "scenario", scenario.id()).append(',');
 		field(line, "tier", scenario.tier()).append(',');
 		field(line, "promise", scenario.promise()).append(',');
-		field(line, "test", context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName())
+		field(line, "test",
+				context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName())
 			.append(',');
 		field(line, "passed", context.getExecutionException().isEmpty()).append(",\"figures\":{");
 		boolean first = true;
@@ -59,7 +61,8 @@ final class ScenarioExtension implements ParameterResolver, AfterEachCallback {
 	}
 
 	private static ScenarioFigures figures(ExtensionContext context) {
-		return context.getStore(NAMESPACE).computeIfAbsent("figures", key -> new ScenarioFigures(), ScenarioFigures.class);
+		return context.getStore(NAMESPACE)
+			.computeIfAbsent("figures", key -> new ScenarioFigures(), ScenarioFigures.class);
 	}
 
 	private static void write(String line) {

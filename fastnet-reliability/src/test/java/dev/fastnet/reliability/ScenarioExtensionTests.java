@@ -14,12 +14,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
- * The results line a scenario writes: id, outcome and figures, for a passing and a failing
- * scenario.
+ * The results line a scenario writes: id, outcome and figures, for a passing and a
+ * failing scenario.
  */
 class ScenarioExtensionTests {
 
-	/** Set only while this test runs the sample: a test filter that matches it then skips it. */
+	/**
+	 * Set only while this test runs the sample: a test filter that matches it then skips
+	 * it.
+	 */
 	private static final String SAMPLE = "fastnet.reliability.sample";
 
 	@Test
@@ -29,8 +32,11 @@ class ScenarioExtensionTests {
 		System.setProperty("fastnet.reliability.results", results.toString());
 		System.setProperty(SAMPLE, "true");
 		try {
-			EngineTestKit.engine("junit-jupiter").selectors(selectClass(Sample.class)).execute()
-				.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(1));
+			EngineTestKit.engine("junit-jupiter")
+				.selectors(selectClass(Sample.class))
+				.execute()
+				.testEvents()
+				.assertStatistics(stats -> stats.succeeded(1).failed(1));
 		}
 		finally {
 			System.clearProperty(SAMPLE);

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts servers, clients and fault proxies on loopback for a scenario and closes all of them
- * after it; counts the log lines at WARN and ERROR while it runs; reads percentiles.
+ * Starts servers, clients and fault proxies on loopback for a scenario and closes all of
+ * them after it; counts the log lines at WARN and ERROR while it runs; reads percentiles.
  */
 abstract class ScenarioSupport {
 
@@ -79,7 +79,8 @@ abstract class ScenarioSupport {
 	}
 
 	/**
-	 * Count log lines again after Spring Boot reconfigured Logback, which drops the counter.
+	 * Count log lines again after Spring Boot reconfigured Logback, which drops the
+	 * counter.
 	 */
 	void recountLogsAfterSpringStarted() {
 		this.logs.reattach();
@@ -100,14 +101,16 @@ abstract class ScenarioSupport {
 	}
 
 	/**
-	 * Return the buffers Netty's leak detector reported as leaked, after a garbage collection.
+	 * Return the buffers Netty's leak detector reported as leaked, after a garbage
+	 * collection.
 	 */
 	static int leakReports() {
 		return LeakCheckExtension.collectLeaks().size();
 	}
 
 	/**
-	 * Return the failure a future completed with, unwrapped, or {@code null} when it succeeded.
+	 * Return the failure a future completed with, unwrapped, or {@code null} when it
+	 * succeeded.
 	 */
 	static Throwable failureOf(CompletableFuture<?> future) {
 		try {

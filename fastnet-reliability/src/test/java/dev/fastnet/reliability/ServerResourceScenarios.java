@@ -41,15 +41,18 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Reliability scenarios of what a server holds on to: the answers of peers that do not read
- * them, and its port and threads when it cannot start.
+ * Reliability scenarios of what a server holds on to: the answers of peers that do not
+ * read them, and its port and threads when it cannot start.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ServerResourceScenarios extends GuardedScenarioSupport {
 
 	private static final int RESPONSE_SIZE = 256 * 1024;
 
-	/** A RESPONSE frame of {@link #RESPONSE_SIZE} bytes: length field, fixed part, empty route. */
+	/**
+	 * A RESPONSE frame of {@link #RESPONSE_SIZE} bytes: length field, fixed part, empty
+	 * route.
+	 */
 	private static final int RESPONSE_FRAME_SIZE = 4 + 8 + RESPONSE_SIZE;
 
 	@Scenario(id = "S13", promise = "A peer that requests large answers and does not read them makes the server "
@@ -68,8 +71,8 @@ class ServerResourceScenarios extends GuardedScenarioSupport {
 
 	/**
 	 * Run slow consumers against a server beside a good client.
-	 * @param holdFor how long to keep them connected, or {@code null} for as long as the good
-	 * client takes to make 500 calls
+	 * @param holdFor how long to keep them connected, or {@code null} for as long as the
+	 * good client takes to make 500 calls
 	 * @param readBytesPerSecond how fast each one reads its answers, 0 for not at all
 	 */
 	private void slowConsumers(ScenarioFigures figures, Duration holdFor, int readBytesPerSecond) throws Exception {
@@ -126,9 +129,11 @@ class ServerResourceScenarios extends GuardedScenarioSupport {
 				}, 100, 100, TimeUnit.MILLISECONDS);
 			}
 		}
-		// The server stops reading from each slow connection: it waits until that one can be written to
+		// The server stops reading from each slow connection: it waits until that one can
+		// be written to
 		await().atMost(Duration.ofSeconds(10)).until(() -> slowChannels.stream().noneMatch(Channel::isWritable));
-		// Held while the good client makes its calls: 500 (a second), or those of the whole period
+		// Held while the good client makes its calls: 500 (a second), or those of the
+		// whole period
 		good.awaitCallsDuringFault((holdFor != null) ? (int) (holdFor.toMillis() / GoodClient.PERIOD.toMillis()) : 500);
 		int answeredWhileSlow = bigAnswers.get();
 		long pendingAtEnd = slowChannels.stream().mapToLong(ServerResourceScenarios::pendingBytes).sum();
@@ -205,8 +210,8 @@ class ServerResourceScenarios extends GuardedScenarioSupport {
 	private static SpringApplication application() {
 		SpringApplication application = new SpringApplication(PortApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setDefaultProperties(Map.of("fastnet.server.address", "127.0.0.1", "fastnet.server.io-threads",
-				"1", "spring.main.banner-mode", "off"));
+		application.setDefaultProperties(Map.of("fastnet.server.address", "127.0.0.1", "fastnet.server.io-threads", "1",
+				"spring.main.banner-mode", "off"));
 		return application;
 	}
 

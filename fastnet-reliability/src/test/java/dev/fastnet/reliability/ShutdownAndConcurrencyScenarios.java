@@ -50,7 +50,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Shutdown and correctness under concurrency: a Spring application closed with a thousand
- * requests in flight, and answers correlated with their requests under heavy multiplexing.
+ * requests in flight, and answers correlated with their requests under heavy
+ * multiplexing.
  */
 class ShutdownAndConcurrencyScenarios extends ScenarioSupport {
 
@@ -64,7 +65,8 @@ class ShutdownAndConcurrencyScenarios extends ScenarioSupport {
 			int answerOnOpenConnection = draining.requestOnOpenConnection();
 			int attempts = 100;
 			int refused = refusedConnections(draining.server.address(), attempts);
-			// The handlers' answers come a second after the shutdown began, and never before the
+			// The handlers' answers come a second after the shutdown began, and never
+			// before the
 			// checks above saw the server draining
 			long untilRelease = Math.max(0, 1000 - millis(System.nanoTime() - draining.closing));
 			CompletableFuture.runAsync(draining.handlers::release,
@@ -94,9 +96,10 @@ class ShutdownAndConcurrencyScenarios extends ScenarioSupport {
 		}
 	}
 
-	@Scenario(id = "S22", promise = "When requests in flight outlast the shutdown phase, the stop is forced before "
-			+ "Spring gives up on the phase: the result is REQUESTS_ACTIVE, clients fail with "
-			+ "ConnectionClosedException instead of hanging, and no non-daemon fastnet thread is left")
+	@Scenario(id = "S22",
+			promise = "When requests in flight outlast the shutdown phase, the stop is forced before "
+					+ "Spring gives up on the phase: the result is REQUESTS_ACTIVE, clients fail with "
+					+ "ConnectionClosedException instead of hanging, and no non-daemon fastnet thread is left")
 	void gracefulShutdownIsForcedWhenRequestsOutlastThePhase(ScenarioFigures figures) throws Exception {
 		Duration phaseTimeout = Duration.ofSeconds(2);
 		try (Draining draining = startAndClose("spring.lifecycle.timeout-per-shutdown-phase=2s")) {
@@ -126,7 +129,8 @@ class ShutdownAndConcurrencyScenarios extends ScenarioSupport {
 				.put("nonDaemonFastnetThreadsAfterClose", nonDaemonFastnetThreads().size());
 			assertThat(result).isEqualTo(GracefulShutdownResult.REQUESTS_ACTIVE);
 			assertThat(closedFailures).isEqualTo(IN_FLIGHT);
-			// Not before the grace fastnet took from the phase timeout, and without waiting for
+			// Not before the grace fastnet took from the phase timeout, and without
+			// waiting for
 			// anything else once it ended
 			assertThat(forcedMillis).isGreaterThanOrEqualTo(draining.grace.toMillis() - 50);
 			assertThat(closeMillis).isLessThan(phaseTimeout.toMillis() + 10_000);
@@ -235,8 +239,8 @@ class ShutdownAndConcurrencyScenarios extends ScenarioSupport {
 	}
 
 	private Draining startAndClose(String... properties) throws IOException {
-		List<String> all = new ArrayList<>(List.of("fastnet.server.port=0", "fastnet.server.address=127.0.0.1",
-				"fastnet.server.io-threads=1"));
+		List<String> all = new ArrayList<>(
+				List.of("fastnet.server.port=0", "fastnet.server.address=127.0.0.1", "fastnet.server.io-threads=1"));
 		all.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(HoldingApplication.class)
 			.web(WebApplicationType.NONE)
@@ -250,7 +254,8 @@ class ShutdownAndConcurrencyScenarios extends ScenarioSupport {
 			.getBean("fastnetHealthContributor", HealthContributor.class)).getContributor("server");
 		FastnetClient client = client(addressOf(server), (config) -> {
 		});
-		// A connection with a request of its own in flight, which the server keeps open while
+		// A connection with a request of its own in flight, which the server keeps open
+		// while
 		// draining, for a new request once the shutdown began
 		RawClient open = RawClient.connect(server.port());
 		open.request(1, "hold", "work");
@@ -297,8 +302,8 @@ class ShutdownAndConcurrencyScenarios extends ScenarioSupport {
 			long closing, CompletableFuture<Void> closed) implements AutoCloseable {
 
 		/**
-		 * Send a request on a connection opened before the shutdown and return the status of
-		 * its answer.
+		 * Send a request on a connection opened before the shutdown and return the status
+		 * of its answer.
 		 */
 		int requestOnOpenConnection() throws IOException {
 			this.open.request(2, "hold", "late");

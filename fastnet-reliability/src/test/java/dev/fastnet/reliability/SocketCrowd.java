@@ -16,9 +16,9 @@ import java.util.concurrent.locks.LockSupport;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Many raw loopback connections to one port, watched by a single thread: what each received,
- * and when the server closed or reset it. Cheaper than a blocking client per connection when a
- * scenario needs hundreds.
+ * Many raw loopback connections to one port, watched by a single thread: what each
+ * received, and when the server closed or reset it. Cheaper than a blocking client per
+ * connection when a scenario needs hundreds.
  */
 final class SocketCrowd implements AutoCloseable {
 
@@ -58,7 +58,8 @@ final class SocketCrowd implements AutoCloseable {
 	}
 
 	/**
-	 * Open the connections one after the other, without waiting for the server to accept them.
+	 * Open the connections one after the other, without waiting for the server to accept
+	 * them.
 	 */
 	static SocketCrowd connect(int port, int size) throws IOException {
 		return new SocketCrowd(port, size);
@@ -109,8 +110,8 @@ final class SocketCrowd implements AutoCloseable {
 	}
 
 	/**
-	 * Write bytes on one connection; a connection the server has closed or reset counts as
-	 * closed.
+	 * Write bytes on one connection; a connection the server has closed or reset counts
+	 * as closed.
 	 * @return whether every byte was written
 	 */
 	boolean send(int index, byte[] bytes) {
@@ -160,7 +161,8 @@ final class SocketCrowd implements AutoCloseable {
 	}
 
 	/**
-	 * Return when the server's close or reset was seen, by {@link System#nanoTime()}, or 0.
+	 * Return when the server's close or reset was seen, by {@link System#nanoTime()}, or
+	 * 0.
 	 */
 	long closedNanos(int index) {
 		return this.closedNanos.get(index);

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.DisplayNameGenerator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * S04: random valid frames of every type, encoded and fed to the decoder split at random points,
- * decode equal to the originals, each as soon as its last byte arrives and never before. The
- * seed is in the test's display name; {@code -Dfastnet.reliability.seed=N} replays a run.
+ * S04: random valid frames of every type, encoded and fed to the decoder split at random
+ * points, decode equal to the originals, each as soon as its last byte arrives and never
+ * before. The seed is in the test's display name; {@code -Dfastnet.reliability.seed=N}
+ * replays a run.
  */
 @DisplayNameGeneration(SplitReadRoundTripTests.SeedInName.class)
 class SplitReadRoundTripTests {
@@ -41,8 +42,9 @@ class SplitReadRoundTripTests {
 	// Route characters of one to four UTF-8 bytes
 	private static final String ROUTE_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789._-éßЖ€✓𝄞";
 
-	@Scenario(id = "S04", promise = "Frames split at any point, one byte at a time or many per read, decode equal to the "
-			+ "originals and never before their last byte")
+	@Scenario(id = "S04",
+			promise = "Frames split at any point, one byte at a time or many per read, decode equal to the "
+					+ "originals and never before their last byte")
 	void framesSplitAtRandomPointsDecodeEqualToTheOriginals(ScenarioFigures figures) {
 		Random random = new Random(SEED);
 		figures.put("seed", Long.toString(SEED));
@@ -124,9 +126,8 @@ class SplitReadRoundTripTests {
 		StringBuilder route = new StringBuilder();
 		int routeBytes = random.nextInt(256);
 		while (true) {
-			int c = ROUTE_CHARACTERS.codePointAt(
-					ROUTE_CHARACTERS.offsetByCodePoints(0, random.nextInt(ROUTE_CHARACTERS.codePointCount(0,
-							ROUTE_CHARACTERS.length()))));
+			int c = ROUTE_CHARACTERS.codePointAt(ROUTE_CHARACTERS.offsetByCodePoints(0,
+					random.nextInt(ROUTE_CHARACTERS.codePointCount(0, ROUTE_CHARACTERS.length()))));
 			String next = new String(Character.toChars(c));
 			if (utf8Length(route) + utf8Length(next) > routeBytes) {
 				break;
@@ -167,8 +168,8 @@ class SplitReadRoundTripTests {
 		@Override
 		public String generateDisplayNameForMethod(List<Class<?>> enclosingInstanceTypes, Class<?> testClass,
 				Method testMethod) {
-			return super.generateDisplayNameForMethod(enclosingInstanceTypes, testClass, testMethod) + " [seed "
-					+ SEED + "]";
+			return super.generateDisplayNameForMethod(enclosingInstanceTypes, testClass, testMethod) + " [seed " + SEED
+					+ "]";
 		}
 
 	}

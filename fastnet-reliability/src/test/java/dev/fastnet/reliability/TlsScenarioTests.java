@@ -43,19 +43,22 @@ class TlsScenarioTests {
 	void tlsFailuresAreTypedFastAndCounted(ScenarioFigures figures) throws Exception {
 		X509Bundle authorityA = TestCertificates.authority("S08 CA-A");
 		X509Bundle authorityB = TestCertificates.authority("S08 CA-B");
-		FastnetServer server = start(TlsConfig.forServer(TestCertificates.keys(TestCertificates.server(authorityA, "a")))
-			.trust(TestCertificates.trust(authorityA))
-			.clientAuth(TlsConfig.ClientAuth.NEED)
-			.handshakeTimeout(Duration.ofSeconds(1))
-			.build());
+		FastnetServer server = start(
+				TlsConfig.forServer(TestCertificates.keys(TestCertificates.server(authorityA, "a")))
+					.trust(TestCertificates.trust(authorityA))
+					.clientAuth(TlsConfig.ClientAuth.NEED)
+					.handshakeTimeout(Duration.ofSeconds(1))
+					.build());
 		FastnetServer foreign = start(
 				TlsConfig.forServer(TestCertificates.keys(TestCertificates.server(authorityB, "b"))).build());
 		List<FastnetClient> clients = new ArrayList<>();
 		try {
-			FastnetClient good = client(server, TlsConfig.forClient()
-				.keys(TestCertificates.keys(TestCertificates.client(authorityA, "good")))
-				.trust(TestCertificates.trust(authorityA))
-				.build(), clients);
+			FastnetClient good = client(server,
+					TlsConfig.forClient()
+						.keys(TestCertificates.keys(TestCertificates.client(authorityA, "good")))
+						.trust(TestCertificates.trust(authorityA))
+						.build(),
+					clients);
 			List<CompletableFuture<Reply>> goodCalls = new ArrayList<>();
 			goodCalls.add(good.request("echo", "warm".getBytes()));
 			goodCalls.get(0).get(10, TimeUnit.SECONDS);
@@ -147,8 +150,8 @@ class TlsScenarioTests {
 	}
 
 	/**
-	 * Return how long the first call took to fail, after checking it failed at connect with a
-	 * handshake exception rather than at the 30 s request timeout.
+	 * Return how long the first call took to fail, after checking it failed at connect
+	 * with a handshake exception rather than at the 30 s request timeout.
 	 */
 	private static long connectFailureMillis(FastnetClient client) {
 		long start = System.nanoTime();

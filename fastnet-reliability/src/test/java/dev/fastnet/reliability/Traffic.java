@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import dev.fastnet.client.FastnetClient;
 
 /**
- * Steady calls to the route {@code echo} at a fixed rate, each with its own timeout, and what
- * became of each.
+ * Steady calls to the route {@code echo} at a fixed rate, each with its own timeout, and
+ * what became of each.
  */
 final class Traffic implements AutoCloseable {
 
@@ -40,7 +40,8 @@ final class Traffic implements AutoCloseable {
 	}
 
 	long startedBetween(long from, long to) {
-		return this.started.stream().filter((start) -> start - from >= 0 && (to == Long.MAX_VALUE || start - to < 0))
+		return this.started.stream()
+			.filter((start) -> start - from >= 0 && (to == Long.MAX_VALUE || start - to < 0))
 			.count();
 	}
 
@@ -51,7 +52,8 @@ final class Traffic implements AutoCloseable {
 	}
 
 	/**
-	 * Return when the first call that started after the given time succeeded, 0 if none did.
+	 * Return when the first call that started after the given time succeeded, 0 if none
+	 * did.
 	 */
 	long firstSuccessAfter(long since) {
 		return this.outcomes.stream()

@@ -11,9 +11,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
 
 /**
- * A server's real connection pipeline on embedded channels whose clock is a {@link MockTicker}:
- * enforcement that depends on time (PING strikes, frame timeouts) can be driven through
- * simulated minutes without waiting for them. No socket is bound.
+ * A server's real connection pipeline on embedded channels whose clock is a
+ * {@link MockTicker}: enforcement that depends on time (PING strikes, frame timeouts) can
+ * be driven through simulated minutes without waiting for them. No socket is bound.
  */
 public final class MockClockServer implements AutoCloseable {
 
@@ -45,7 +45,8 @@ public final class MockClockServer implements AutoCloseable {
 
 	/**
 	 * Open a connection: an active embedded channel with the server's pipeline.
-	 * @return the channel; written to with {@code writeInbound}, read with {@code readOutbound}
+	 * @return the channel; written to with {@code writeInbound}, read with
+	 * {@code readOutbound}
 	 */
 	public EmbeddedChannel connect() {
 		return EmbeddedChannel.builder().ticker(this.ticker).handlers(new ChannelInitializer<Channel>() {

@@ -10,8 +10,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 
 /**
- * With the {@code client} profile, the sample runs as a client of a sample server: it stores,
- * reads and deletes a key, shows the 1404 answer for a missing key, and exits.
+ * With the {@code client} profile, the sample runs as a client of a sample server: it
+ * stores, reads and deletes a key, shows the 1404 answer for a missing key, and exits.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("client")

@@ -7,8 +7,8 @@ import io.netty.buffer.ByteBuf;
 import org.springframework.stereotype.Component;
 
 /**
- * The route {@code echo}: answers with the payload unchanged. It never blocks, so it runs on the
- * event loop, and returning the request's own buffer sends it back without a copy.
+ * The route {@code echo}: answers with the payload unchanged. It never blocks, so it runs
+ * on the event loop, and returning the request's own buffer sends it back without a copy.
  */
 @Component
 class EchoHandler {

@@ -6,8 +6,8 @@ import dev.fastnet.spring.client.FastnetExchange;
 import dev.fastnet.spring.client.FastnetRoute;
 
 /**
- * The key-value and echo routes, as seen by a client: a declarative fastnet client over the
- * connection pool configured under {@code fastnet.client.kv}.
+ * The key-value and echo routes, as seen by a client: a declarative fastnet client over
+ * the connection pool configured under {@code fastnet.client.kv}.
  */
 @FastnetExchange("kv")
 interface KeyValueClient {

@@ -17,10 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * Builds a new Spring Boot 4.1.2 application written as the README's quick start says, with
- * Netty's native epoll jar, against the fastnet jars of this build, in a Maven of its own. Its
- * local repository is a new folder that sees the build's own repository as its only remote, so
- * nothing is downloaded and nothing of the build's repository is changed.
+ * Builds a new Spring Boot 4.1.2 application written as the README's quick start says,
+ * with Netty's native epoll jar, against the fastnet jars of this build, in a Maven of
+ * its own. Its local repository is a new folder that sees the build's own repository as
+ * its only remote, so nothing is downloaded and nothing of the build's repository is
+ * changed.
  */
 class FreshApplicationBuildTests {
 
@@ -69,12 +70,14 @@ class FreshApplicationBuildTests {
 		String output = Files.readString(log, StandardCharsets.UTF_8);
 		assertThat(maven.exitValue()).as(output).isZero();
 		assertThat(app.resolve("target/classes/demo/FreshApplication.class")).exists();
-		// The new repository holds exactly what the build resolved: test-compile resolves the
+		// The new repository holds exactly what the build resolved: test-compile resolves
+		// the
 		// runtime class path too, where Boot's dependency management puts the native jar
 		Path netty = repository.resolve("io/netty");
 		assertThat(netty.resolve("netty-transport-native-epoll/4.2.18.Final")
 			.resolve("netty-transport-native-epoll-4.2.18.Final-linux-x86_64.jar")).exists();
-		// Only the 4.2.19 BOM's POM is read (Boot's BOM imports it); no 4.2.19 jar is resolved
+		// Only the 4.2.19 BOM's POM is read (Boot's BOM imports it); no 4.2.19 jar is
+		// resolved
 		try (Stream<Path> files = Files.walk(netty)) {
 			assertThat(files.map((path) -> path.getFileName().toString()))
 				.noneMatch((name) -> name.contains("4.2.19") && name.endsWith(".jar"));

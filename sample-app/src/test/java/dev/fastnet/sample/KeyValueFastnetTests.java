@@ -10,8 +10,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests of the key-value routes written with {@link FastnetTest}: the handlers alone, the server
- * on an ephemeral loopback port and a test client, in a few lines.
+ * Tests of the key-value routes written with {@link FastnetTest}: the handlers alone, the
+ * server on an ephemeral loopback port and a test client, in a few lines.
  */
 @FastnetTest
 class KeyValueFastnetTests {

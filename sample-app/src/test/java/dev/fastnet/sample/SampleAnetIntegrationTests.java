@@ -22,9 +22,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Integration tests for the sample's anet and length-field listeners, driven by clients written
- * from the protocol document alone on plain sockets: every anet payload size from 0 to 65531
- * bytes is echoed, by several senders at once, each answer matched by its task id.
+ * Integration tests for the sample's anet and length-field listeners, driven by clients
+ * written from the protocol document alone on plain sockets: every anet payload size from
+ * 0 to 65531 bytes is echoed, by several senders at once, each answer matched by its task
+ * id.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=2" })
@@ -51,7 +52,8 @@ class SampleAnetIntegrationTests {
 				Socket socket = connect(this.anetPort);
 				sockets.add(socket);
 				int first = sender;
-				// Written and read by separate threads: neither side's buffers can stall the other
+				// Written and read by separate threads: neither side's buffers can stall
+				// the other
 				sent.add(executor.submit(() -> sendSizes(socket, first)));
 				received.add(executor.submit(() -> receiveSizes(socket, first)));
 			}
@@ -81,8 +83,8 @@ class SampleAnetIntegrationTests {
 	}
 
 	/**
-	 * Send the sizes {@code first}, {@code first + SENDERS}, ...; the task id is the size, and
-	 * byte i of a payload of size s is {@code (byte) (s + i)}.
+	 * Send the sizes {@code first}, {@code first + SENDERS}, ...; the task id is the
+	 * size, and byte i of a payload of size s is {@code (byte) (s + i)}.
 	 */
 	private static Void sendSizes(Socket socket, int first) throws IOException {
 		DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));

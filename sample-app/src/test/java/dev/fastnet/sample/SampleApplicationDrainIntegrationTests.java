@@ -26,13 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for the write operations of the {@code fastnet} actuator endpoint, allowed
- * here: draining the sample application's fastnet server while a request is in flight, resuming
- * it, and the statuses of actions that do not fit: unknown, or not possible in the server's state.
+ * Integration tests for the write operations of the {@code fastnet} actuator endpoint,
+ * allowed here: draining the sample application's fastnet server while a request is in
+ * flight, resuming it, and the statuses of actions that do not fit: unknown, or not
+ * possible in the server's state.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=2",
-				"fastnet.server.shutdown-grace=10s", "management.endpoint.fastnet.access=unrestricted" })
+		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=2", "fastnet.server.shutdown-grace=10s",
+				"management.endpoint.fastnet.access=unrestricted" })
 class SampleApplicationDrainIntegrationTests {
 
 	@Value("${local.fastnet.port}")
@@ -53,7 +54,8 @@ class SampleApplicationDrainIntegrationTests {
 	void drainRefusesNewRequestsWhileThoseInFlightFinishAndResumeTakesThemAgain() throws Exception {
 		assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(), 200)).contains("UP");
 		String description = send(HttpRequest.newBuilder(uri("/actuator/fastnet")).build(), 200);
-		assertThat(description).contains("\"route\":\"echo\"").contains("\"route\":\"kv.get\"")
+		assertThat(description).contains("\"route\":\"echo\"")
+			.contains("\"route\":\"kv.get\"")
 			.contains("\"execution\":\"EVENT_LOOP\"");
 		try (RawClient client = RawClient.connect(this.fastnetPort)) {
 			client.request(1, "test.slow", "");
@@ -90,10 +92,13 @@ class SampleApplicationDrainIntegrationTests {
 
 	@Test
 	void serverActionsThatDoNotFitTheStateAnswer409AndUnknownOnes400() throws Exception {
-		assertThat(send(postTo("/actuator/fastnet/resume"), 409)).contains("Server is RUNNING; only a draining server resumes");
-		assertThat(send(postTo("/actuator/fastnet/pause"), 400)).contains("Unknown action 'pause'; supported: drain, resume");
+		assertThat(send(postTo("/actuator/fastnet/resume"), 409))
+			.contains("Server is RUNNING; only a draining server resumes");
+		assertThat(send(postTo("/actuator/fastnet/pause"), 400))
+			.contains("Unknown action 'pause'; supported: drain, resume");
 		assertThat(send(postTo("/actuator/fastnet/drain"), 200)).contains("DRAINING");
-		assertThat(send(postTo("/actuator/fastnet/drain"), 409)).contains("Server is DRAINING; only a running server drains");
+		assertThat(send(postTo("/actuator/fastnet/drain"), 409))
+			.contains("Server is DRAINING; only a running server drains");
 		assertThat(send(postTo("/actuator/fastnet/resume"), 200)).contains("RUNNING");
 		assertThat(this.server.state()).isEqualTo(FastnetServer.State.RUNNING);
 	}
@@ -125,7 +130,8 @@ class SampleApplicationDrainIntegrationTests {
 	}
 
 	private String send(HttpRequest request, int expectedStatus) throws Exception {
-		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+		HttpResponse<String> response = this.http.send(request,
+				HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 		assertThat(response.statusCode()).as(request.uri().toString()).isEqualTo(expectedStatus);
 		return response.body();
 	}

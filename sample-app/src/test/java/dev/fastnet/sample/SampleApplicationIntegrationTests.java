@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Integration tests for the sample application: its routes over a real fastnet socket, and its
- * actuator endpoints over HTTP.
+ * Integration tests for the sample application: its routes over a real fastnet socket,
+ * and its actuator endpoints over HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=4" })
@@ -100,10 +100,13 @@ class SampleApplicationIntegrationTests {
 		assertThat(health).contains("\"status\":\"UP\"").contains("\"port\":" + this.fastnetPort);
 		String requests = get("/actuator/metrics/fastnet.server.requests");
 		assertThat(requests).contains("\"route\"").contains("echo").contains("UNKNOWN");
-		assertThat(get("/actuator/metrics/fastnet.server.connections")).contains("\"name\":\"fastnet.server.connections\"");
+		assertThat(get("/actuator/metrics/fastnet.server.connections"))
+			.contains("\"name\":\"fastnet.server.connections\"");
 		String scrape = get("/actuator/prometheus");
-		assertThat(scrape).contains("fastnet_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\",route=\"echo\",status=\"OK\"}")
-			.contains("fastnet_server_requests_seconds_count{error=\"none\",outcome=\"CLIENT_ERROR\",route=\"UNKNOWN\",status=\"404\"} 1")
+		assertThat(scrape).contains(
+				"fastnet_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\",route=\"echo\",status=\"OK\"}")
+			.contains(
+					"fastnet_server_requests_seconds_count{error=\"none\",outcome=\"CLIENT_ERROR\",route=\"UNKNOWN\",status=\"404\"} 1")
 			.contains("fastnet_server_connections_accepted_total{listener=\"default\"}")
 			.contains("fastnet_server_connections_accepted_total{listener=\"anet\"}")
 			.contains("fastnet_server_requests_unanswerable_total{listener=\"length-field\"} 0");

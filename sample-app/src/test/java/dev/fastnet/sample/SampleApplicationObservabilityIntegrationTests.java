@@ -29,9 +29,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Integration tests for the sample application's actuator with a server and a client: health
- * components, metrics moving with traffic by outcome, the Prometheus scrape and the
- * {@code fastnet} endpoint, all over HTTP.
+ * Integration tests for the sample application's actuator with a server and a client:
+ * health components, metrics moving with traffic by outcome, the Prometheus scrape and
+ * the {@code fastnet} endpoint, all over HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=2",
@@ -54,9 +54,8 @@ class SampleApplicationObservabilityIntegrationTests {
 
 	@DynamicPropertySource
 	static void backendEndpoint(DynamicPropertyRegistry registry) {
-		backend = FastnetServer
-			.create(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build(),
-					Routes.builder().route("backend.echo", Execution.EVENT_LOOP, (request) -> request.payload()).build())
+		backend = FastnetServer.create(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build(),
+				Routes.builder().route("backend.echo", Execution.EVENT_LOOP, (request) -> request.payload()).build())
 			.start();
 		registry.add("fastnet.client.backend.endpoints", () -> "127.0.0.1:" + backend.port());
 	}
@@ -79,12 +78,18 @@ class SampleApplicationObservabilityIntegrationTests {
 			assertThat(raw.read().errorStatus()).isEqualTo(500);
 		}
 		String health = get("/actuator/health/fastnet", 200);
-		assertThat(health).contains("\"server\":{").contains("\"clients\":{").contains("\"backend\":{")
-			.contains("\"127.0.0.1:" + backend.port() + "\":{").contains("\"state\":\"UP\"");
+		assertThat(health).contains("\"server\":{")
+			.contains("\"clients\":{")
+			.contains("\"backend\":{")
+			.contains("\"127.0.0.1:" + backend.port() + "\":{")
+			.contains("\"state\":\"UP\"");
 		assertThat(health).contains("\"transport\":\"websocket\"").contains("\"transport\":\"udp\"");
 		String scrape = get("/actuator/prometheus", 200);
-		assertThat(scrape).contains("status=\"500\"").contains("status=\"404\"").contains("route=\"test.fail\"")
-			.contains("fastnet_client_requests_seconds_count{client=\"backend\",error=\"none\",outcome=\"SUCCESS\",route=\"backend.echo\",status=\"OK\"} 1")
+		assertThat(scrape).contains("status=\"500\"")
+			.contains("status=\"404\"")
+			.contains("route=\"test.fail\"")
+			.contains(
+					"fastnet_client_requests_seconds_count{client=\"backend\",error=\"none\",outcome=\"SUCCESS\",route=\"backend.echo\",status=\"OK\"} 1")
 			.contains("fastnet_client_pool_open{client=\"backend\",endpoint=\"127.0.0.1:" + backend.port() + "\"} 1.0")
 			.contains("fastnet_server_workers_queue_size")
 			.contains("fastnet_buffers_used_bytes{area=\"direct\"}");
@@ -109,7 +114,8 @@ class SampleApplicationObservabilityIntegrationTests {
 	}
 
 	private String send(HttpRequest request, int status) throws Exception {
-		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+		HttpResponse<String> response = this.http.send(request,
+				HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 		assertThat(response.statusCode()).as(request.uri().toString()).isEqualTo(status);
 		return response.body();
 	}

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Integration tests for the sample's {@code client} profile: its declarative client against a
- * running sample server.
+ * Integration tests for the sample's {@code client} profile: its declarative client
+ * against a running sample server.
  */
 class SampleClientProfileIntegrationTests {
 
@@ -27,7 +27,8 @@ class SampleClientProfileIntegrationTests {
 				.run("--fastnet.client.kv.endpoints=127.0.0.1:" + port)) {
 				KeyValueClient kv = client.getBean(KeyValueClient.class);
 				assertThat(kv.echo("ping")).isEqualTo("ping");
-				assertThat(kv.put(new KeyValueHandlers.Entry("k", "v"))).isEqualTo(new KeyValueHandlers.Entry("k", "v"));
+				assertThat(kv.put(new KeyValueHandlers.Entry("k", "v")))
+					.isEqualTo(new KeyValueHandlers.Entry("k", "v"));
 				assertThat(kv.get(new KeyValueHandlers.Key("k"))).isEqualTo(new KeyValueHandlers.Entry("k", "v"));
 				CompletableFuture<KeyValueHandlers.Entry> deleted = kv.delete(new KeyValueHandlers.Key("k"));
 				assertThat(deleted.join()).isEqualTo(new KeyValueHandlers.Entry("k", "v"));

@@ -9,8 +9,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Integration tests for the sample's {@code tls} profile: the sample server on TLS with its
- * self-signed certificate, called by the sample's client that trusts that certificate.
+ * Integration tests for the sample's {@code tls} profile: the sample server on TLS with
+ * its self-signed certificate, called by the sample's client that trusts that
+ * certificate.
  */
 class SampleTlsProfileIntegrationTests {
 

@@ -17,8 +17,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Integration tests for the sample's WebSocket and UDP listeners: the JDK's WebSocket client
- * and a datagram channel reach the sample's {@code echo} handler with fastnet frames.
+ * Integration tests for the sample's WebSocket and UDP listeners: the JDK's WebSocket
+ * client and a datagram channel reach the sample's {@code echo} handler with fastnet
+ * frames.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "fastnet.server.port=0", "fastnet.server.workers.threads=2" })

@@ -18,10 +18,11 @@ import org.HdrHistogram.Histogram;
 
 /**
  * fastnet's own {@link FastnetClient} keeping {@code connections x inFlight} requests
- * outstanding: a pool of {@code connections} connections with at most {@code inFlight} requests
- * each (otherwise the default pool options), each answer checked and replaced by the next
- * request from the completion callback, on the client's I/O thread. Answers are read in the
- * buffer they arrived in ({@link FastnetClient#requestRetained}), as the minimal client reads them.
+ * outstanding: a pool of {@code connections} connections with at most {@code inFlight}
+ * requests each (otherwise the default pool options), each answer checked and replaced by
+ * the next request from the completion callback, on the client's I/O thread. Answers are
+ * read in the buffer they arrived in ({@link FastnetClient#requestRetained}), as the
+ * minimal client reads them.
  */
 final class FastnetLoadClient implements LoadClient.Driver {
 
@@ -43,7 +44,8 @@ final class FastnetLoadClient implements LoadClient.Driver {
 		this.settings = settings;
 		this.measurement = measurement;
 		this.pattern = LoadClient.pattern(settings.payload());
-		this.patternBuffer = Unpooled.unreleasableBuffer(Unpooled.directBuffer(this.pattern.length).writeBytes(this.pattern));
+		this.patternBuffer = Unpooled
+			.unreleasableBuffer(Unpooled.directBuffer(this.pattern.length).writeBytes(this.pattern));
 		int connections = settings.connections();
 		int inFlight = settings.inFlight();
 		this.client = FastnetClient.create(ClientConfig.builder()
@@ -52,7 +54,8 @@ final class FastnetLoadClient implements LoadClient.Driver {
 			.pool(PoolOptions.builder()
 				.minIdle(connections)
 				.maxConnections(connections)
-				// The same shape as the minimal client's: at most inFlight on each connection
+				// The same shape as the minimal client's: at most inFlight on each
+				// connection
 				.maxInFlightPerConnection(inFlight)
 				.maxPendingAcquires(connections * inFlight)
 				.build())
@@ -61,7 +64,8 @@ final class FastnetLoadClient implements LoadClient.Driver {
 
 	@Override
 	public void start() throws InterruptedException {
-		// Warm the pool first, so that the chains do not race the connects: every connection open,
+		// Warm the pool first, so that the chains do not race the connects: every
+		// connection open,
 		// as the minimal client's are before it sends
 		this.client.requestBlocking("echo", this.pattern);
 		long deadline = System.nanoTime() + 30_000_000_000L;
@@ -136,9 +140,10 @@ final class FastnetLoadClient implements LoadClient.Driver {
 			FastnetLoadClient.this.running.decrementAndGet();
 			boolean measuring = measurement.measuring();
 			if (failure != null) {
-				if (!(failure instanceof FastnetRemoteException) && !(failure.getCause() instanceof FastnetRemoteException)
-						&& !measurement.stopped()) {
-					// Anything but an ERROR answer ends the chain: it would spin on a dead client
+				if (!(failure instanceof FastnetRemoteException)
+						&& !(failure.getCause() instanceof FastnetRemoteException) && !measurement.stopped()) {
+					// Anything but an ERROR answer ends the chain: it would spin on a
+					// dead client
 					measurement.connectionsLost.increment();
 					if (FastnetLoadClient.this.reported.compareAndSet(false, true)) {
 						System.err.println("A request chain ended: " + failure);
@@ -170,7 +175,6 @@ final class FastnetLoadClient implements LoadClient.Driver {
 			return payload.readableBytes() == size && payload.getInt(at) == tag
 					&& ByteBufUtil.equals(payload, at + 4, pattern, 4, size - 4);
 		}
-
 
 	}
 

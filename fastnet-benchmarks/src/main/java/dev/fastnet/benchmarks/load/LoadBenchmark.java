@@ -23,16 +23,17 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The end-to-end load benchmark: echo servers against closed-loop clients over loopback, every
- * server and every client a process of its own, systems interleaved within each repeat so that
- * each ratio compares figures measured minutes apart at most.
+ * The end-to-end load benchmark: echo servers against closed-loop clients over loopback,
+ * every server and every client a process of its own, systems interleaved within each
+ * repeat so that each ratio compares figures measured minutes apart at most.
  * <p>
- * Servers, driven by the minimal Netty client: {@code netty} (the ceiling), fastnet through its
- * Spring Boot starter with the {@code echo} handler on each execution ({@code fastnet-event-loop},
- * {@code fastnet-platform}, {@code fastnet-virtual}), and {@code netty-pool} (raw Netty handing
- * every request to a thread pool). Clients, against the raw Netty server: {@code minimal} and
- * fastnet's {@code FastnetClient}. Results go to {@code results.jsonl} (every run) and
- * {@code results.md} (medians and same-repeat ratios) in the output directory.
+ * Servers, driven by the minimal Netty client: {@code netty} (the ceiling), fastnet
+ * through its Spring Boot starter with the {@code echo} handler on each execution
+ * ({@code fastnet-event-loop}, {@code fastnet-platform}, {@code fastnet-virtual}), and
+ * {@code netty-pool} (raw Netty handing every request to a thread pool). Clients, against
+ * the raw Netty server: {@code minimal} and fastnet's {@code FastnetClient}. Results go
+ * to {@code results.jsonl} (every run) and {@code results.md} (medians and same-repeat
+ * ratios) in the output directory.
  * <p>
  * Options: {@code --repeats=3 --warmup=3s --duration=5s --payload=1024
  * --loads=16x1,16x16,256x16,1000x1 --client-loads=16x1,16x16,256x16 --client-warmup=10s
@@ -79,11 +80,13 @@ public final class LoadBenchmark {
 			}
 			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
 		}
-		// The command as printed names no local path: the JDK for virtual threads is the user's own
-		String command = String.join(" ", Arrays.stream(args)
-			.map((arg) -> arg.startsWith("--virtual-java=") ? "--virtual-java=<java of JDK 21+>" : arg)
-			.filter((arg) -> !arg.startsWith("--out="))
-			.toArray(String[]::new));
+		// The command as printed names no local path: the JDK for virtual threads is the
+		// user's own
+		String command = String.join(" ",
+				Arrays.stream(args)
+					.map((arg) -> arg.startsWith("--virtual-java=") ? "--virtual-java=<java of JDK 21+>" : arg)
+					.filter((arg) -> !arg.startsWith("--out="))
+					.toArray(String[]::new));
 		new LoadBenchmark(options).run(command);
 		System.exit(0);
 	}
@@ -96,13 +99,14 @@ public final class LoadBenchmark {
 		Files.createDirectories(this.out.resolve("logs"));
 		String virtualVersion = javaVersion(this.virtualJava);
 		System.out.println("Load benchmark: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-				+ Runtime.version() + " (virtual threads on Java " + virtualVersion + "), payload "
-				+ payload() + " B, warm-up " + warmup().toMillis() + " ms, measured " + duration().toMillis()
-				+ " ms, " + repeats + " repeats; rerun: fastnet-benchmarks/load-benchmark.sh " + arguments);
+				+ Runtime.version() + " (virtual threads on Java " + virtualVersion + "), payload " + payload()
+				+ " B, warm-up " + warmup().toMillis() + " ms, measured " + duration().toMillis() + " ms, " + repeats
+				+ " repeats; rerun: fastnet-benchmarks/load-benchmark.sh " + arguments);
 		long began = System.nanoTime();
 		try (PrintWriter jsonl = new PrintWriter(Files.newBufferedWriter(this.out.resolve("results.jsonl")))) {
 			for (int repeat = 1; repeat <= repeats; repeat++) {
-				// Rotate the order so that no system always runs first or last in a repeat
+				// Rotate the order so that no system always runs first or last in a
+				// repeat
 				List<String> order = new ArrayList<>(loads.isEmpty() ? List.of() : systems);
 				Collections.rotate(order, repeat - 1);
 				for (String system : order) {
@@ -145,10 +149,12 @@ public final class LoadBenchmark {
 		run.values().forEach((key, value) -> json.append(",\"").append(key).append("\":").append(value));
 		jsonl.println(json.append('}'));
 		jsonl.flush();
-		System.out.printf(Locale.ROOT, "repeat %d %-20s %-7s %9.0f req/s  p50 %7.1f us  p99 %8.1f us  "
-				+ "server %5.2f us/req  client %5.2f us/req  errors %.0f%n", run.repeat(), run.system(), run.load(),
-				run.value("rps"), run.value("p50us"), run.value("p99us"), run.value("serverCpuUs"),
-				run.value("clientCpuUs"), run.value("errors") + run.value("mismatches") + run.value("lost"));
+		System.out.printf(Locale.ROOT,
+				"repeat %d %-20s %-7s %9.0f req/s  p50 %7.1f us  p99 %8.1f us  "
+						+ "server %5.2f us/req  client %5.2f us/req  errors %.0f%n",
+				run.repeat(), run.system(), run.load(), run.value("rps"), run.value("p50us"), run.value("p99us"),
+				run.value("serverCpuUs"), run.value("clientCpuUs"),
+				run.value("errors") + run.value("mismatches") + run.value("lost"));
 	}
 
 	private Server startServer(String system, int repeat) throws IOException, InterruptedException {
@@ -166,8 +172,7 @@ public final class LoadBenchmark {
 					"--fastnet.server.workers.queue-capacity=8192", "--logging.level.root=WARN"));
 		}
 		else {
-			command.addAll(List.of(RawEchoServer.class.getName(), system, "0",
-					Integer.toString(maxOutstanding())));
+			command.addAll(List.of(RawEchoServer.class.getName(), system, "0", Integer.toString(maxOutstanding())));
 		}
 		Path log = this.out.resolve("logs").resolve(system + "-" + repeat + ".log");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -201,7 +206,8 @@ public final class LoadBenchmark {
 		catch (IOException ex) {
 			ready.completeExceptionally(ex);
 		}
-		// Once ready, this does nothing; before, the server died without saying why in its output
+		// Once ready, this does nothing; before, the server died without saying why in
+		// its output
 		ready.completeExceptionally(new IllegalStateException("The server's output ended"));
 	}
 
@@ -211,9 +217,8 @@ public final class LoadBenchmark {
 				"-Dio.netty.leakDetection.level=disabled", "-cp", this.classpath, LoadClient.class.getName(),
 				"client=" + client, "port=" + server.port(), "connections=" + load.connections(),
 				"inFlight=" + load.inFlight(), "payload=" + payload(),
-				"threads=" + this.options.getOrDefault("client-threads", "2"),
-				"warmupMillis=" + warmup.toMillis(), "durationMillis=" + duration().toMillis(),
-				"serverPid=" + server.process().pid()));
+				"threads=" + this.options.getOrDefault("client-threads", "2"), "warmupMillis=" + warmup.toMillis(),
+				"durationMillis=" + duration().toMillis(), "serverPid=" + server.process().pid()));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		if (!process.waitFor(warmup.plus(duration()).toSeconds() + 60, TimeUnit.SECONDS)) {
@@ -244,14 +249,16 @@ public final class LoadBenchmark {
 				payload(), repeats, warmup().toSeconds(), clientWarmup().toSeconds(), duration().toSeconds(),
 				arguments.isEmpty() ? "" : " " + arguments));
 		if (!loads.isEmpty()) {
-			md.append("| load (connections x in flight) | server | requests/s | x raw Netty | p50 us | p99 us | p99.9 us "
-					+ "| server CPU us/req | x raw Netty | errors |\n");
+			md.append(
+					"| load (connections x in flight) | server | requests/s | x raw Netty | p50 us | p99 us | p99.9 us "
+							+ "| server CPU us/req | x raw Netty | errors |\n");
 			md.append("|---|---|---|---|---|---|---|---|---|---|\n");
 			for (Load load : loads) {
 				for (String system : systems) {
 					Function<Integer, Run> baseline = (repeat) -> find(repeat, NETTY, load.toString());
-					md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %.0f | %.0f | %.0f | %.2f | %s | %.0f |%n",
-							load, system, median(system, load, "rps"), ratio(system, load, "rps", baseline),
+					md.append(String.format(Locale.ROOT,
+							"| %s | %s | %,.0f | %s | %.0f | %.0f | %.0f | %.2f | %s | %.0f |%n", load, system,
+							median(system, load, "rps"), ratio(system, load, "rps", baseline),
 							median(system, load, "p50us"), median(system, load, "p99us"),
 							median(system, load, "p999us"), median(system, load, "serverCpuUs"),
 							ratio(system, load, "serverCpuUs", baseline), total(system, load)));
@@ -267,8 +274,9 @@ public final class LoadBenchmark {
 				for (String client : List.of(MINIMAL, "fastnet")) {
 					String system = "client:" + client;
 					Function<Integer, Run> baseline = (repeat) -> find(repeat, "client:" + MINIMAL, load.toString());
-					md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %.0f | %.0f | %.2f | %s | %.0f | %.0f |%n",
-							load, client, median(system, load, "rps"), ratio(system, load, "rps", baseline),
+					md.append(String.format(Locale.ROOT,
+							"| %s | %s | %,.0f | %s | %.0f | %.0f | %.2f | %s | %.0f | %.0f |%n", load, client,
+							median(system, load, "rps"), ratio(system, load, "rps", baseline),
 							median(system, load, "p50us"), median(system, load, "p99us"),
 							median(system, load, "clientCpuUs"), ratio(system, load, "clientCpuUs", baseline),
 							median(system, load, "clientAllocBytes"), total(system, load)));
@@ -335,9 +343,10 @@ public final class LoadBenchmark {
 	}
 
 	/**
-	 * Warm-up of the client comparison, longer than the servers': the same raw server, but a
-	 * client process whose own code is compiled only while it runs, and fastnet's client has more
-	 * of it to compile than the minimal client (about 10 s on 2 cores before its figures settle).
+	 * Warm-up of the client comparison, longer than the servers': the same raw server,
+	 * but a client process whose own code is compiled only while it runs, and fastnet's
+	 * client has more of it to compile than the minimal client (about 10 s on 2 cores
+	 * before its figures settle).
 	 */
 	private Duration clientWarmup() {
 		return duration(this.options.getOrDefault("client-warmup", "10s"));

@@ -8,14 +8,14 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One closed-loop run against one server, in a process of its own: connect, keep
- * {@code connections x inFlight} echo requests outstanding, warm up, measure, and print one
- * {@code RESULT key=value ...} line with requests per second, latency percentiles, outcomes
- * and the CPU time per request of this process and of the server's.
+ * {@code connections x inFlight} echo requests outstanding, warm up, measure, and print
+ * one {@code RESULT key=value ...} line with requests per second, latency percentiles,
+ * outcomes and the CPU time per request of this process and of the server's.
  * <p>
  * Arguments, as {@code key=value}: {@code client} ({@code minimal} or {@code fastnet}),
- * {@code port}, {@code connections}, {@code inFlight}, {@code payload} (bytes, at least 4),
- * {@code threads} (client I/O threads), {@code warmupMillis}, {@code durationMillis} and
- * {@code serverPid}.
+ * {@code port}, {@code connections}, {@code inFlight}, {@code payload} (bytes, at least
+ * 4), {@code threads} (client I/O threads), {@code warmupMillis}, {@code durationMillis}
+ * and {@code serverPid}.
  */
 public final class LoadClient {
 
@@ -76,12 +76,11 @@ public final class LoadClient {
 	}
 
 	/**
-	 * Return the bytes allocated so far by the threads of this process that are alive: the
-	 * client's event loops and callers run through the whole measurement.
+	 * Return the bytes allocated so far by the threads of this process that are alive:
+	 * the client's event loops and callers run through the whole measurement.
 	 */
 	private static long allocatedBytes() {
-		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
-			.getThreadMXBean();
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		long total = 0;
 		for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
 			total += Math.max(0, bytes);
@@ -123,8 +122,8 @@ public final class LoadClient {
 	/**
 	 * The settings of one run.
 	 */
-	record Settings(String client, int port, int connections, int inFlight, int payload, int threads,
-			long warmupMillis, long durationMillis, long serverPid) {
+	record Settings(String client, int port, int connections, int inFlight, int payload, int threads, long warmupMillis,
+			long durationMillis, long serverPid) {
 
 		static Settings parse(String[] args) {
 			Map<String, String> values = new LinkedHashMap<>();

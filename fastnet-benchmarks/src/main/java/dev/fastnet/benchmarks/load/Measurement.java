@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one load client run counts: the phase (warm-up, measured, stopped), latencies in a few
- * striped histograms (each connection or chain records into one, under its lock, so threads
- * rarely meet), and the outcomes.
+ * What one load client run counts: the phase (warm-up, measured, stopped), latencies in a
+ * few striped histograms (each connection or chain records into one, under its lock, so
+ * threads rarely meet), and the outcomes.
  */
 final class Measurement {
 
@@ -56,7 +56,8 @@ final class Measurement {
 	}
 
 	/**
-	 * Return the histogram of a connection or chain; record into it while holding its lock.
+	 * Return the histogram of a connection or chain; record into it while holding its
+	 * lock.
 	 */
 	Histogram histogram(int index) {
 		return this.histograms[Math.floorMod(index, this.histograms.length)];

@@ -21,9 +21,9 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import org.HdrHistogram.Histogram;
 
 /**
- * The least a Netty client can do to keep {@code inFlight} echo requests outstanding on each of
- * its connections: frames written by hand, each answer checked (id and every payload byte) and
- * replaced by the next request, flushed once per read.
+ * The least a Netty client can do to keep {@code inFlight} echo requests outstanding on
+ * each of its connections: frames written by hand, each answer checked (id and every
+ * payload byte) and replaced by the next request, flushed once per read.
  */
 final class MinimalClient implements LoadClient.Driver {
 
@@ -42,8 +42,8 @@ final class MinimalClient implements LoadClient.Driver {
 	MinimalClient(LoadClient.Settings settings, Measurement measurement) {
 		this.settings = settings;
 		this.measurement = measurement;
-		this.pattern = Unpooled.unreleasableBuffer(Unpooled.directBuffer(settings.payload())
-			.writeBytes(LoadClient.pattern(settings.payload())));
+		this.pattern = Unpooled.unreleasableBuffer(
+				Unpooled.directBuffer(settings.payload()).writeBytes(LoadClient.pattern(settings.payload())));
 		this.group = Transport.AUTO.newEventLoopGroup(settings.threads(), "minimal-client", true);
 	}
 
@@ -71,7 +71,8 @@ final class MinimalClient implements LoadClient.Driver {
 
 	@Override
 	public void quiesce() throws Exception {
-		// Every recording happens on the event loops: once each has run this, none records again
+		// Every recording happens on the event loops: once each has run this, none
+		// records again
 		for (Channel channel : this.channels) {
 			channel.eventLoop().submit(() -> {
 			}).sync();
@@ -113,7 +114,8 @@ final class MinimalClient implements LoadClient.Driver {
 		}
 
 		private void send(ChannelHandlerContext ctx, int slot) {
-			// The slot is the id's remainder, so an answer finds its request without a map
+			// The slot is the id's remainder, so an answer finds its request without a
+			// map
 			int id = (this.sequence++ & 0x7ffff) * this.slots + slot;
 			this.ids[slot] = id;
 			ByteBuf frame = ctx.alloc().directBuffer(16 + this.payload);

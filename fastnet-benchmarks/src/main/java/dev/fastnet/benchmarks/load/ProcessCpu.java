@@ -28,7 +28,8 @@ final class ProcessCpu {
 	long nanos() {
 		try {
 			String line = Files.readString(this.stat);
-			// The command name may hold spaces: fields are counted from its closing parenthesis
+			// The command name may hold spaces: fields are counted from its closing
+			// parenthesis
 			String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
 			// utime and stime are fields 14 and 15 of the line, 12 and 13 after the name
 			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * this.nanosPerTick;

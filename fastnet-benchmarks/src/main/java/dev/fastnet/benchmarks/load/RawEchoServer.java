@@ -22,14 +22,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
 /**
- * The baselines of the load benchmark, each run in its own process: {@code netty}, the least a
- * Netty server can do to answer fastnet REQUEST frames (no validation, no routing: the id is
- * copied into a RESPONSE header and the payload sent back without a copy), and
- * {@code netty-pool}, the same server handing every request to a {@link ThreadPoolExecutor} as
- * a hand-written server with blocking handlers would.
+ * The baselines of the load benchmark, each run in its own process: {@code netty}, the
+ * least a Netty server can do to answer fastnet REQUEST frames (no validation, no
+ * routing: the id is copied into a RESPONSE header and the payload sent back without a
+ * copy), and {@code netty-pool}, the same server handing every request to a
+ * {@link ThreadPoolExecutor} as a hand-written server with blocking handlers would.
  * <p>
- * Arguments: {@code netty|netty-pool port [queue capacity of netty-pool]}. Prints {@code READY port} once bound and runs until
- * killed.
+ * Arguments: {@code netty|netty-pool port [queue capacity of netty-pool]}. Prints
+ * {@code READY port} once bound and runs until killed.
  */
 public final class RawEchoServer {
 
@@ -71,8 +71,8 @@ public final class RawEchoServer {
 	}
 
 	/**
-	 * Answer one request frame with the least work: its id copied into a RESPONSE header, its
-	 * payload sent back without a copy; a PING gets its PONG.
+	 * Answer one request frame with the least work: its id copied into a RESPONSE header,
+	 * its payload sent back without a copy; a PING gets its PONG.
 	 * @param ctx the context
 	 * @param request the frame, length prefix included; released here
 	 * @return the answer to write
@@ -80,9 +80,17 @@ public final class RawEchoServer {
 	public static ByteBuf answer(ChannelHandlerContext ctx, ByteBuf request) {
 		int start = request.readerIndex();
 		if (request.getByte(start + 5) == 4) {
-			// PING, which fastnet's client sends on connections it has not heard from: PONG
+			// PING, which fastnet's client sends on connections it has not heard from:
+			// PONG
 			request.release();
-			return ctx.alloc().directBuffer(12).writeInt(8).writeByte(1).writeByte(5).writeByte(0).writeInt(0).writeByte(0);
+			return ctx.alloc()
+				.directBuffer(12)
+				.writeInt(8)
+				.writeByte(1)
+				.writeByte(5)
+				.writeByte(0)
+				.writeInt(0)
+				.writeByte(0);
 		}
 		int id = request.getInt(start + 7);
 		int routeLength = request.getUnsignedByte(start + 11);

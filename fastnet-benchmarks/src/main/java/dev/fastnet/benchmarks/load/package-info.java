@@ -1,6 +1,6 @@
 /**
- * End-to-end load benchmark: echo servers and load clients, each in its own process, driven
- * closed-loop over loopback and compared in the same run.
+ * End-to-end load benchmark: echo servers and load clients, each in its own process,
+ * driven closed-loop over loopback and compared in the same run.
  */
 @NullMarked
 package dev.fastnet.benchmarks.load;

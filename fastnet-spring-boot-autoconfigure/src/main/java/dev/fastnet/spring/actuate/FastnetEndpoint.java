@@ -33,14 +33,15 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * The {@code fastnet} actuator endpoint: routes with their handler methods, the server's
- * configuration and live figures, each client's endpoints and pools. Write operations drain the
- * server ({@code POST /actuator/fastnet/drain}), undo a drain
+ * configuration and live figures, each client's endpoints and pools. Write operations
+ * drain the server ({@code POST /actuator/fastnet/drain}), undo a drain
  * ({@code POST /actuator/fastnet/resume}) and close the circuit of a client's endpoint
- * ({@code POST /actuator/fastnet/<client>/reset-circuit} with {@code {"endpoint": "host:port"}}).
+ * ({@code POST /actuator/fastnet/<client>/reset-circuit} with {@code {"endpoint":
+ * "host:port"}}).
  * <p>
  * Access is read-only by default: write operations exist only with
- * {@code management.endpoint.fastnet.access=unrestricted}, because they take the server out of
- * service for whoever can reach the actuator.
+ * {@code management.endpoint.fastnet.access=unrestricted}, because they take the server
+ * out of service for whoever can reach the actuator.
  *
  * @since 0.1.0
  */
@@ -91,8 +92,9 @@ public class FastnetEndpoint {
 	}
 
 	/**
-	 * Act on a client: {@code reset-circuit} closes the circuit of one of its endpoints. Over
-	 * HTTP, a malformed request is answered 400 and an unknown client or endpoint 404.
+	 * Act on a client: {@code reset-circuit} closes the circuit of one of its endpoints.
+	 * Over HTTP, a malformed request is answered 400 and an unknown client or endpoint
+	 * 404.
 	 * @param client the client's name
 	 * @param action the action
 	 * @param endpoint the endpoint as {@code host:port}
@@ -172,12 +174,13 @@ public class FastnetEndpoint {
 	}
 
 	/**
-	 * Act on the server: {@code drain} makes it refuse new connections and requests (GOAWAY,
-	 * then ERROR 503) while those in flight finish, without stopping it; {@code resume} makes it
-	 * take them again. Readiness follows: refusing traffic while drained, accepting it when resumed.
-	 * Over HTTP, an unknown action is answered 400, an application without a server 404, draining
-	 * a server that is not running or resuming one that is not draining 409, as is a resume whose
-	 * port was taken meanwhile.
+	 * Act on the server: {@code drain} makes it refuse new connections and requests
+	 * (GOAWAY, then ERROR 503) while those in flight finish, without stopping it;
+	 * {@code resume} makes it take them again. Readiness follows: refusing traffic while
+	 * drained, accepting it when resumed. Over HTTP, an unknown action is answered 400,
+	 * an application without a server 404, draining a server that is not running or
+	 * resuming one that is not draining 409, as is a resume whose port was taken
+	 * meanwhile.
 	 * @param action the action
 	 * @return the outcome
 	 */
@@ -291,6 +294,5 @@ public class FastnetEndpoint {
 		result.put("unanswerable", listener.unanswerable());
 		return result;
 	}
-
 
 }

@@ -26,8 +26,8 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Creates the proxy behind a {@link FastnetExchange} interface. Every method is prepared once:
- * a call encodes its arguments, sends them and decodes the answer.
+ * Creates the proxy behind a {@link FastnetExchange} interface. Every method is prepared
+ * once: a call encodes its arguments, sends them and decodes the answer.
  */
 final class ClientProxyFactory {
 
@@ -72,14 +72,13 @@ final class ClientProxyFactory {
 		return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, handler));
 	}
 
-	private static FastnetClient findClient(ListableBeanFactory beanFactory, String name,
-			Class<?> type) {
+	private static FastnetClient findClient(ListableBeanFactory beanFactory, String name, Class<?> type) {
 		String beanName = name + "FastnetClient";
 		if (beanFactory.containsBean(beanName)) {
 			return beanFactory.getBean(beanName, FastnetClient.class);
 		}
-		Map<String, FastnetClient> candidates = BeanFactoryUtils
-			.beansOfTypeIncludingAncestors(beanFactory, FastnetClient.class);
+		Map<String, FastnetClient> candidates = BeanFactoryUtils.beansOfTypeIncludingAncestors(beanFactory,
+				FastnetClient.class);
 		for (FastnetClient candidate : candidates.values()) {
 			if (candidate.config().name().equals(name)) {
 				return candidate;
@@ -107,8 +106,7 @@ final class ClientProxyFactory {
 
 		private final Type resultType;
 
-		Invoker(FastnetClient client, Method method, FastnetRoute route,
-				@Nullable PayloadConverter converter) {
+		Invoker(FastnetClient client, Method method, FastnetRoute route, @Nullable PayloadConverter converter) {
 			this.client = client;
 			this.route = route.value();
 			this.timeout = (route.timeoutMillis() > 0) ? Duration.ofMillis(route.timeoutMillis()) : null;
@@ -137,7 +135,9 @@ final class ClientProxyFactory {
 			else if (CompletionStage.class.isAssignableFrom(returnType)) {
 				this.kind = Kind.ASYNC;
 				Type generic = method.getGenericReturnType();
-				Class<?> resolved = ResolvableType.forMethodReturnType(method).as(CompletionStage.class).resolveGeneric(0);
+				Class<?> resolved = ResolvableType.forMethodReturnType(method)
+					.as(CompletionStage.class)
+					.resolveGeneric(0);
 				if (generic instanceof ParameterizedType parameterized
 						&& parameterized.getActualTypeArguments().length == 1) {
 					this.resultType = parameterized.getActualTypeArguments()[0];

@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Looks the endpoints of service-id clients up again at their refresh interval and hands changes
- * to the client, which drains removed endpoints gracefully.
+ * Looks the endpoints of service-id clients up again at their refresh interval and hands
+ * changes to the client, which drains removed endpoints gracefully.
  *
  * @since 0.1.0
  */
@@ -40,7 +40,8 @@ public class DiscoveryRefresher implements SmartLifecycle {
 
 	/**
 	 * Create a refresher.
-	 * @param targets the service id and refresh interval of each client that has one, by name
+	 * @param targets the service id and refresh interval of each client that has one, by
+	 * name
 	 * @param discovery resolves a service id to endpoints
 	 * @param clients the clients by name
 	 */
@@ -89,7 +90,8 @@ public class DiscoveryRefresher implements SmartLifecycle {
 			}
 			List<InetSocketAddress> endpoints = this.discovery.apply(serviceId);
 			if (endpoints.isEmpty()) {
-				// Keep the known endpoints: an empty answer is more often a registry hiccup than a fleet gone
+				// Keep the known endpoints: an empty answer is more often a registry
+				// hiccup than a fleet gone
 				return;
 			}
 			List<InetSocketAddress> previous = this.last.put(name, endpoints);

@@ -10,8 +10,9 @@ import dev.fastnet.client.FastnetClient;
 import org.springframework.util.Assert;
 
 /**
- * Creates the {@link FastnetClient} of each {@code fastnet.client.<name>} entry and knows them by
- * name afterwards, for the health indicator, the metrics and the discovery refresher.
+ * Creates the {@link FastnetClient} of each {@code fastnet.client.<name>} entry and knows
+ * them by name afterwards, for the health indicator, the metrics and the discovery
+ * refresher.
  *
  * @since 0.1.0
  */

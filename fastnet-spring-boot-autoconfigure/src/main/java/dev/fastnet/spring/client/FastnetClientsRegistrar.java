@@ -21,8 +21,8 @@ import org.springframework.core.type.AnnotationMetadata;
 /**
  * Registers one {@link FastnetClient} bean per {@code fastnet.client.<name>} entry, named
  * {@code <name>FastnetClient} and qualified with {@code <name>}, so that
- * {@code @Qualifier("orders") FastnetClient orders} injects it. Each bean is created by the
- * {@link FastnetClientFactory} bean.
+ * {@code @Qualifier("orders") FastnetClient orders} injects it. Each bean is created by
+ * the {@link FastnetClientFactory} bean.
  *
  * @since 0.1.0
  */
@@ -47,7 +47,8 @@ public class FastnetClientsRegistrar implements ImportBeanDefinitionRegistrar, E
 		if (this.environment == null) {
 			return;
 		}
-		// Only the names matter here; the values are bound and checked when each client is created
+		// Only the names matter here; the values are bound and checked when each client
+		// is created
 		Map<String, Object> clients = Binder.get(this.environment)
 			.bind("fastnet.client", Bindable.mapOf(String.class, Object.class))
 			.orElse(Map.of());

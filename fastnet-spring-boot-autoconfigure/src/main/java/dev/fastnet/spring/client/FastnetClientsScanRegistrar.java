@@ -52,7 +52,8 @@ class FastnetClientsScanRegistrar
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		Map<String, @Nullable Object> attributes = metadata.getAnnotationAttributes(EnableFastnetClients.class.getName());
+		Map<String, @Nullable Object> attributes = metadata
+			.getAnnotationAttributes(EnableFastnetClients.class.getName());
 		if (attributes == null) {
 			return;
 		}

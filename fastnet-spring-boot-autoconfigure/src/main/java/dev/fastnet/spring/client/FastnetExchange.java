@@ -8,21 +8,22 @@ import java.lang.annotation.Target;
 
 /**
  * Marks an interface as a declarative fastnet client (named apart from the
- * {@link dev.fastnet.client.FastnetClient} it calls through): with {@link EnableFastnetClients} it
- * becomes a bean whose {@link FastnetRoute} methods send requests through the
- * {@link dev.fastnet.client.FastnetClient} configured under {@code fastnet.client.<name>}.
+ * {@link dev.fastnet.client.FastnetClient} it calls through): with
+ * {@link EnableFastnetClients} it becomes a bean whose {@link FastnetRoute} methods send
+ * requests through the {@link dev.fastnet.client.FastnetClient} configured under
+ * {@code fastnet.client.<name>}.
  *
  * <pre>{@code
- * @FastnetExchange("kv")
+ * &#64;FastnetExchange("kv")
  * interface KeyValueClient {
  *
- *     @FastnetRoute("kv.get")
+ *     &#64;FastnetRoute("kv.get")
  *     Entry get(Key key);                              // blocking, JSON in and out
  *
- *     @FastnetRoute("kv.put")
+ *     &#64;FastnetRoute("kv.put")
  *     CompletableFuture<Entry> put(Entry entry);       // asynchronous
  *
- *     @FastnetRoute("audit.log")
+ *     &#64;FastnetRoute("audit.log")
  *     void log(String line);                           // one-way
  *
  * }

@@ -7,11 +7,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The route a method of a {@link FastnetExchange} interface calls. The method takes at most one
- * payload parameter ({@code byte[]}, {@link String} or any type written as JSON) and any number
- * of {@link dev.fastnet.spring.handler.Header @Header} parameters. It returns the decoded answer
- * (blocking), a {@link java.util.concurrent.CompletableFuture} of it, or {@code void} to send a
- * one-way message.
+ * The route a method of a {@link FastnetExchange} interface calls. The method takes at
+ * most one payload parameter ({@code byte[]}, {@link String} or any type written as JSON)
+ * and any number of {@link dev.fastnet.spring.handler.Header @Header} parameters. It
+ * returns the decoded answer (blocking), a {@link java.util.concurrent.CompletableFuture}
+ * of it, or {@code void} to send a one-way message.
  *
  * @since 0.1.0
  */

@@ -29,15 +29,17 @@ import org.springframework.core.env.PropertySource;
 public class FastnetServerLifecycle implements SmartLifecycle {
 
 	/**
-	 * Phase of the server, as Boot's web server graceful shutdown: it starts before and stops
-	 * after the lifecycle beans of the default phase.
+	 * Phase of the server, as Boot's web server graceful shutdown: it starts before and
+	 * stops after the lifecycle beans of the default phase.
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
 
 	/** Property holding the port the server is bound to. */
 	public static final String PORT_PROPERTY = "local.fastnet.port";
 
-	/** The same port under the name that follows the {@code fastnet.server} properties. */
+	/**
+	 * The same port under the name that follows the {@code fastnet.server} properties.
+	 */
 	public static final String SERVER_PORT_PROPERTY = "local.fastnet.server.port";
 
 	private static final Log logger = LogFactory.getLog(FastnetServerLifecycle.class);

@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Applies {@link MessageExceptionHandler} methods: the handler bean's own first, then those of
- * {@link MessageHandlerAdvice} beans. Exceptions no method handles pass through unchanged.
+ * Applies {@link MessageExceptionHandler} methods: the handler bean's own first, then
+ * those of {@link MessageHandlerAdvice} beans. Exceptions no method handles pass through
+ * unchanged.
  */
 final class ExceptionMapper {
 
@@ -38,9 +39,9 @@ final class ExceptionMapper {
 			}
 			if (method.getParameterCount() != 1 || !Throwable.class.isAssignableFrom(method.getParameterTypes()[0])
 					|| !FastnetException.class.isAssignableFrom(method.getReturnType())) {
-				throw new IllegalStateException("@MessageExceptionHandler method "
-						+ HandlerMethodInvoker.describe(method)
-						+ " must take one exception parameter and return a FastnetException");
+				throw new IllegalStateException(
+						"@MessageExceptionHandler method " + HandlerMethodInvoker.describe(method)
+								+ " must take one exception parameter and return a FastnetException");
 			}
 			@SuppressWarnings("unchecked")
 			Class<? extends Throwable> parameterType = (Class<? extends Throwable>) method.getParameterTypes()[0];
@@ -48,9 +49,9 @@ final class ExceptionMapper {
 					: List.of(parameterType);
 			for (Class<? extends Throwable> type : types) {
 				if (!parameterType.isAssignableFrom(type)) {
-					throw new IllegalStateException("@MessageExceptionHandler method "
-							+ HandlerMethodInvoker.describe(method) + " handles " + type.getName()
-							+ " but its parameter takes only " + parameterType.getName());
+					throw new IllegalStateException(
+							"@MessageExceptionHandler method " + HandlerMethodInvoker.describe(method) + " handles "
+									+ type.getName() + " but its parameter takes only " + parameterType.getName());
 				}
 			}
 			ReflectionUtils.makeAccessible(method);
@@ -69,9 +70,9 @@ final class ExceptionMapper {
 	}
 
 	/**
-	 * Map a failure to what the handler throws: the closest matching method of the handler's
-	 * bean, else the closest of the advice beans; a method that returns {@code null} leaves the
-	 * failure unchanged.
+	 * Map a failure to what the handler throws: the closest matching method of the
+	 * handler's bean, else the closest of the advice beans; a method that returns
+	 * {@code null} leaves the failure unchanged.
 	 */
 	RuntimeException map(Throwable failure) {
 		Throwable cause = failure;
@@ -111,8 +112,8 @@ final class ExceptionMapper {
 	}
 
 	/**
-	 * Return how many superclass steps lead from the thrown type to the handled one, as Spring's
-	 * ExceptionDepthComparator measures: the nearest handler wins.
+	 * Return how many superclass steps lead from the thrown type to the handled one, as
+	 * Spring's ExceptionDepthComparator measures: the nearest handler wins.
 	 */
 	private static int depth(Class<?> handled, Class<?> thrown) {
 		int depth = 0;

@@ -23,9 +23,9 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * A {@link RequestHandler} that calls one {@link MessageHandler} method. Everything about the
- * method is resolved once, when the invoker is created; a request costs one argument array and
- * one reflective call.
+ * A {@link RequestHandler} that calls one {@link MessageHandler} method. Everything about
+ * the method is resolved once, when the invoker is created; a request costs one argument
+ * array and one reflective call.
  */
 final class HandlerMethodInvoker implements RequestHandler {
 
@@ -84,7 +84,8 @@ final class HandlerMethodInvoker implements RequestHandler {
 				return (request) -> Integer.toUnsignedLong(request.id());
 			}
 			throw new IllegalStateException("Unsupported parameter '" + parameter.getName() + "' of "
-					+ describe((Method) parameter.getDeclaringExecutable()) + ": @RequestId parameters must be int or long");
+					+ describe((Method) parameter.getDeclaringExecutable())
+					+ ": @RequestId parameters must be int or long");
 		}
 		if (type == RequestContext.class) {
 			return (request) -> request;
@@ -140,7 +141,8 @@ final class HandlerMethodInvoker implements RequestHandler {
 					+ (type.isPrimitive() ? " and cannot be primitive" : ""));
 		}
 		Type generic = parameter.getGenericParameterType();
-		// The converter's message names classes and quotes the parser: it is for this side's log,
+		// The converter's message names classes and quotes the parser: it is for this
+		// side's log,
 		// not for the peer
 		String answer = "Payload could not be read as " + type.getSimpleName();
 		return (request) -> {
@@ -180,8 +182,8 @@ final class HandlerMethodInvoker implements RequestHandler {
 					+ ": it needs a PayloadConverter (add Jackson)");
 		}
 		return (value) -> {
-			if (value == null || value instanceof byte[] || value instanceof CharSequence
-					|| value instanceof ByteBuffer || value instanceof ByteBuf) {
+			if (value == null || value instanceof byte[] || value instanceof CharSequence || value instanceof ByteBuffer
+					|| value instanceof ByteBuf) {
 				return value;
 			}
 			return converter.write(value);

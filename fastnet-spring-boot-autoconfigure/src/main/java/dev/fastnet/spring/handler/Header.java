@@ -7,14 +7,16 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Binds a handler parameter to a request header, as Spring MVC's {@code @RequestHeader} does.
- * The parameter is a {@link String}, or an {@link java.util.Optional Optional&lt;String&gt;} that
- * is empty when the header is missing. A request without a {@link #required() required} header
- * is answered with ERROR 400 {@code Missing header '<name>'} and the handler is not called; a
- * header that is not required is {@code null} when missing.
+ * Binds a handler parameter to a request header, as Spring MVC's {@code @RequestHeader}
+ * does. The parameter is a {@link String}, or an {@link java.util.Optional
+ * Optional&lt;String&gt;} that is empty when the header is missing. A request without a
+ * {@link #required() required} header is answered with ERROR 400
+ * {@code Missing header '<name>'} and the handler is not called; a header that is not
+ * required is {@code null} when missing.
  * <p>
- * On a {@link dev.fastnet.spring.client.FastnetRoute @FastnetRoute} method of a declarative
- * client the parameter's value is sent as the header, and a {@code null} value sends none.
+ * On a {@link dev.fastnet.spring.client.FastnetRoute @FastnetRoute} method of a
+ * declarative client the parameter's value is sent as the header, and a {@code null}
+ * value sends none.
  *
  * @since 0.1.0
  */

@@ -7,13 +7,13 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a method that maps exceptions thrown by the {@link MessageHandler} methods of the same
- * bean (or, on a {@link MessageHandlerAdvice} bean, of every bean) to the ERROR answered. The
- * method takes the exception and returns the {@link dev.fastnet.FastnetException} whose status
- * and message are sent.
+ * Marks a method that maps exceptions thrown by the {@link MessageHandler} methods of the
+ * same bean (or, on a {@link MessageHandlerAdvice} bean, of every bean) to the ERROR
+ * answered. The method takes the exception and returns the
+ * {@link dev.fastnet.FastnetException} whose status and message are sent.
  *
  * <pre>{@code
- * @MessageExceptionHandler
+ * &#64;MessageExceptionHandler
  * FastnetException noSuchKey(NoSuchElementException ex) {
  *     return new FastnetException(1404, ex.getMessage());
  * }

@@ -9,26 +9,27 @@ import java.lang.annotation.Target;
 import dev.fastnet.dispatch.Execution;
 
 /**
- * Marks a bean method as the handler of a fastnet route. On a type, gives a prefix that is
- * joined with a dot to the routes of the type's methods.
+ * Marks a bean method as the handler of a fastnet route. On a type, gives a prefix that
+ * is joined with a dot to the routes of the type's methods.
  *
  * <pre>{@code
- * @Component
- * @MessageHandler("kv")
+ * &#64;Component
+ * &#64;MessageHandler("kv")
  * class KeyValueHandlers {
  *
- *     @MessageHandler("get")            // route "kv.get"
+ *     &#64;MessageHandler("get")            // route "kv.get"
  *     Entry get(KeyRequest request) { ... }
  *
  * }
  * }</pre>
  * <p>
  * Parameters: the payload as {@code byte[]}, {@link String} (UTF-8),
- * {@link java.nio.ByteBuffer}, {@link io.netty.buffer.ByteBuf} (valid during the call) or any
- * type read from JSON; {@link dev.fastnet.session.Session};
- * {@link dev.fastnet.dispatch.RequestContext}; {@link Header @Header} values. Return values:
- * {@code byte[]}, {@link String}, {@link java.nio.ByteBuffer}, any object (written as JSON),
- * {@code void} (an empty answer), or a {@link java.util.concurrent.CompletionStage} of those.
+ * {@link java.nio.ByteBuffer}, {@link io.netty.buffer.ByteBuf} (valid during the call) or
+ * any type read from JSON; {@link dev.fastnet.session.Session};
+ * {@link dev.fastnet.dispatch.RequestContext}; {@link Header @Header} values. Return
+ * values: {@code byte[]}, {@link String}, {@link java.nio.ByteBuffer}, any object
+ * (written as JSON), {@code void} (an empty answer), or a
+ * {@link java.util.concurrent.CompletionStage} of those.
  *
  * @since 0.1.0
  */

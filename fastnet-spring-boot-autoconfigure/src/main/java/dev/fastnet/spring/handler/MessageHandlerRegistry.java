@@ -23,9 +23,9 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Finds {@link MessageHandler} methods on every bean as it is initialised, and turns them into
- * fastnet {@link Routes} once, when the server starts. Two methods for one route fail the
- * application at startup, naming both.
+ * Finds {@link MessageHandler} methods on every bean as it is initialised, and turns them
+ * into fastnet {@link Routes} once, when the server starts. Two methods for one route
+ * fail the application at startup, naming both.
  *
  * @since 0.1.0
  */
@@ -74,9 +74,9 @@ public class MessageHandlerRegistry implements BeanPostProcessor, BeanFactoryAwa
 				HandlerMethodInfo info = new HandlerMethodInfo(route, beanName, method, execution);
 				HandlerMethodInfo existing = this.handlers.putIfAbsent(route, info);
 				if (existing != null) {
-					throw new IllegalStateException("Duplicate @MessageHandler route '" + route + "': "
-							+ existing.beanName() + "#" + existing.method().getName() + " and " + beanName + "#"
-							+ method.getName());
+					throw new IllegalStateException(
+							"Duplicate @MessageHandler route '" + route + "': " + existing.beanName() + "#"
+									+ existing.method().getName() + " and " + beanName + "#" + method.getName());
 				}
 				Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 				this.candidates.add(new Candidate(info, bean, invocable, own));
@@ -89,8 +89,8 @@ public class MessageHandlerRegistry implements BeanPostProcessor, BeanFactoryAwa
 		String route = StringUtils.hasLength(prefix) ? prefix + (StringUtils.hasLength(value) ? "." + value : "")
 				: value;
 		if (!StringUtils.hasLength(route)) {
-			throw new IllegalStateException("@MessageHandler on " + HandlerMethodInvoker.describe(method)
-					+ " needs a route");
+			throw new IllegalStateException(
+					"@MessageHandler on " + HandlerMethodInvoker.describe(method) + " needs a route");
 		}
 		return route;
 	}
@@ -98,8 +98,8 @@ public class MessageHandlerRegistry implements BeanPostProcessor, BeanFactoryAwa
 	private static @Nullable Execution execution(MessageHandler annotation, Method method) {
 		Execution[] execution = annotation.execution();
 		if (execution.length > 1) {
-			throw new IllegalStateException("@MessageHandler on " + HandlerMethodInvoker.describe(method)
-					+ " names more than one execution");
+			throw new IllegalStateException(
+					"@MessageHandler on " + HandlerMethodInvoker.describe(method) + " names more than one execution");
 		}
 		return (execution.length == 1) ? execution[0] : null;
 	}
@@ -119,7 +119,8 @@ public class MessageHandlerRegistry implements BeanPostProcessor, BeanFactoryAwa
 	}
 
 	/**
-	 * Build the routes from every handler found so far; later calls return the same routes.
+	 * Build the routes from every handler found so far; later calls return the same
+	 * routes.
 	 * @return the routes
 	 */
 	public Routes routes() {

@@ -5,8 +5,9 @@ import java.lang.reflect.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads handler parameters from payloads and writes return values to payloads, for types that
- * are not raw bytes or text. The auto-configured one uses the application's JSON mapper.
+ * Reads handler parameters from payloads and writes return values to payloads, for types
+ * that are not raw bytes or text. The auto-configured one uses the application's JSON
+ * mapper.
  *
  * @since 0.1.0
  */
@@ -17,8 +18,8 @@ public interface PayloadConverter {
 	 * @param payload the bytes
 	 * @param type the target type
 	 * @return the value
-	 * @throws PayloadConversionException when the bytes do not represent the type; its message
-	 * is logged at debug level and never sent to the peer
+	 * @throws PayloadConversionException when the bytes do not represent the type; its
+	 * message is logged at debug level and never sent to the peer
 	 */
 	@Nullable Object read(byte[] payload, Type type);
 

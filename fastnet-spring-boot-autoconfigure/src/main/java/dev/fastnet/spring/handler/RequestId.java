@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Binds a handler parameter of type {@code int} or {@code long} to the request's correlation id
- * (0 for one-way messages); {@code long} reads it unsigned.
+ * Binds a handler parameter of type {@code int} or {@code long} to the request's
+ * correlation id (0 for one-way messages); {@code long} reads it unsigned.
  *
  * @since 0.1.0
  */

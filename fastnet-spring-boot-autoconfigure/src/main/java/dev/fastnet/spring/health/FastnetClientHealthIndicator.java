@@ -12,8 +12,8 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of a fastnet client: UP while at least one endpoint is UP, DOWN when none is; details
- * for every endpoint.
+ * Health of a fastnet client: UP while at least one endpoint is UP, DOWN when none is;
+ * details for every endpoint.
  *
  * @since 0.1.0
  */

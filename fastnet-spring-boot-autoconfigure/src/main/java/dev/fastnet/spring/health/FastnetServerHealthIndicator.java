@@ -12,8 +12,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * Health of a fastnet server: UP while bound and accepting, OUT_OF_SERVICE while draining, DOWN
- * otherwise. A server with listeners beside the default one shows each of them too.
+ * Health of a fastnet server: UP while bound and accepting, OUT_OF_SERVICE while
+ * draining, DOWN otherwise. A server with listeners beside the default one shows each of
+ * them too.
  *
  * @since 0.1.0
  */

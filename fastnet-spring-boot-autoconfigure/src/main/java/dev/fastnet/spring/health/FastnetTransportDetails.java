@@ -11,8 +11,8 @@ import dev.fastnet.transport.TlsConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Describes the TLS and socket options of a fastnet server or client for health details and
- * the {@code fastnet} actuator endpoint, the same way in both.
+ * Describes the TLS and socket options of a fastnet server or client for health details
+ * and the {@code fastnet} actuator endpoint, the same way in both.
  *
  * @since 0.1.0
  */
@@ -22,8 +22,9 @@ public final class FastnetTransportDetails {
 	}
 
 	/**
-	 * Describe TLS: whether it is on, its provider ({@code openssl} or {@code jdk}), client
-	 * authentication, handshake timeout and, for a server, handshake failures by reason.
+	 * Describe TLS: whether it is on, its provider ({@code openssl} or {@code jdk}),
+	 * client authentication, handshake timeout and, for a server, handshake failures by
+	 * reason.
 	 * @param tls the TLS settings, empty for plain TCP
 	 * @param stats the server's figures, or {@code null} for a client
 	 * @return the description

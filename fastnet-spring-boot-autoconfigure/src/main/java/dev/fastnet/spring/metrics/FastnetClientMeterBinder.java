@@ -21,9 +21,10 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Binds the pool figures of a fastnet client's endpoints to Micrometer, tagged with the client's
- * name and the endpoint. Meters read the client's lock-free counters when scraped; endpoints that
- * {@link FastnetClient#updateEndpoints} adds get their meters then, removed ones lose theirs.
+ * Binds the pool figures of a fastnet client's endpoints to Micrometer, tagged with the
+ * client's name and the endpoint. Meters read the client's lock-free counters when
+ * scraped; endpoints that {@link FastnetClient#updateEndpoints} adds get their meters
+ * then, removed ones lose theirs.
  *
  * @since 0.1.0
  */
@@ -48,7 +49,8 @@ public class FastnetClientMeterBinder implements MeterBinder {
 				bindEndpoint(registry, endpoint.address());
 			}
 		}
-		// Endpoints change at runtime (service discovery): meter new ones, drop removed ones
+		// Endpoints change at runtime (service discovery): meter new ones, drop removed
+		// ones
 		this.client.onEndpointsChanged((endpoints) -> {
 			synchronized (this.bound) {
 				for (InetSocketAddress address : endpoints) {
@@ -79,12 +81,12 @@ public class FastnetClientMeterBinder implements MeterBinder {
 				address, EndpointStats::idle));
 		meters.add(gauge(registry, FastnetMeters.CLIENT_POOL_IN_USE, "Open connections with requests in flight", tags,
 				address, EndpointStats::inUse));
-		meters.add(gauge(registry, FastnetMeters.CLIENT_POOL_PENDING, "Requests waiting for a connection", tags, address,
-				EndpointStats::pendingAcquires));
+		meters.add(gauge(registry, FastnetMeters.CLIENT_POOL_PENDING, "Requests waiting for a connection", tags,
+				address, EndpointStats::pendingAcquires));
 		meters.add(gauge(registry, FastnetMeters.CLIENT_REQUESTS_IN_FLIGHT, "Requests in flight to the endpoint", tags,
 				address, EndpointStats::inFlight));
-		meters.add(gauge(registry, FastnetMeters.CLIENT_ENDPOINT_STATE, "Endpoint state: 1 UP, 0.5 BACKOFF, 0 DOWN", tags,
-				address, (stats) -> switch (stats.state()) {
+		meters.add(gauge(registry, FastnetMeters.CLIENT_ENDPOINT_STATE, "Endpoint state: 1 UP, 0.5 BACKOFF, 0 DOWN",
+				tags, address, (stats) -> switch (stats.state()) {
 					case UP -> 1.0;
 					case BACKOFF -> 0.5;
 					case DOWN -> 0.0;
@@ -97,10 +99,11 @@ public class FastnetClientMeterBinder implements MeterBinder {
 				address, EndpointStats::connectAttempts));
 		meters.add(counter(registry, FastnetMeters.CLIENT_CONNECT_FAILURES, "Failed connect attempts to the endpoint",
 				tags, address, EndpointStats::connectFailures));
-		meters.add(counter(registry, FastnetMeters.CLIENT_ENDPOINT_STATE_CHANGES, "Changes of the endpoint's state", tags,
-				address, EndpointStats::stateChanges));
+		meters.add(counter(registry, FastnetMeters.CLIENT_ENDPOINT_STATE_CHANGES, "Changes of the endpoint's state",
+				tags, address, EndpointStats::stateChanges));
 		meters.add(FunctionTimer
-			.builder(FastnetMeters.CLIENT_POOL_ACQUIRE, this.client, (c) -> find(c, address, EndpointStats::acquireCount),
+			.builder(FastnetMeters.CLIENT_POOL_ACQUIRE, this.client,
+					(c) -> find(c, address, EndpointStats::acquireCount),
 					(c) -> find(c, address, EndpointStats::acquireTimeTotalNanos), TimeUnit.NANOSECONDS)
 			.description("Time requests waited for a connection")
 			.tags(tags)
@@ -120,8 +123,8 @@ public class FastnetClientMeterBinder implements MeterBinder {
 		}).description(description).tags(tags).register(registry);
 	}
 
-	private Meter counter(MeterRegistry registry, String name, String description, Tags tags,
-			InetSocketAddress address, ToLongFunction<EndpointStats> value) {
+	private Meter counter(MeterRegistry registry, String name, String description, Tags tags, InetSocketAddress address,
+			ToLongFunction<EndpointStats> value) {
 		return FunctionCounter.builder(name, this.client, (client) -> find(client, address, value))
 			.description(description)
 			.tags(tags)

@@ -5,8 +5,8 @@ import java.util.Map;
 import io.micrometer.observation.transport.SenderContext;
 
 /**
- * Observation context of one request sent by a fastnet client; trace context is written into
- * the request's headers ({@code traceparent}, {@code tracestate}).
+ * Observation context of one request sent by a fastnet client; trace context is written
+ * into the request's headers ({@code traceparent}, {@code tracestate}).
  *
  * @since 0.1.0
  */

@@ -6,9 +6,10 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 
 /**
- * Names and tags the observations of fastnet client requests: {@code fastnet.client.requests}
- * with the low-cardinality keys {@code client}, {@code route}, {@code status} and
- * {@code outcome}. Declare a bean of this type to change them.
+ * Names and tags the observations of fastnet client requests:
+ * {@code fastnet.client.requests} with the low-cardinality keys {@code client},
+ * {@code route}, {@code status} and {@code outcome}. Declare a bean of this type to
+ * change them.
  *
  * @since 0.1.0
  */
@@ -28,8 +29,8 @@ public class FastnetClientObservationConvention implements ObservationConvention
 	public KeyValues getLowCardinalityKeyValues(FastnetClientObservationContext context) {
 		int status = context.getStatus();
 		boolean finished = status != FastnetServerObservationContext.UNFINISHED;
-		return KeyValues.of(FastnetMeters.TAG_CLIENT, context.getClientName(), FastnetMeters.TAG_ROUTE, context.getRoute(),
-				FastnetMeters.TAG_STATUS, finished ? FastnetMeters.statusTag(status) : "UNKNOWN",
+		return KeyValues.of(FastnetMeters.TAG_CLIENT, context.getClientName(), FastnetMeters.TAG_ROUTE,
+				context.getRoute(), FastnetMeters.TAG_STATUS, finished ? FastnetMeters.statusTag(status) : "UNKNOWN",
 				FastnetMeters.TAG_OUTCOME, finished ? FastnetMeters.outcomeTag(status) : "UNKNOWN");
 	}
 

@@ -18,8 +18,9 @@ import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 
 /**
- * Binds the live figures of a fastnet server, its worker pool and Netty's default allocator to
- * Micrometer. Every meter reads the server's lock-free counters when scraped.
+ * Binds the live figures of a fastnet server, its worker pool and Netty's default
+ * allocator to Micrometer. Every meter reads the server's lock-free counters when
+ * scraped.
  *
  * @since 0.1.0
  */
@@ -106,7 +107,8 @@ public class FastnetServerMeterBinder implements MeterBinder {
 			.description("Connections open on the fastnet server")
 			.tags(tags)
 			.register(registry);
-		FunctionCounter.builder(FastnetMeters.SERVER_CONNECTIONS_ACCEPTED, listener, ServerListener::connectionsAccepted)
+		FunctionCounter
+			.builder(FastnetMeters.SERVER_CONNECTIONS_ACCEPTED, listener, ServerListener::connectionsAccepted)
 			.description("Connections accepted by the fastnet server")
 			.tags(tags)
 			.register(registry);

@@ -5,8 +5,8 @@ import java.util.Map;
 import io.micrometer.observation.transport.ReceiverContext;
 
 /**
- * Observation context of one request received by a fastnet server; trace context is read from
- * the request's headers ({@code traceparent}, {@code tracestate}).
+ * Observation context of one request received by a fastnet server; trace context is read
+ * from the request's headers ({@code traceparent}, {@code tracestate}).
  *
  * @since 0.1.0
  */
@@ -40,8 +40,8 @@ public class FastnetServerObservationContext extends ReceiverContext<Map<String,
 
 	/**
 	 * Return the status reported when the request finished.
-	 * @return the status, as reported to {@link dev.fastnet.metrics.FastnetMetricsRecorder}, or
-	 * {@link #UNFINISHED}
+	 * @return the status, as reported to
+	 * {@link dev.fastnet.metrics.FastnetMetricsRecorder}, or {@link #UNFINISHED}
 	 */
 	public int getStatus() {
 		return this.status;

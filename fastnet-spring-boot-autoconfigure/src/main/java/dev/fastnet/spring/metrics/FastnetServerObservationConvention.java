@@ -6,9 +6,9 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 
 /**
- * Names and tags the observations of fastnet server requests: {@code fastnet.server.requests}
- * with the low-cardinality keys {@code route}, {@code status} and {@code outcome}. Declare a bean
- * of this type to change them.
+ * Names and tags the observations of fastnet server requests:
+ * {@code fastnet.server.requests} with the low-cardinality keys {@code route},
+ * {@code status} and {@code outcome}. Declare a bean of this type to change them.
  *
  * @since 0.1.0
  */

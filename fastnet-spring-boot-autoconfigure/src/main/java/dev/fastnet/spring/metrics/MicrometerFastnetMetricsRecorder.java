@@ -11,9 +11,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Records fastnet's per-request measurements as Micrometer timers. Timers are looked up once per
- * route and status and cached, so recording costs two map lookups and, for the usual statuses,
- * no allocation.
+ * Records fastnet's per-request measurements as Micrometer timers. Timers are looked up
+ * once per route and status and cached, so recording costs two map lookups and, for the
+ * usual statuses, no allocation.
  *
  * @since 0.1.0
  */
@@ -23,7 +23,8 @@ public class MicrometerFastnetMetricsRecorder implements FastnetMetricsRecorder 
 
 	private final String clientName;
 
-	// Route, then status: no key object per request, and the common statuses box to cached
+	// Route, then status: no key object per request, and the common statuses box to
+	// cached
 	// Integer instances
 	private final ConcurrentMap<String, ConcurrentMap<Integer, Timer>> serverTimers = new ConcurrentHashMap<>();
 

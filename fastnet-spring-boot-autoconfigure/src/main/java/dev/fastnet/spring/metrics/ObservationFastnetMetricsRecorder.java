@@ -8,10 +8,11 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes fastnet requests Micrometer {@link Observation}s: timed by the registry's meter handler
- * as {@code fastnet.server.requests} and {@code fastnet.client.requests}, and traced when
- * Micrometer Tracing is present. A client writes its trace context into the request's headers; a
- * server continues it from there and runs the handler inside the observation's scope.
+ * Makes fastnet requests Micrometer {@link Observation}s: timed by the registry's meter
+ * handler as {@code fastnet.server.requests} and {@code fastnet.client.requests}, and
+ * traced when Micrometer Tracing is present. A client writes its trace context into the
+ * request's headers; a server continues it from there and runs the handler inside the
+ * observation's scope.
  *
  * @since 0.1.0
  */

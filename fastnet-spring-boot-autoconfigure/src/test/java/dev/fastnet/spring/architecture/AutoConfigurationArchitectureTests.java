@@ -20,8 +20,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Architecture rules of the auto-configuration module: auto-configuration classes live in one
- * package tree, are registered, and nothing users build on depends on them.
+ * Architecture rules of the auto-configuration module: auto-configuration classes live in
+ * one package tree, are registered, and nothing users build on depends on them.
  */
 class AutoConfigurationArchitectureTests {
 

@@ -32,7 +32,8 @@ class PortInUseFailureAnalyzerTests {
 			assertThat(analysis.getDescription())
 				.isEqualTo("fastnet server failed to start. Port " + first.port() + " was already in use.");
 			assertThat(analysis.getAction()).contains("fastnet.server.port");
-			// Nothing of the failed server stays alive; threads of earlier tests may still be
+			// Nothing of the failed server stays alive; threads of earlier tests may
+			// still be
 			// ending, so the count may drop below what it was
 			await().atMost(Duration.ofSeconds(5)).until(() -> fastnetThreads() <= before);
 			assertThat(second.state()).isEqualTo(FastnetServer.State.STOPPED);

@@ -36,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests for {@link MessageHandler} dispatch through a real socket: every parameter
- * and return type, exceptions and their statuses, one-way messages and asynchronous handlers.
+ * Integration tests for {@link MessageHandler} dispatch through a real socket: every
+ * parameter and return type, exceptions and their statuses, one-way messages and
+ * asynchronous handlers.
  */
 class MessageHandlerIntegrationTests {
 
@@ -60,7 +61,8 @@ class MessageHandlerIntegrationTests {
 				RawFrame empty = call(client, "types.void", "x");
 				assertThat(empty.type()).isEqualTo(RawClient.RESPONSE);
 				assertThat(empty.payload()).isEmpty();
-				assertThat(call(client, "types.async", "later").payloadString()).isEqualTo("{\"key\":\"later\",\"value\":\"async\"}");
+				assertThat(call(client, "types.async", "later").payloadString())
+					.isEqualTo("{\"key\":\"later\",\"value\":\"async\"}");
 			}
 		});
 	}
@@ -331,8 +333,7 @@ class MessageHandlerIntegrationTests {
 	static class ContextHandlers {
 
 		@MessageHandler("all")
-		String all(@Header(value = "tenant", required = false) String tenant, RequestContext request,
-				Session session) {
+		String all(@Header(value = "tenant", required = false) String tenant, RequestContext request, Session session) {
 			return tenant + "/" + request.id() + "/" + session.isActive();
 		}
 
@@ -369,7 +370,6 @@ class MessageHandlerIntegrationTests {
 		String app() {
 			throw new FastnetException(1404, "No such key: k");
 		}
-
 
 		@MessageHandler("mapped")
 		String mapped() {

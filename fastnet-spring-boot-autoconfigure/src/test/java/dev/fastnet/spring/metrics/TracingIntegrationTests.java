@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Integration tests for tracing through {@link ObservationFastnetMetricsRecorder}: a client call
- * and the server handler it reaches share one trace, carried in the {@code traceparent} header.
+ * Integration tests for tracing through {@link ObservationFastnetMetricsRecorder}: a
+ * client call and the server handler it reaches share one trace, carried in the
+ * {@code traceparent} header.
  */
 class TracingIntegrationTests {
 
@@ -67,7 +68,8 @@ class TracingIntegrationTests {
 			String parentTrace;
 			try (Observation.Scope scope = parent.openScope()) {
 				parentTrace = this.tracer.currentSpan().context().traceId();
-				assertThat(client.request("traced", new byte[0]).get(5, java.util.concurrent.TimeUnit.SECONDS)
+				assertThat(client.request("traced", new byte[0])
+					.get(5, java.util.concurrent.TimeUnit.SECONDS)
 					.payloadString()).isEqualTo("ok");
 			}
 			catch (Exception ex) {
@@ -79,8 +81,7 @@ class TracingIntegrationTests {
 			assertThat(traceparent.get()).startsWith("00-" + parentTrace + "-");
 			assertThat(handlerTrace.get()).isEqualTo(parentTrace);
 			List<SimpleSpan> spans = List.copyOf(this.tracer.getSpans());
-			assertThat(spans).extracting(SimpleSpan::getName)
-				.contains("fastnet traced", "test.operation");
+			assertThat(spans).extracting(SimpleSpan::getName).contains("fastnet traced", "test.operation");
 			assertThat(spans).allSatisfy((span) -> assertThat(span.getTraceId()).isEqualTo(parentTrace));
 		}
 	}

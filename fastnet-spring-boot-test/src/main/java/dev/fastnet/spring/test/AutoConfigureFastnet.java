@@ -11,8 +11,8 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 
 /**
  * Imports the fastnet auto-configuration that {@link FastnetTest} uses, listed in
- * {@code META-INF/spring/dev.fastnet.spring.test.AutoConfigureFastnet.imports}. Use it on a test
- * that builds its context another way and wants the same fastnet beans.
+ * {@code META-INF/spring/dev.fastnet.spring.test.AutoConfigureFastnet.imports}. Use it on
+ * a test that builds its context another way and wants the same fastnet beans.
  *
  * @since 0.1.0
  */

@@ -20,25 +20,29 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 /**
  * A test slice for the fastnet side of an application: its
- * {@link dev.fastnet.spring.handler.MessageHandler @MessageHandler} beans, handler advice, session
- * listeners, customizers and payload converters, the fastnet and Jackson auto-configuration, a
- * server on an ephemeral loopback port and a {@link FastnetTestClient} bean connected to it. Other
- * components, the rest of the auto-configuration (a web server among them) and
- * {@code CommandLineRunner} components are left out, as Boot's own slices do.
+ * {@link dev.fastnet.spring.handler.MessageHandler @MessageHandler} beans, handler
+ * advice, session listeners, customizers and payload converters, the fastnet and Jackson
+ * auto-configuration, a server on an ephemeral loopback port and a
+ * {@link FastnetTestClient} bean connected to it. Other components, the rest of the
+ * auto-configuration (a web server among them) and {@code CommandLineRunner} components
+ * are left out, as Boot's own slices do.
  * <p>
- * The server listens on {@code 127.0.0.1} and port {@code 0} whatever {@link #properties()} holds,
- * unless it sets {@code fastnet.server.address} or {@code fastnet.server.port} itself. The server
- * is bound, and its port published as {@code local.fastnet.port}, before any
- * {@code FastnetClient} bean is created, so a client of the application can call it:
+ * The server listens on {@code 127.0.0.1} and port {@code 0} whatever
+ * {@link #properties()} holds, unless it sets {@code fastnet.server.address} or
+ * {@code fastnet.server.port} itself. The server is bound, and its port published as
+ * {@code local.fastnet.port}, before any {@code FastnetClient} bean is created, so a
+ * client of the application can call it:
  *
  * <pre>{@code
- * @FastnetTest(properties = "fastnet.client.kv.endpoints=localhost:${local.fastnet.port}")
+ * &#64;FastnetTest(properties = "fastnet.client.kv.endpoints=localhost:${local.fastnet.port}")
  * class KeyValueTests {
  *
- *     @Autowired
+
+ *     &#64;Autowired
  *     FastnetTestClient client;
  *
- *     @Test
+ *
+&#64;Test
  *     void missingKeyIs1404() {
  *         assertThat(client.call("kv.get", "{\"key\":\"nope\"}").status()).isEqualTo(1404);
  *     }
@@ -61,17 +65,17 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
 public @interface FastnetTest {
 
 	/**
-	 * Properties in the form {@code key=value} added to the environment before the test runs.
-	 * They come after the slice's own {@code fastnet.server.port=0} and
-	 * {@code fastnet.server.address=127.0.0.1}, which they override only when they set the same
-	 * keys.
+	 * Properties in the form {@code key=value} added to the environment before the test
+	 * runs. They come after the slice's own {@code fastnet.server.port=0} and
+	 * {@code fastnet.server.address=127.0.0.1}, which they override only when they set
+	 * the same keys.
 	 * @return the properties
 	 */
 	String[] properties() default {};
 
 	/**
-	 * Whether the default filtering should be used with {@code @SpringBootApplication}. By
-	 * default only fastnet components are included.
+	 * Whether the default filtering should be used with {@code @SpringBootApplication}.
+	 * By default only fastnet components are included.
 	 * @return whether to use the default filters
 	 */
 	boolean useDefaultFilters() default true;

@@ -14,9 +14,9 @@ import dev.fastnet.spring.handler.PayloadConverter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A client for tests, connected to the application's fastnet server on its actual port once the
- * server runs. Calls never throw for ERROR answers: they return a {@link TestReply} whose status
- * can be asserted.
+ * A client for tests, connected to the application's fastnet server on its actual port
+ * once the server runs. Calls never throw for ERROR answers: they return a
+ * {@link TestReply} whose status can be asserted.
  *
  * @since 0.1.0
  */

@@ -7,8 +7,9 @@ import java.util.List;
 import org.springframework.boot.test.autoconfigure.TestSliceTestContextBootstrapper;
 
 /**
- * Bootstraps {@link FastnetTest} contexts: the slice's server defaults come first, so that the
- * test's own {@link FastnetTest#properties() properties} replace only the keys they set.
+ * Bootstraps {@link FastnetTest} contexts: the slice's server defaults come first, so
+ * that the test's own {@link FastnetTest#properties() properties} replace only the keys
+ * they set.
  */
 class FastnetTestContextBootstrapper extends TestSliceTestContextBootstrapper<FastnetTest> {
 

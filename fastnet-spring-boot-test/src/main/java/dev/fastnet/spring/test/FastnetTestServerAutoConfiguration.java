@@ -22,9 +22,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
- * Binds the {@link FastnetTest} server while the context is being created, once every handler
- * bean exists and before any {@link FastnetClient} bean is created, so that client properties
- * such as {@code fastnet.client.<name>.endpoints=localhost:${local.fastnet.port}} resolve to it.
+ * Binds the {@link FastnetTest} server while the context is being created, once every
+ * handler bean exists and before any {@link FastnetClient} bean is created, so that
+ * client properties such as
+ * {@code fastnet.client.<name>.endpoints=localhost:${local.fastnet.port}} resolve to it.
  *
  * @since 0.1.0
  */
@@ -72,8 +73,9 @@ public final class FastnetTestServerAutoConfiguration {
 	}
 
 	/**
-	 * Starts the server's lifecycle as soon as it is created; the context's lifecycle processor
-	 * then finds it running and leaves it be, and stops it as usual when the context closes.
+	 * Starts the server's lifecycle as soon as it is created; the context's lifecycle
+	 * processor then finds it running and leaves it be, and stops it as usual when the
+	 * context closes.
 	 */
 	static final class ServerStarter implements InitializingBean {
 

@@ -19,8 +19,9 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Keeps the components a {@link FastnetTest} needs: beans with
- * {@link MessageHandler @MessageHandler} methods, {@link MessageHandlerAdvice @MessageHandlerAdvice}
- * beans, session listeners, customizers, payload converters and Jackson components.
+ * {@link MessageHandler @MessageHandler} methods,
+ * {@link MessageHandlerAdvice @MessageHandlerAdvice} beans, session listeners,
+ * customizers, payload converters and Jackson components.
  */
 final class FastnetTypeExcludeFilter extends StandardAnnotationCustomizableTypeExcludeFilter<FastnetTest> {
 

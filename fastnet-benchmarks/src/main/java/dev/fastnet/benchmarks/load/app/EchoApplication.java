@@ -9,8 +9,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * A Spring Boot application on fastnet's starter with one {@code echo} handler, as a user writes
- * it: {@code byte[]} in, {@code byte[]} out. Where the handler runs comes from
+ * A Spring Boot application on fastnet's starter with one {@code echo} handler, as a user
+ * writes it: {@code byte[]} in, {@code byte[]} out. Where the handler runs comes from
  * {@code fastnet.server.default-execution}, set by the benchmark per system.
  */
 @SpringBootApplication

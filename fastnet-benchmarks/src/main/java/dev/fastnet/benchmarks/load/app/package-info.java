@@ -1,5 +1,6 @@
 /**
- * The fastnet echo service of the load benchmark, built on the starter as a user builds one.
+ * The fastnet echo service of the load benchmark, built on the starter as a user builds
+ * one.
  */
 @NullMarked
 package dev.fastnet.benchmarks.load.app;

@@ -16,8 +16,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.SslBundles;
 
 /**
- * Creates a client from its {@code fastnet.client.<name>} properties: endpoints from discovery
- * or configuration, then every {@link FastnetClientCustomizer}.
+ * Creates a client from its {@code fastnet.client.<name>} properties: endpoints from
+ * discovery or configuration, then every {@link FastnetClientCustomizer}.
  */
 final class ConfiguredClientCreator implements Function<String, FastnetClient> {
 
@@ -81,7 +81,8 @@ final class ConfiguredClientCreator implements Function<String, FastnetClient> {
 			throw new IllegalStateException("fastnet.client." + name + ".service-id needs a Spring Cloud "
 					+ "DiscoveryClient, or configure fastnet.client." + name + ".endpoints");
 		}
-		// Resolved again now: a placeholder may name a port published after the properties were bound
+		// Resolved again now: a placeholder may name a port published after the
+		// properties were bound
 		List<InetSocketAddress> endpoints = new ArrayList<>();
 		for (String endpoint : client.getEndpoints()) {
 			try {

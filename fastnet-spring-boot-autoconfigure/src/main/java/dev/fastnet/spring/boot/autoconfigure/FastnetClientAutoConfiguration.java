@@ -34,8 +34,8 @@ public final class FastnetClientAutoConfiguration {
 	FastnetClientFactory fastnetClientFactory(FastnetProperties properties,
 			ObjectProvider<FastnetClientCustomizer> customizers, ObjectProvider<FastnetDiscovery> discovery,
 			ObjectProvider<SslBundles> sslBundles, Environment environment) {
-		return new FastnetClientFactory(new ConfiguredClientCreator(properties, customizers,
-				discovery.getIfAvailable(), sslBundles, environment::resolveRequiredPlaceholders));
+		return new FastnetClientFactory(new ConfiguredClientCreator(properties, customizers, discovery.getIfAvailable(),
+				sslBundles, environment::resolveRequiredPlaceholders));
 	}
 
 }

@@ -18,8 +18,8 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration that resolves {@code fastnet.client.<name>.service-id} with Spring Cloud's
- * {@link DiscoveryClient} and keeps the endpoints current.
+ * Auto-configuration that resolves {@code fastnet.client.<name>.service-id} with Spring
+ * Cloud's {@link DiscoveryClient} and keeps the endpoints current.
  *
  * @since 0.1.0
  */
@@ -49,7 +49,8 @@ public final class FastnetDiscoveryAutoConfiguration {
 		Map<String, DiscoveryRefresher.Target> targets = new LinkedHashMap<>();
 		properties.getClient().forEach((name, client) -> {
 			if (client.getServiceId() != null) {
-				targets.put(name, new DiscoveryRefresher.Target(client.getServiceId(), client.getDiscoveryRefreshInterval()));
+				targets.put(name,
+						new DiscoveryRefresher.Target(client.getServiceId(), client.getDiscoveryRefreshInterval()));
 			}
 		});
 		return new DiscoveryRefresher(targets, discovery::endpoints, () -> {

@@ -11,8 +11,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@link PayloadConverter} that handlers and declarative clients use
- * for payloads that are not bytes or text: JSON with the application's {@link JsonMapper}.
+ * Auto-configuration of the {@link PayloadConverter} that handlers and declarative
+ * clients use for payloads that are not bytes or text: JSON with the application's
+ * {@link JsonMapper}.
  *
  * @since 0.1.0
  */

@@ -40,7 +40,8 @@ import org.springframework.validation.Validator;
  * @since 0.1.0
  */
 @ConfigurationProperties("fastnet")
-// Defaults are literals so that the configuration metadata shows them; FastnetPropertiesTests
+// Defaults are literals so that the configuration metadata shows them;
+// FastnetPropertiesTests
 // checks that they match the core defaults.
 public class FastnetProperties implements Validator {
 
@@ -85,7 +86,8 @@ public class FastnetProperties implements Validator {
 				Integer.MAX_VALUE);
 		range(errors, "server.write-buffer-high-water-mark", server.getWriteBufferHighWaterMark(), DataSize.ofBytes(1),
 				DataSize.ofBytes(Integer.MAX_VALUE));
-		// Reported on the low mark whichever was set: it is the one that must not exceed the other
+		// Reported on the low mark whichever was set: it is the one that must not exceed
+		// the other
 		long high = server.getWriteBufferHighWaterMark().toBytes();
 		long low = server.getWriteBufferLowWaterMark().toBytes();
 		if (low < 1 || low > high) {
@@ -156,15 +158,16 @@ public class FastnetProperties implements Validator {
 	}
 
 	/**
-	 * Print a duration as a property would hold it: whole seconds as {@code 30s}, else milliseconds.
+	 * Print a duration as a property would hold it: whole seconds as {@code 30s}, else
+	 * milliseconds.
 	 */
 	static String print(Duration duration) {
 		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
 	}
 
 	/**
-	 * Reject a value, naming it: without it Boot would look the value up among those bound,
-	 * and show null for a property left at its default.
+	 * Reject a value, naming it: without it Boot would look the value up among those
+	 * bound, and show null for a property left at its default.
 	 */
 	private static void reject(Errors errors, String field, Object value, String message) {
 		if (errors instanceof BindingResult result) {
@@ -192,7 +195,8 @@ public class FastnetProperties implements Validator {
 		private String address = "0.0.0.0";
 
 		/**
-		 * Server port. Use 0 to bind to an ephemeral port, published as 'local.fastnet.port'.
+		 * Server port. Use 0 to bind to an ephemeral port, published as
+		 * 'local.fastnet.port'.
 		 */
 		private int port = 7000;
 
@@ -214,15 +218,15 @@ public class FastnetProperties implements Validator {
 		private int maxConnections = 10000;
 
 		/**
-		 * Time without anything received after which a connection is closed (a PING counts). Use 0
-		 * to never close idle connections.
+		 * Time without anything received after which a connection is closed (a PING
+		 * counts). Use 0 to never close idle connections.
 		 */
 		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration idleTimeout = Duration.ofMinutes(5);
 
 		/**
-		 * Time a handler has to answer before the request is answered with ERROR 408. Use 0
-		 * for no limit.
+		 * Time a handler has to answer before the request is answered with ERROR 408. Use
+		 * 0 for no limit.
 		 */
 		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration requestTimeout = Duration.ofSeconds(30);
@@ -233,72 +237,78 @@ public class FastnetProperties implements Validator {
 		private Execution defaultExecution = Execution.PLATFORM;
 
 		/**
-		 * Time requests in flight may take to finish, and peers to close their connections
-		 * after the GOAWAY, when the server stops gracefully.
+		 * Time requests in flight may take to finish, and peers to close their
+		 * connections after the GOAWAY, when the server stops gracefully.
 		 */
 		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration shutdownGrace = Duration.ofSeconds(30);
 
 		/**
-		 * Netty transport: auto picks epoll when available, NIO otherwise; io_uring falls back
-		 * to what auto picks when the kernel refuses it.
+		 * Netty transport: auto picks epoll when available, NIO otherwise; io_uring falls
+		 * back to what auto picks when the kernel refuses it.
 		 */
 		private Transport transport = Transport.AUTO;
 
 		/**
-		 * Outbound bytes queued on a connection above which the server stops reading from it.
+		 * Outbound bytes queued on a connection above which the server stops reading from
+		 * it.
 		 */
 		private DataSize writeBufferHighWaterMark = DataSize.ofKilobytes(64);
 
 		/**
-		 * Outbound bytes queued on a connection below which a paused connection is read again.
+		 * Outbound bytes queued on a connection below which a paused connection is read
+		 * again.
 		 */
 		private DataSize writeBufferLowWaterMark = DataSize.ofKilobytes(32);
 
 		/**
-		 * Time a frame may take to arrive, counted from its first byte. A connection whose frame
-		 * takes longer is closed, however steadily its bytes trickle in. Use 0 for no limit.
+		 * Time a frame may take to arrive, counted from its first byte. A connection
+		 * whose frame takes longer is closed, however steadily its bytes trickle in. Use
+		 * 0 for no limit.
 		 */
 		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration frameTimeout = Duration.ofSeconds(5);
 
 		/**
-		 * Bytes of unfinished frames the server buffers across all connections. Beyond it, the
-		 * connection holding the largest unfinished frame is closed. Use 0 for no limit.
+		 * Bytes of unfinished frames the server buffers across all connections. Beyond
+		 * it, the connection holding the largest unfinished frame is closed. Use 0 for no
+		 * limit.
 		 */
 		private DataSize maxBufferedPartialFrames = DataSize.ofMegabytes(64);
 
 		/**
-		 * Maximum number of header entries in a frame. A request with more is answered with
-		 * ERROR 400.
+		 * Maximum number of header entries in a frame. A request with more is answered
+		 * with ERROR 400.
 		 */
 		private int maxHeaderCount = 64;
 
 		/**
-		 * Maximum size of the headers block of a frame. A request with a larger one is answered
-		 * with ERROR 400.
+		 * Maximum size of the headers block of a frame. A request with a larger one is
+		 * answered with ERROR 400.
 		 */
 		private DataSize maxHeaderSize = DataSize.ofKilobytes(8);
 
 		/**
-		 * Shortest time between PINGs of a connection that is not otherwise in use. A PING
-		 * that comes sooner, with no request in flight and no answer written since the last
-		 * one, is a strike. Use 0 to accept every PING.
+		 * Shortest time between PINGs of a connection that is not otherwise in use. A
+		 * PING that comes sooner, with no request in flight and no answer written since
+		 * the last one, is a strike. Use 0 to accept every PING.
 		 */
 		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration minPingInterval = Duration.ofSeconds(5);
 
 		/**
-		 * Number of PINGs arriving too soon that a connection is forgiven. The next one gets
-		 * GOAWAY and closes the connection; an answer written to it resets the count.
+		 * Number of PINGs arriving too soon that a connection is forgiven. The next one
+		 * gets GOAWAY and closes the connection; an answer written to it resets the
+		 * count.
 		 */
 		private int maxPingStrikes = 2;
 
 		private final Workers workers = new Workers();
 
 		/**
-		 * Listeners beside the default fastnet listener, by name. Each binds its own address
-		 * and port and speaks its own framing; all share the event loops and workers.
+		 * Listeners beside the default fastnet listener, by name. Each binds its own
+		 * address and port and speaks its own framing; all share the event loops and
+		 * workers.
 		 */
 		private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
@@ -535,10 +545,11 @@ public class FastnetProperties implements Validator {
 		private int port;
 
 		/**
-		 * Largest frame accepted, as the framing measures it: for length-prefixed framings the
-		 * bytes after the length field, for the delimiter framing the bytes before the
-		 * delimiter. Defaults to 1MB, to 65535B for anet, and to 65503B, also the largest
-		 * value, for udp. Larger frames close the connection; larger datagrams are dropped.
+		 * Largest frame accepted, as the framing measures it: for length-prefixed
+		 * framings the bytes after the length field, for the delimiter framing the bytes
+		 * before the delimiter. Defaults to 1MB, to 65535B for anet, and to 65503B, also
+		 * the largest value, for udp. Larger frames close the connection; larger
+		 * datagrams are dropped.
 		 */
 		private @Nullable DataSize maxFrameSize;
 
@@ -549,16 +560,16 @@ public class FastnetProperties implements Validator {
 
 		/**
 		 * Maximum number of connections this listener serves at once, within the server's
-		 * max-connections. Further connections are closed at accept. Use 0 for the server's
-		 * limit alone.
+		 * max-connections. Further connections are closed at accept. Use 0 for the
+		 * server's limit alone.
 		 */
 		private int maxConnections;
 
 		/**
-		 * How peers reach the listener: tcp; websocket for fastnet frames in binary WebSocket
-		 * messages; or udp for one fastnet frame per datagram, with sessions per peer address
-		 * that expire after the server's idle-timeout. Websocket and udp need the fastnet
-		 * framing.
+		 * How peers reach the listener: tcp; websocket for fastnet frames in binary
+		 * WebSocket messages; or udp for one fastnet frame per datagram, with sessions
+		 * per peer address that expire after the server's idle-timeout. Websocket and udp
+		 * need the fastnet framing.
 		 */
 		private ListenerTransport transport = ListenerTransport.TCP;
 
@@ -650,8 +661,8 @@ public class FastnetProperties implements Validator {
 						"must not be set for the fastnet framing, whose frames carry their own routes, but was "
 								+ this.route);
 			}
-			else if (!framing.isFastnet()
-					&& (this.route == null || this.route.isBlank() || this.route.length() > FrameFormat.MAX_ROUTE_LENGTH)) {
+			else if (!framing.isFastnet() && (this.route == null || this.route.isBlank()
+					|| this.route.length() > FrameFormat.MAX_ROUTE_LENGTH)) {
 				errors.rejectValue(prefix + "route", "required", "must be set for the " + framing.name()
 						+ " framing, at most " + FrameFormat.MAX_ROUTE_LENGTH + " characters, but was " + this.route);
 			}
@@ -694,7 +705,8 @@ public class FastnetProperties implements Validator {
 		private int threads = 64;
 
 		/**
-		 * Requests that may wait for a worker. When full, requests are answered with ERROR 503.
+		 * Requests that may wait for a worker. When full, requests are answered with
+		 * ERROR 503.
 		 */
 		private int queueCapacity = 1024;
 
@@ -740,8 +752,9 @@ public class FastnetProperties implements Validator {
 		private List<String> endpoints = new ArrayList<>();
 
 		/**
-		 * Service id whose instances, looked up with Spring Cloud's DiscoveryClient, are the
-		 * endpoints. Takes precedence over 'endpoints' when a DiscoveryClient is present.
+		 * Service id whose instances, looked up with Spring Cloud's DiscoveryClient, are
+		 * the endpoints. Takes precedence over 'endpoints' when a DiscoveryClient is
+		 * present.
 		 */
 		private @Nullable String serviceId;
 
@@ -785,8 +798,8 @@ public class FastnetProperties implements Validator {
 		private Balancing balancing = Balancing.LEAST_OUTSTANDING;
 
 		/**
-		 * Netty transport: auto picks epoll when available, NIO otherwise; io_uring falls back
-		 * to what auto picks when the kernel refuses it.
+		 * Netty transport: auto picks epoll when available, NIO otherwise; io_uring falls
+		 * back to what auto picks when the kernel refuses it.
 		 */
 		private Transport transport = Transport.AUTO;
 
@@ -899,11 +912,13 @@ public class FastnetProperties implements Validator {
 		void validate(String name, Errors errors) {
 			String prefix = "client[" + name + "].";
 			if (this.endpoints.isEmpty() && this.serviceId == null) {
-				reject(errors, prefix + "endpoints", this.endpoints, "must list at least one host:port or set a service-id");
+				reject(errors, prefix + "endpoints", this.endpoints,
+						"must list at least one host:port or set a service-id");
 			}
 			for (String endpoint : this.endpoints) {
 				if (endpoint.contains("${")) {
-					// A placeholder such as ${local.fastnet.port} may only resolve once a server has
+					// A placeholder such as ${local.fastnet.port} may only resolve once a
+					// server has
 					// started; the client resolves and checks it when it is created
 					continue;
 				}
@@ -934,9 +949,8 @@ public class FastnetProperties implements Validator {
 			positive(errors, prefix + "reconnect.initial-backoff", this.reconnect.initialBackoff);
 			if (this.reconnect.maxBackoff.compareTo(this.reconnect.initialBackoff) < 0) {
 				reject(errors, prefix + "reconnect.max-backoff", print(this.reconnect.maxBackoff),
-						"must be at least reconnect.initial-backoff ("
-								+ print(this.reconnect.initialBackoff) + ") but was "
-								+ print(this.reconnect.maxBackoff));
+						"must be at least reconnect.initial-backoff (" + print(this.reconnect.initialBackoff)
+								+ ") but was " + print(this.reconnect.maxBackoff));
 			}
 			if (!(this.reconnect.multiplier >= 1.0) || Double.isInfinite(this.reconnect.multiplier)) {
 				reject(errors, prefix + "reconnect.multiplier", this.reconnect.multiplier,
@@ -967,7 +981,8 @@ public class FastnetProperties implements Validator {
 				.endpoints(endpoints)
 				.ioThreads(this.ioThreads)
 				.framing(framing)
-				// Capped by what the framing can express: anet's 64KB - 1, say, below the 1MB default
+				// Capped by what the framing can express: anet's 64KB - 1, say, below the
+				// 1MB default
 				.maxFrameSize((int) Math.min(this.maxFrameSize.toBytes(), framing.maxFrameSizeLimit()))
 				.connectTimeout(this.connectTimeout)
 				.requestTimeout(this.requestTimeout)
@@ -1172,7 +1187,8 @@ public class FastnetProperties implements Validator {
 
 		/**
 		 * Longest time between probe connects while an endpoint is down. The first probe
-		 * comes after the backoff in force, each further one after twice the previous delay.
+		 * comes after the backoff in force, each further one after twice the previous
+		 * delay.
 		 */
 		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration circuitCoolDown = Duration.ofSeconds(30);

@@ -52,7 +52,8 @@ public final class FastnetServerAutoConfiguration {
 			ObjectProvider<SessionListener> listeners, ObjectProvider<FastnetMetricsRecorder> recorder,
 			ObjectProvider<FastnetServerCustomizer> customizers, ObjectProvider<SslBundles> sslBundles) {
 		AtomicReference<@Nullable FastnetServer> built = new AtomicReference<>();
-		// A reloaded bundle serves new connections; open ones keep the certificate they had
+		// A reloaded bundle serves new connections; open ones keep the certificate they
+		// had
 		TlsConfig tls = FastnetSslBundles.tls("fastnet.server.ssl.bundle", properties.getServer().getSsl(), true,
 				sslBundles, (updated) -> {
 					FastnetServer server = built.get();
@@ -76,7 +77,8 @@ public final class FastnetServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	FastnetServerLifecycle fastnetServerLifecycle(FastnetServer server, ApplicationContext context,
 			FastnetProperties properties) {
-		// Spring stops waiting for a lifecycle phase after this; draining longer would be cut short
+		// Spring stops waiting for a lifecycle phase after this; draining longer would be
+		// cut short
 		Duration phaseTimeout = Binder.get(context.getEnvironment())
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(Duration.ofSeconds(30));
@@ -89,7 +91,8 @@ public final class FastnetServerAutoConfiguration {
 					+ FastnetProperties.print(limit) + ": spring.lifecycle.timeout-per-shutdown-phase is "
 					+ FastnetProperties.print(phaseTimeout) + " and closing the server takes up to "
 					+ FastnetProperties.print(margin) + " more; raise the phase timeout to keep the grace";
-			// The defaults (30s and 30s) always cut it: only a grace the user asked for is a warning
+			// The defaults (30s and 30s) always cut it: only a grace the user asked for
+			// is a warning
 			if (context.getEnvironment().containsProperty("fastnet.server.shutdown-grace")) {
 				logger.warn(message);
 			}

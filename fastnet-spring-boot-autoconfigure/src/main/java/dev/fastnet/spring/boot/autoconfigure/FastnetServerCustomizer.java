@@ -3,8 +3,8 @@ package dev.fastnet.spring.boot.autoconfigure;
 import dev.fastnet.server.FastnetServer;
 
 /**
- * Customizes the auto-configured {@link FastnetServer} before it is built: its configuration,
- * session listeners, metrics recorder or connection pipeline.
+ * Customizes the auto-configured {@link FastnetServer} before it is built: its
+ * configuration, session listeners, metrics recorder or connection pipeline.
  *
  * @since 0.1.0
  */

@@ -21,14 +21,14 @@ public class FastnetServerSocketProperties extends FastnetSocketProperties {
 	private int backlog = 1024;
 
 	/**
-	 * Server channels bound to the port with SO_REUSEPORT, each accepting on an event loop of
-	 * its own. More than 1 needs transport epoll or io_uring.
+	 * Server channels bound to the port with SO_REUSEPORT, each accepting on an event
+	 * loop of its own. More than 1 needs transport epoll or io_uring.
 	 */
 	private int acceptors = 1;
 
 	/**
-	 * Accept a connection only once data arrived on it or this time passed (TCP_DEFER_ACCEPT).
-	 * 0 accepts at once. Needs transport epoll or io_uring.
+	 * Accept a connection only once data arrived on it or this time passed
+	 * (TCP_DEFER_ACCEPT). 0 accepts at once. Needs transport epoll or io_uring.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration tcpDeferAccept = Duration.ZERO;
@@ -59,10 +59,7 @@ public class FastnetServerSocketProperties extends FastnetSocketProperties {
 
 	@Override
 	SocketOptions.Builder toBuilder() {
-		return super.toBuilder()
-			.backlog(this.backlog)
-			.acceptors(this.acceptors)
-			.tcpDeferAccept(this.tcpDeferAccept);
+		return super.toBuilder().backlog(this.backlog).acceptors(this.acceptors).tcpDeferAccept(this.tcpDeferAccept);
 	}
 
 }

@@ -5,8 +5,8 @@ import dev.fastnet.transport.SocketOptions;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Socket options of a fastnet client's connections; {@link FastnetServerSocketProperties} adds
- * the accept-side ones of a server.
+ * Socket options of a fastnet client's connections; {@link FastnetServerSocketProperties}
+ * adds the accept-side ones of a server.
  *
  * @since 0.1.0
  */
@@ -23,8 +23,8 @@ public class FastnetSocketProperties {
 	private boolean keepAlive = true;
 
 	/**
-	 * Kernel send buffer per connection (SO_SNDBUF). 0 leaves the operating system's default
-	 * and autotuning.
+	 * Kernel send buffer per connection (SO_SNDBUF). 0 leaves the operating system's
+	 * default and autotuning.
 	 */
 	private DataSize sendBufferSize = DataSize.ofBytes(0);
 
@@ -35,7 +35,8 @@ public class FastnetSocketProperties {
 	private DataSize receiveBufferSize = DataSize.ofBytes(0);
 
 	/**
-	 * Whether data may travel in the SYN (TCP fast open). Needs transport epoll or io_uring.
+	 * Whether data may travel in the SYN (TCP fast open). Needs transport epoll or
+	 * io_uring.
 	 */
 	private boolean tcpFastOpen;
 

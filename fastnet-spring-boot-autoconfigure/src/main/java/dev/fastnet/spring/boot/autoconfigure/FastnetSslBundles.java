@@ -12,8 +12,8 @@ import org.springframework.boot.ssl.SslManagerBundle;
 import org.springframework.boot.ssl.SslOptions;
 
 /**
- * Turns the SSL bundle named in fastnet's properties into {@link TlsConfig}, again whenever
- * the bundle is updated.
+ * Turns the SSL bundle named in fastnet's properties into {@link TlsConfig}, again
+ * whenever the bundle is updated.
  */
 final class FastnetSslBundles {
 
@@ -21,8 +21,8 @@ final class FastnetSslBundles {
 	}
 
 	/**
-	 * Return the TLS settings of the configured bundle, and have {@code onUpdate} receive new
-	 * ones whenever Boot reloads the bundle.
+	 * Return the TLS settings of the configured bundle, and have {@code onUpdate} receive
+	 * new ones whenever Boot reloads the bundle.
 	 * @param property the property naming the bundle, for error messages
 	 * @param ssl the properties
 	 * @param server whether for a server

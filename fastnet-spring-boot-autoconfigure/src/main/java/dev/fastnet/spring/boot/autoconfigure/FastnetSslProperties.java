@@ -16,13 +16,14 @@ import org.springframework.boot.convert.DurationUnit;
 public class FastnetSslProperties {
 
 	/**
-	 * Name of the SSL bundle ('spring.ssl.bundle.*') holding the key, certificates and trust.
-	 * TLS is on when set.
+	 * Name of the SSL bundle ('spring.ssl.bundle.*') holding the key, certificates and
+	 * trust. TLS is on when set.
 	 */
 	private @Nullable String bundle;
 
 	/**
-	 * Whether the server asks clients for a certificate: none, want or need. Servers only.
+	 * Whether the server asks clients for a certificate: none, want or need. Servers
+	 * only.
 	 */
 	private TlsConfig.ClientAuth clientAuth = TlsConfig.ClientAuth.NONE;
 

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.validation.Errors;
 
 /**
- * Framing properties shared by a server listener and a client: the framing and its options.
+ * Framing properties shared by a server listener and a client: the framing and its
+ * options.
  *
  * @since 0.1.0
  */
@@ -26,8 +27,8 @@ public class FramingProperties {
 	private Type framing = Type.FASTNET;
 
 	/**
-	 * Bytes that end every message of the delimiter framing, as text (YAML escapes such as
-	 * "\r\n" work in double quotes).
+	 * Bytes that end every message of the delimiter framing, as text (YAML escapes such
+	 * as "\r\n" work in double quotes).
 	 */
 	private String delimiter = DelimiterFraming.CRLF;
 
@@ -84,7 +85,8 @@ public class FramingProperties {
 	/**
 	 * Check the framing options.
 	 * @param prefix the path of these properties below {@code fastnet}, ending with a dot
-	 * @param errors where problems go, naming the property, the allowed values and the value
+	 * @param errors where problems go, naming the property, the allowed values and the
+	 * value
 	 * @return the framing, or {@code null} when its options are invalid
 	 */
 	@Nullable Framing validateFraming(String prefix, Errors errors) {
@@ -100,9 +102,8 @@ public class FramingProperties {
 			}
 			case FIXED_LENGTH -> {
 				if (this.fixedLength == null || this.fixedLength < 1) {
-					errors.rejectValue(prefix + "fixed-length", "range",
-							"must be between 1 and " + Integer.MAX_VALUE + " for the fixed-length framing but was "
-									+ this.fixedLength);
+					errors.rejectValue(prefix + "fixed-length", "range", "must be between 1 and " + Integer.MAX_VALUE
+							+ " for the fixed-length framing but was " + this.fixedLength);
 				}
 			}
 			default -> {
@@ -129,8 +130,8 @@ public class FramingProperties {
 		FASTNET,
 
 		/**
-		 * The Go library anet's framing: a big-endian u16 length counting the 4-byte task id and
-		 * the payload, the task id, the payload.
+		 * The Go library anet's framing: a big-endian u16 length counting the 4-byte task
+		 * id and the payload, the task id, the payload.
 		 */
 		ANET,
 
@@ -189,8 +190,8 @@ public class FramingProperties {
 		private boolean includesItself;
 
 		/**
-		 * Offset of the correlation id from the start of the frame. Without one, a connection
-		 * has one request at a time, answered in order.
+		 * Offset of the correlation id from the start of the frame. Without one, a
+		 * connection has one request at a time, answered in order.
 		 */
 		private @Nullable Integer correlationIdOffset;
 
@@ -288,8 +289,9 @@ public class FramingProperties {
 							"must be between 0 and " + FrameFormat.MAX_HEADERS_BLOCK + " but was " + offset);
 				}
 				else if (offset < lengthEnd && offset + this.correlationIdSize > this.offset) {
-					errors.rejectValue(prefix + "correlation-id-offset", "overlap", "must not overlap the length field at "
-							+ this.offset + ".." + (lengthEnd - 1) + " but was " + offset);
+					errors.rejectValue(prefix + "correlation-id-offset", "overlap",
+							"must not overlap the length field at " + this.offset + ".." + (lengthEnd - 1) + " but was "
+									+ offset);
 				}
 			}
 		}

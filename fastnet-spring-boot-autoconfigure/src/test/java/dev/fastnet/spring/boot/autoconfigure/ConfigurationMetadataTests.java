@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for the configuration metadata that the build generates into this module's
- * {@code META-INF/spring-configuration-metadata.json}, merged with the hand-written entries.
+ * {@code META-INF/spring-configuration-metadata.json}, merged with the hand-written
+ * entries.
  */
 class ConfigurationMetadataTests {
 

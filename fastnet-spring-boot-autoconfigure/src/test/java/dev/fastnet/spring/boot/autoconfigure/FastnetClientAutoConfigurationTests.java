@@ -47,8 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link FastnetClientAutoConfiguration}, declarative clients and discovery, against
- * real fastnet servers on loopback.
+ * Tests for {@link FastnetClientAutoConfiguration}, declarative clients and discovery,
+ * against real fastnet servers on loopback.
  */
 class FastnetClientAutoConfigurationTests {
 
@@ -75,18 +75,17 @@ class FastnetClientAutoConfigurationTests {
 	}
 
 	private static FastnetServer start(String name) {
-		return FastnetServer.create(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build(),
-				Routes.builder()
-					.route("echo", Execution.EVENT_LOOP, (request) -> request.payloadString())
-					.route("who", Execution.EVENT_LOOP, (request) -> name)
-					.route("greet", Execution.EVENT_LOOP,
-							(request) -> "{\"text\":\"hello " + request.header("lang") + " " + request.payloadString()
-									.replace("{\"name\":\"", "")
-									.replace("\"}", "") + "\"}")
-					.route("missing", Execution.EVENT_LOOP, (request) -> {
-						throw new FastnetException(1404, "nothing");
-					})
-					.build())
+		return FastnetServer
+			.create(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build(),
+					Routes.builder()
+						.route("echo", Execution.EVENT_LOOP, (request) -> request.payloadString())
+						.route("who", Execution.EVENT_LOOP, (request) -> name)
+						.route("greet", Execution.EVENT_LOOP, (request) -> "{\"text\":\"hello " + request.header("lang")
+								+ " " + request.payloadString().replace("{\"name\":\"", "").replace("\"}", "") + "\"}")
+						.route("missing", Execution.EVENT_LOOP, (request) -> {
+							throw new FastnetException(1404, "nothing");
+						})
+						.build())
 			.start();
 	}
 
@@ -122,16 +121,18 @@ class FastnetClientAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("fastnet.client.orders.endpoints=" + endpoint(this.server),
 					"fastnet.client.orders.io-threads=1")
-			.withBean(FastnetClientCustomizer.class, () -> (name, builder) -> builder.pipelineCustomizer(
-					(pipeline) -> pipeline.addBefore(dev.fastnet.transport.FastnetPipeline.FRAME_ENCODER, "counter",
-							new io.netty.channel.ChannelOutboundHandlerAdapter() {
-								@Override
-								public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
-										io.netty.channel.ChannelPromise promise) {
-									writes.incrementAndGet();
-									ctx.write(msg, promise);
-								}
-							})))
+			.withBean(FastnetClientCustomizer.class,
+					() -> (name,
+							builder) -> builder.pipelineCustomizer((pipeline) -> pipeline.addBefore(
+									dev.fastnet.transport.FastnetPipeline.FRAME_ENCODER, "counter",
+									new io.netty.channel.ChannelOutboundHandlerAdapter() {
+										@Override
+										public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+												io.netty.channel.ChannelPromise promise) {
+											writes.incrementAndGet();
+											ctx.write(msg, promise);
+										}
+									})))
 			.run((context) -> {
 				FastnetClient orders = context.getBean(FastnetClient.class);
 				assertThat(orders.requestBlocking("who", new byte[0]).payloadString()).isEqualTo("one");
@@ -204,12 +205,11 @@ class FastnetClientAutoConfigurationTests {
 	@Test
 	void serviceIdIsResolvedWithTheDiscoveryClient() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
-					FastnetJsonAutoConfiguration.class, FastnetDiscoveryAutoConfiguration.class,
-					FastnetClientAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+					SimpleDiscoveryClientAutoConfiguration.class, FastnetJsonAutoConfiguration.class,
+					FastnetDiscoveryAutoConfiguration.class, FastnetClientAutoConfiguration.class))
 			.withPropertyValues("fastnet.client.orders.service-id=orders", "fastnet.client.orders.io-threads=1",
-					"spring.cloud.discovery.client.simple.instances.orders[0].uri=tcp://127.0.0.1:"
-							+ this.other.port())
+					"spring.cloud.discovery.client.simple.instances.orders[0].uri=tcp://127.0.0.1:" + this.other.port())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				FastnetClient orders = context.getBean(FastnetClient.class);
@@ -224,11 +224,8 @@ class FastnetClientAutoConfigurationTests {
 	void discoveryRefreshMovesTheClientToTheNewEndpoints() {
 		AtomicReference<List<InetSocketAddress>> registry = new AtomicReference<>(
 				List.of(InetSocketAddress.createUnresolved("127.0.0.1", this.server.port())));
-		try (FastnetClient client = FastnetClient.create(ClientConfig.builder()
-			.name("moving")
-			.ioThreads(1)
-			.endpoints(registry.get())
-			.build())) {
+		try (FastnetClient client = FastnetClient
+			.create(ClientConfig.builder().name("moving").ioThreads(1).endpoints(registry.get()).build())) {
 			assertThat(client.requestBlocking("who", new byte[0]).payloadString()).isEqualTo("one");
 			DiscoveryRefresher refresher = new DiscoveryRefresher(
 					java.util.Map.of("moving", new DiscoveryRefresher.Target("svc", Duration.ofHours(1))),
@@ -259,7 +256,10 @@ class FastnetClientAutoConfigurationTests {
 					.bindTo(registry);
 				assertThat(registry.get("fastnet.client.pool.open").tag("client", "orders").gauge().value())
 					.isEqualTo(1.0);
-				assertThat(registry.get("fastnet.client.requests").tag("client", "orders").tag("route", "echo").timer()
+				assertThat(registry.get("fastnet.client.requests")
+					.tag("client", "orders")
+					.tag("route", "echo")
+					.timer()
 					.count()).isEqualTo(1);
 			});
 	}
@@ -267,11 +267,8 @@ class FastnetClientAutoConfigurationTests {
 	@Test
 	void endpointsAddedAtRuntimeGetMetersAndRemovedOnesLoseThem() {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
-		try (FastnetClient client = FastnetClient.create(ClientConfig.builder()
-			.name("moving")
-			.ioThreads(1)
-			.endpoint("127.0.0.1", this.server.port())
-			.build())) {
+		try (FastnetClient client = FastnetClient.create(
+				ClientConfig.builder().name("moving").ioThreads(1).endpoint("127.0.0.1", this.server.port()).build())) {
 			new dev.fastnet.spring.metrics.FastnetClientMeterBinder(client).bindTo(registry);
 			String first = "127.0.0.1:" + this.server.port();
 			String second = "127.0.0.1:" + this.other.port();

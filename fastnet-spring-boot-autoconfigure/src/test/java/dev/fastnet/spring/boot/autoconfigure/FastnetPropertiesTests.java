@@ -46,13 +46,13 @@ class FastnetPropertiesTests {
 					"fastnet.server.listeners.anet.address", "127.0.0.1", "fastnet.server.listeners.anet.port", "7001",
 					"fastnet.server.listeners.anet.route", "echo", "fastnet.server.listeners.anet.max-connections",
 					"5"));
-			assertThat(properties.getServer().toListenerConfigs()).containsExactly(ListenerConfig
-				.builder("anet", Framing.anet())
-				.host("127.0.0.1")
-				.port(7001)
-				.route("echo")
-				.maxConnections(5)
-				.build());
+			assertThat(properties.getServer().toListenerConfigs())
+				.containsExactly(ListenerConfig.builder("anet", Framing.anet())
+					.host("127.0.0.1")
+					.port(7001)
+					.route("echo")
+					.maxConnections(5)
+					.build());
 			assertThat(properties.getServer().toListenerConfigs().get(0).maxFrameSize())
 				.isEqualTo(LengthFieldFraming.ANET_MAX_LENGTH);
 		}
@@ -61,12 +61,12 @@ class FastnetPropertiesTests {
 		void webSocketListenerBindsWithItsPath() {
 			FastnetProperties properties = bind(Map.of("fastnet.server.listeners.ws.transport", "websocket",
 					"fastnet.server.listeners.ws.port", "7080", "fastnet.server.listeners.ws.path", "/frames"));
-			assertThat(properties.getServer().toListenerConfigs()).containsExactly(ListenerConfig
-				.builder("ws", Framing.fastnet())
-				.port(7080)
-				.transport(ListenerTransport.WEBSOCKET)
-				.path("/frames")
-				.build());
+			assertThat(properties.getServer().toListenerConfigs())
+				.containsExactly(ListenerConfig.builder("ws", Framing.fastnet())
+					.port(7080)
+					.transport(ListenerTransport.WEBSOCKET)
+					.path("/frames")
+					.build());
 		}
 
 		@Test
@@ -88,17 +88,17 @@ class FastnetPropertiesTests {
 
 		@Test
 		void everyLengthFieldOptionBinds() {
-			FastnetProperties properties = bind(Map.ofEntries(
-					Map.entry("fastnet.server.listeners.lf.framing", "length-field"),
-					Map.entry("fastnet.server.listeners.lf.route", "echo"),
-					Map.entry("fastnet.server.listeners.lf.max-frame-size", "4KB"),
-					Map.entry("fastnet.server.listeners.lf.length-field.size", "2"),
-					Map.entry("fastnet.server.listeners.lf.length-field.offset", "2"),
-					Map.entry("fastnet.server.listeners.lf.length-field.adjustment", "-1"),
-					Map.entry("fastnet.server.listeners.lf.length-field.byte-order", "little-endian"),
-					Map.entry("fastnet.server.listeners.lf.length-field.includes-itself", "true"),
-					Map.entry("fastnet.server.listeners.lf.length-field.correlation-id-offset", "4"),
-					Map.entry("fastnet.server.listeners.lf.length-field.correlation-id-size", "2")));
+			FastnetProperties properties = bind(
+					Map.ofEntries(Map.entry("fastnet.server.listeners.lf.framing", "length-field"),
+							Map.entry("fastnet.server.listeners.lf.route", "echo"),
+							Map.entry("fastnet.server.listeners.lf.max-frame-size", "4KB"),
+							Map.entry("fastnet.server.listeners.lf.length-field.size", "2"),
+							Map.entry("fastnet.server.listeners.lf.length-field.offset", "2"),
+							Map.entry("fastnet.server.listeners.lf.length-field.adjustment", "-1"),
+							Map.entry("fastnet.server.listeners.lf.length-field.byte-order", "little-endian"),
+							Map.entry("fastnet.server.listeners.lf.length-field.includes-itself", "true"),
+							Map.entry("fastnet.server.listeners.lf.length-field.correlation-id-offset", "4"),
+							Map.entry("fastnet.server.listeners.lf.length-field.correlation-id-size", "2")));
 			ListenerConfig config = properties.getServer().toListenerConfigs().get(0);
 			assertThat(config.maxFrameSize()).isEqualTo(4096);
 			LengthFieldFraming framing = (LengthFieldFraming) config.framing();
@@ -208,7 +208,8 @@ class FastnetPropertiesTests {
 	@Nested
 	class Client {
 
-		private final List<InetSocketAddress> endpoints = List.of(InetSocketAddress.createUnresolved("localhost", 7000));
+		private final List<InetSocketAddress> endpoints = List
+			.of(InetSocketAddress.createUnresolved("localhost", 7000));
 
 		@Test
 		void defaultsAreTheCoreDefaults() {
@@ -218,30 +219,31 @@ class FastnetPropertiesTests {
 
 		@Test
 		void everyPropertyBinds() {
-			FastnetProperties properties = bind(Map.ofEntries(
-					Map.entry("fastnet.client.orders.endpoints", "a.example:7000,[::1]:7001"),
-					Map.entry("fastnet.client.orders.request-timeout", "2s"),
-					Map.entry("fastnet.client.orders.connect-timeout", "1s"),
-					Map.entry("fastnet.client.orders.shutdown-grace", "3s"),
-					Map.entry("fastnet.client.orders.max-frame-size", "64KB"),
-					Map.entry("fastnet.client.orders.io-threads", "1"),
-					Map.entry("fastnet.client.orders.balancing", "round-robin"),
-					Map.entry("fastnet.client.orders.pool.min-idle", "1"),
-					Map.entry("fastnet.client.orders.pool.max-connections", "2"),
-					Map.entry("fastnet.client.orders.pool.max-in-flight-per-connection", "3"),
-					Map.entry("fastnet.client.orders.pool.acquire-timeout", "4s"),
-					Map.entry("fastnet.client.orders.pool.max-pending", "5"),
-					Map.entry("fastnet.client.orders.pool.max-idle-time", "6s"),
-					Map.entry("fastnet.client.orders.pool.ping-interval", "7s"),
-					Map.entry("fastnet.client.orders.pool.ping-timeout", "8s"),
-					Map.entry("fastnet.client.orders.reconnect.initial-backoff", "9ms"),
-					Map.entry("fastnet.client.orders.reconnect.multiplier", "2.5"),
-					Map.entry("fastnet.client.orders.reconnect.max-backoff", "10s"),
-					Map.entry("fastnet.client.orders.reconnect.jitter", "0.1"),
-					Map.entry("fastnet.client.orders.reconnect.failure-threshold", "11"),
-					Map.entry("fastnet.client.orders.reconnect.circuit-cool-down", "12s")));
+			FastnetProperties properties = bind(
+					Map.ofEntries(Map.entry("fastnet.client.orders.endpoints", "a.example:7000,[::1]:7001"),
+							Map.entry("fastnet.client.orders.request-timeout", "2s"),
+							Map.entry("fastnet.client.orders.connect-timeout", "1s"),
+							Map.entry("fastnet.client.orders.shutdown-grace", "3s"),
+							Map.entry("fastnet.client.orders.max-frame-size", "64KB"),
+							Map.entry("fastnet.client.orders.io-threads", "1"),
+							Map.entry("fastnet.client.orders.balancing", "round-robin"),
+							Map.entry("fastnet.client.orders.pool.min-idle", "1"),
+							Map.entry("fastnet.client.orders.pool.max-connections", "2"),
+							Map.entry("fastnet.client.orders.pool.max-in-flight-per-connection", "3"),
+							Map.entry("fastnet.client.orders.pool.acquire-timeout", "4s"),
+							Map.entry("fastnet.client.orders.pool.max-pending", "5"),
+							Map.entry("fastnet.client.orders.pool.max-idle-time", "6s"),
+							Map.entry("fastnet.client.orders.pool.ping-interval", "7s"),
+							Map.entry("fastnet.client.orders.pool.ping-timeout", "8s"),
+							Map.entry("fastnet.client.orders.reconnect.initial-backoff", "9ms"),
+							Map.entry("fastnet.client.orders.reconnect.multiplier", "2.5"),
+							Map.entry("fastnet.client.orders.reconnect.max-backoff", "10s"),
+							Map.entry("fastnet.client.orders.reconnect.jitter", "0.1"),
+							Map.entry("fastnet.client.orders.reconnect.failure-threshold", "11"),
+							Map.entry("fastnet.client.orders.reconnect.circuit-cool-down", "12s")));
 			FastnetProperties.Client orders = properties.getClient().get("orders");
-			assertThat(orders.endpointAddresses()).containsExactly(InetSocketAddress.createUnresolved("a.example", 7000),
+			assertThat(orders.endpointAddresses()).containsExactly(
+					InetSocketAddress.createUnresolved("a.example", 7000),
 					InetSocketAddress.createUnresolved("::1", 7001));
 			ClientConfig config = orders.toConfig("orders", orders.endpointAddresses());
 			assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -287,7 +289,8 @@ class FastnetPropertiesTests {
 					Map.entry("fastnet.server.socket.keep-alive", "false"),
 					Map.entry("fastnet.server.socket.send-buffer-size", "64KB"),
 					Map.entry("fastnet.server.socket.receive-buffer-size", "128KB"),
-					Map.entry("fastnet.server.socket.backlog", "100"), Map.entry("fastnet.server.socket.acceptors", "4"),
+					Map.entry("fastnet.server.socket.backlog", "100"),
+					Map.entry("fastnet.server.socket.acceptors", "4"),
 					Map.entry("fastnet.server.socket.tcp-fast-open", "true"),
 					Map.entry("fastnet.server.socket.tcp-defer-accept", "2"),
 					Map.entry("fastnet.server.ssl.bundle", "web"), Map.entry("fastnet.server.ssl.client-auth", "want"),
@@ -311,8 +314,8 @@ class FastnetPropertiesTests {
 		@Test
 		void clientSocketPropertiesBind() {
 			FastnetProperties properties = bind(Map.of("fastnet.client.kv.endpoints", "localhost:7000",
-					"fastnet.client.kv.socket.tcp-no-delay", "false", "fastnet.client.kv.socket.send-buffer-size", "32KB",
-					"fastnet.client.kv.ssl.bundle", "kv"));
+					"fastnet.client.kv.socket.tcp-no-delay", "false", "fastnet.client.kv.socket.send-buffer-size",
+					"32KB", "fastnet.client.kv.ssl.bundle", "kv"));
 			FastnetProperties.Client client = properties.getClient().get("kv");
 			assertThat(client.toConfig("kv", client.endpointAddresses()).socket())
 				.isEqualTo(SocketOptions.builder().tcpNoDelay(false).sendBufferSize(32 * 1024).build());

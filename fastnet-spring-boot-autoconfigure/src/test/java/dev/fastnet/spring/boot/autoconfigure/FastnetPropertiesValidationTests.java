@@ -13,8 +13,8 @@ import org.springframework.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the validation of {@link FastnetProperties} through Boot's binder: every rejected
- * value names its property, the value and what is allowed.
+ * Tests for the validation of {@link FastnetProperties} through Boot's binder: every
+ * rejected value names its property, the value and what is allowed.
  */
 class FastnetPropertiesValidationTests {
 
@@ -63,7 +63,8 @@ class FastnetPropertiesValidationTests {
 
 	@Test
 	void webSocketListenerWithAnotherFramingThanFastnet() {
-		assertRejected("server.listeners[ws].framing", "anet", "must be fastnet for the websocket transport but was anet",
+		assertRejected("server.listeners[ws].framing", "anet",
+				"must be fastnet for the websocket transport but was anet",
 				"fastnet.server.listeners.ws.transport=websocket", "fastnet.server.listeners.ws.framing=anet",
 				"fastnet.server.listeners.ws.route=echo");
 	}
@@ -96,7 +97,8 @@ class FastnetPropertiesValidationTests {
 	@Test
 	void reconnectMultiplierBelowOne() {
 		assertRejected("client[orders].reconnect.multiplier", 0.5,
-				"must be a finite number of at least 1.0 but was 0.5", "fastnet.client.orders.reconnect.multiplier=0.5");
+				"must be a finite number of at least 1.0 but was 0.5",
+				"fastnet.client.orders.reconnect.multiplier=0.5");
 	}
 
 	@Test
@@ -120,7 +122,8 @@ class FastnetPropertiesValidationTests {
 
 	@Test
 	void durationsWithoutAUnitAreMilliseconds() {
-		this.runner.withPropertyValues("fastnet.server.request-timeout=1500", "fastnet.client.orders.connect-timeout=250")
+		this.runner
+			.withPropertyValues("fastnet.server.request-timeout=1500", "fastnet.client.orders.connect-timeout=250")
 			.run((context) -> {
 				FastnetProperties properties = context.getBean(FastnetProperties.class);
 				assertThat(properties.getServer().getRequestTimeout()).isEqualTo(Duration.ofMillis(1500));

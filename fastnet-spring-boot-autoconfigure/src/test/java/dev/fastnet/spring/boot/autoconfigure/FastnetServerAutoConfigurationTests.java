@@ -45,8 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FastnetServerAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(FastnetJsonAutoConfiguration.class, FastnetServerAutoConfiguration.class,
-				FastnetHealthContributorAutoConfiguration.class, FastnetMetricsAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(FastnetJsonAutoConfiguration.class, FastnetServerAutoConfiguration.class,
+						FastnetHealthContributorAutoConfiguration.class, FastnetMetricsAutoConfiguration.class))
 		.withPropertyValues("fastnet.server.port=0", "fastnet.server.address=127.0.0.1", "fastnet.server.io-threads=1",
 				"fastnet.server.workers.threads=2");
 
@@ -84,10 +85,10 @@ class FastnetServerAutoConfigurationTests {
 			.withPropertyValues("fastnet.server.max-frame-size=64KB", "fastnet.server.max-connections=7",
 					"fastnet.server.idle-timeout=10s", "fastnet.server.request-timeout=250ms",
 					"fastnet.server.default-execution=virtual", "fastnet.server.workers.queue-capacity=3",
-					"fastnet.server.transport=nio", "fastnet.server.shutdown-grace=2s", "fastnet.server.frame-timeout=3s",
-					"fastnet.server.max-buffered-partial-frames=16MB", "fastnet.server.max-header-count=8",
-					"fastnet.server.max-header-size=1KB", "fastnet.server.min-ping-interval=2s",
-					"fastnet.server.max-ping-strikes=0")
+					"fastnet.server.transport=nio", "fastnet.server.shutdown-grace=2s",
+					"fastnet.server.frame-timeout=3s", "fastnet.server.max-buffered-partial-frames=16MB",
+					"fastnet.server.max-header-count=8", "fastnet.server.max-header-size=1KB",
+					"fastnet.server.min-ping-interval=2s", "fastnet.server.max-ping-strikes=0")
 			.run((context) -> {
 				ServerConfig config = context.getBean(FastnetServer.class).config();
 				assertThat(config.maxFrameSize()).isEqualTo(64 * 1024);
@@ -98,7 +99,8 @@ class FastnetServerAutoConfigurationTests {
 				assertThat(config.workers().queueCapacity()).isEqualTo(3);
 				assertThat(config.workers().threads()).isEqualTo(2);
 				assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
-				assertThat(context.getBean(FastnetServer.class).transport()).isEqualTo(dev.fastnet.transport.Transport.NIO);
+				assertThat(context.getBean(FastnetServer.class).transport())
+					.isEqualTo(dev.fastnet.transport.Transport.NIO);
 				assertThat(config.frameTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(config.maxPartialFrameBytes()).isEqualTo(16 * 1024 * 1024);
 				assertThat(config.maxHeaderCount()).isEqualTo(8);
@@ -110,7 +112,8 @@ class FastnetServerAutoConfigurationTests {
 
 	@Test
 	void shutdownGraceIsCappedByTheLifecyclePhaseTimeout() {
-		this.runner.withPropertyValues("fastnet.server.shutdown-grace=60s", "spring.lifecycle.timeout-per-shutdown-phase=5s")
+		this.runner
+			.withPropertyValues("fastnet.server.shutdown-grace=60s", "spring.lifecycle.timeout-per-shutdown-phase=5s")
 			.run((context) -> assertThat(context.getBean(FastnetServerLifecycle.class).getShutdownGrace())
 				.isEqualTo(Duration.ofSeconds(3)));
 		this.runner.withPropertyValues("fastnet.server.shutdown-grace=60s")
@@ -123,8 +126,10 @@ class FastnetServerAutoConfigurationTests {
 
 	@Test
 	void configuredShutdownGraceThatIsCutIsAWarningWithBothValues(CapturedOutput output) {
-		this.runner.withPropertyValues("fastnet.server.shutdown-grace=60s", "spring.lifecycle.timeout-per-shutdown-phase=20s")
-			.run((context) -> assertThat(output.getAll().lines()
+		this.runner
+			.withPropertyValues("fastnet.server.shutdown-grace=60s", "spring.lifecycle.timeout-per-shutdown-phase=20s")
+			.run((context) -> assertThat(output.getAll()
+				.lines()
 				.filter((line) -> line.contains("fastnet.server.shutdown-grace 60s is cut to 15s: "
 						+ "spring.lifecycle.timeout-per-shutdown-phase is 20s")))
 				.singleElement()
@@ -134,7 +139,8 @@ class FastnetServerAutoConfigurationTests {
 
 	@Test
 	void defaultShutdownGraceThatIsCutIsInformation(CapturedOutput output) {
-		this.runner.run((context) -> assertThat(output.getAll().lines()
+		this.runner.run((context) -> assertThat(output.getAll()
+			.lines()
 			.filter((line) -> line.contains("fastnet.server.shutdown-grace 30s is cut to 25s: "
 					+ "spring.lifecycle.timeout-per-shutdown-phase is 30s")))
 			.singleElement()
@@ -151,8 +157,9 @@ class FastnetServerAutoConfigurationTests {
 
 	@Test
 	void handlerBeansAreCreatedEagerlyUnderLazyInitialization() {
-		this.runner.withInitializer((context) -> context.addBeanFactoryPostProcessor(
-				new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
+		this.runner
+			.withInitializer((context) -> context
+				.addBeanFactoryPostProcessor(new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
 			.withUserConfiguration(LazyHandlers.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -162,9 +169,8 @@ class FastnetServerAutoConfigurationTests {
 
 	@Test
 	void noHealthContributorWithoutActuatorHealth() {
-		this.runner
-			.withClassLoader(new FilteredClassLoader(
-					org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator.class))
+		this.runner.withClassLoader(new FilteredClassLoader(
+				org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator.class))
 			.run((context) -> assertThat(context).hasSingleBean(FastnetServer.class)
 				.doesNotHaveBean("fastnetHealthContributor"));
 	}
@@ -257,23 +263,25 @@ class FastnetServerAutoConfigurationTests {
 
 	@Test
 	void customizersAndSessionListenersAreApplied() {
-		this.runner.withBean(FastnetServerCustomizer.class,
-				() -> (builder) -> builder.config(builder.config().toBuilder().maxConnections(3).build()))
+		this.runner
+			.withBean(FastnetServerCustomizer.class,
+					() -> (builder) -> builder.config(builder.config().toBuilder().maxConnections(3).build()))
 			.run((context) -> assertThat(context.getBean(FastnetServer.class).config().maxConnections()).isEqualTo(3));
 	}
 
 	@Test
 	void pipelineCustomizersSeeEveryConnection() {
 		java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-		this.runner.withBean(FastnetServerCustomizer.class, () -> (builder) -> builder.pipelineCustomizer(
-				(pipeline) -> pipeline.addBefore(dev.fastnet.transport.FastnetPipeline.FRAME_DECODER, "counter",
-						new io.netty.channel.ChannelInboundHandlerAdapter() {
-							@Override
-							public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
-								reads.incrementAndGet();
-								ctx.fireChannelRead(msg);
-							}
-						})))
+		this.runner.withBean(FastnetServerCustomizer.class,
+				() -> (builder) -> builder.pipelineCustomizer(
+						(pipeline) -> pipeline.addBefore(dev.fastnet.transport.FastnetPipeline.FRAME_DECODER, "counter",
+								new io.netty.channel.ChannelInboundHandlerAdapter() {
+									@Override
+									public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+										reads.incrementAndGet();
+										ctx.fireChannelRead(msg);
+									}
+								})))
 			.run((context) -> {
 				try (RawClient client = RawClient.connect(context.getBean(FastnetServer.class).port())) {
 					client.request(1, "missing", "");
@@ -286,18 +294,24 @@ class FastnetServerAutoConfigurationTests {
 	@Test
 	void metricsAreBoundWhenAMeterRegistryExists() throws IOException {
 		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
-			assertThat(context).hasSingleBean(FastnetServerMeterBinder.class).hasSingleBean(FastnetMetricsRecorder.class);
+			assertThat(context).hasSingleBean(FastnetServerMeterBinder.class)
+				.hasSingleBean(FastnetMetricsRecorder.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			context.getBean(FastnetServerMeterBinder.class).bindTo(registry);
 			try (RawClient client = RawClient.connect(context.getBean(FastnetServer.class).port())) {
 				client.request(1, "missing", "");
 				assertThat(client.read().errorStatus()).isEqualTo(404);
 			}
-			assertThat(registry.get("fastnet.server.requests").tag("route", "UNKNOWN").tag("status", "404").timer().count())
-				.isEqualTo(1);
+			assertThat(registry.get("fastnet.server.requests")
+				.tag("route", "UNKNOWN")
+				.tag("status", "404")
+				.timer()
+				.count()).isEqualTo(1);
 			assertThat(registry.get("fastnet.server.connections.accepted").functionCounter().count()).isEqualTo(1);
 			for (String reason : new String[] { "limit", "idle", "frame_timeout", "partial_frames", "ping_abuse" }) {
-				assertThat(registry.get("fastnet.server.connections.rejected").tag("reason", reason).functionCounter()
+				assertThat(registry.get("fastnet.server.connections.rejected")
+					.tag("reason", reason)
+					.functionCounter()
 					.count()).isZero();
 			}
 			assertThat(registry.get("fastnet.server.frames.partial").gauge().value()).isZero();
@@ -314,7 +328,8 @@ class FastnetServerAutoConfigurationTests {
 					"fastnet.server.listeners.u32.address=127.0.0.1", "fastnet.server.listeners.u32.route=lazy.echo")
 			.run((context) -> {
 				FastnetServer server = context.getBean(FastnetServer.class);
-				assertThat(server.listeners()).extracting(ServerListener::name).containsExactly("default", "anet", "u32");
+				assertThat(server.listeners()).extracting(ServerListener::name)
+					.containsExactly("default", "anet", "u32");
 				ServerListener anet = server.listener("anet").orElseThrow();
 				assertThat(anet.config().framing()).isEqualTo(Framing.anet());
 				assertThat(context.getEnvironment().getProperty("local.fastnet.listeners.anet.port", Integer.class))
@@ -325,11 +340,15 @@ class FastnetServerAutoConfigurationTests {
 				}
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				context.getBean(FastnetServerMeterBinder.class).bindTo(registry);
-				assertThat(registry.get("fastnet.server.connections.accepted").tag("listener", "anet").functionCounter()
+				assertThat(registry.get("fastnet.server.connections.accepted")
+					.tag("listener", "anet")
+					.functionCounter()
 					.count()).isEqualTo(1);
 				assertThat(registry.get("fastnet.server.bytes.read").tag("listener", "anet").functionCounter().count())
 					.isEqualTo(8);
-				assertThat(registry.get("fastnet.server.requests.unanswerable").tag("listener", "u32").functionCounter()
+				assertThat(registry.get("fastnet.server.requests.unanswerable")
+					.tag("listener", "u32")
+					.functionCounter()
 					.count()).isZero();
 				assertThat(new FastnetServerHealthIndicator(server).health().getDetails()).extractingByKey("listeners")
 					.asInstanceOf(InstanceOfAssertFactories.MAP)
@@ -346,8 +365,8 @@ class FastnetServerAutoConfigurationTests {
 				.hasMessageContaining("must be set for the anet framing");
 		});
 		this.runner
-			.withPropertyValues("fastnet.server.listeners.anet.framing=anet", "fastnet.server.listeners.anet.route=echo",
-					"fastnet.server.listeners.anet.max-frame-size=70000B")
+			.withPropertyValues("fastnet.server.listeners.anet.framing=anet",
+					"fastnet.server.listeners.anet.route=echo", "fastnet.server.listeners.anet.max-frame-size=70000B")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()

@@ -92,8 +92,9 @@ class FastnetSslIntegrationTests {
 			.build());
 		try {
 			this.runner
-				.withPropertyValues("fastnet.server.enabled=false", "fastnet.client.kv.endpoints=localhost:" + server.port(),
-						"fastnet.client.kv.io-threads=1", "fastnet.client.kv.ssl.bundle=client",
+				.withPropertyValues("fastnet.server.enabled=false",
+						"fastnet.client.kv.endpoints=localhost:" + server.port(), "fastnet.client.kv.io-threads=1",
+						"fastnet.client.kv.ssl.bundle=client",
 						"spring.ssl.bundle.pem.client.keystore.certificate=" + path(CLIENT.toTempCertChainPem()),
 						"spring.ssl.bundle.pem.client.keystore.private-key=" + path(CLIENT.toTempPrivateKeyPem()),
 						"spring.ssl.bundle.pem.client.truststore.certificate=" + path(AUTHORITY.toTempRootCertPem()))
@@ -107,8 +108,9 @@ class FastnetSslIntegrationTests {
 					io.netty.handler.ssl.SslContext before = client.tls().orElseThrow().context();
 					X509Bundle renewed = TestCertificates.client(AUTHORITY, "client two");
 					context.getBean(SslBundleRegistry.class)
-						.updateBundle("client", SslBundle.of(SslStoreBundle.of(renewed.toKeyStore("secret".toCharArray()),
-								"secret", AUTHORITY.toKeyStore("secret".toCharArray()))));
+						.updateBundle("client",
+								SslBundle.of(SslStoreBundle.of(renewed.toKeyStore("secret".toCharArray()), "secret",
+										AUTHORITY.toKeyStore("secret".toCharArray()))));
 					assertThat(client.tls().orElseThrow().context()).isNotSameAs(before);
 					assertThat(client.requestBlocking("echo", "again".getBytes()).payloadString()).isEqualTo("again");
 				});
@@ -133,7 +135,8 @@ class FastnetSslIntegrationTests {
 					.tag("reason", "not_tls")
 					.functionCounter()
 					.count() == 1);
-			assertThat(registry.get(FastnetMeters.SERVER_TLS_HANDSHAKE_FAILURES).tag("reason", "timeout")
+			assertThat(registry.get(FastnetMeters.SERVER_TLS_HANDSHAKE_FAILURES)
+				.tag("reason", "timeout")
 				.functionCounter()
 				.count()).isZero();
 		}

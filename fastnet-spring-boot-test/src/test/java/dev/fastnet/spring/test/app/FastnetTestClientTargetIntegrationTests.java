@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Import;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link FastnetTest} with the application's own clients pointed at the test server
- * through {@code ${local.fastnet.port}}.
+ * Tests for {@link FastnetTest} with the application's own clients pointed at the test
+ * server through {@code ${local.fastnet.port}}.
  */
 @FastnetTest(properties = "fastnet.client.self.endpoints=localhost:${local.fastnet.port}")
 @Import(FastnetTestClientTargetIntegrationTests.DeclarativeClients.class)

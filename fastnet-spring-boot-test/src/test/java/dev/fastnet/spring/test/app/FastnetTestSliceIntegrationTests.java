@@ -17,8 +17,8 @@ import org.springframework.web.context.WebApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link FastnetTest}: a slice with properties of its own, over an application whose
- * configuration names a fixed port on every interface.
+ * Tests for {@link FastnetTest}: a slice with properties of its own, over an application
+ * whose configuration names a fixed port on every interface.
  */
 @FastnetTest(properties = "fastnet.server.request-timeout=7s")
 class FastnetTestSliceIntegrationTests {

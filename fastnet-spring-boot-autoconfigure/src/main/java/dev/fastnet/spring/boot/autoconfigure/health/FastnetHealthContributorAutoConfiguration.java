@@ -24,8 +24,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
 /**
- * Auto-configuration of the {@code fastnet} health contributor: a component for the server and
- * one per client.
+ * Auto-configuration of the {@code fastnet} health contributor: a component for the
+ * server and one per client.
  *
  * @since 0.1.0
  */
@@ -41,8 +41,9 @@ public final class FastnetHealthContributorAutoConfiguration {
 		Map<String, HealthContributor> components = new LinkedHashMap<>();
 		server.ifAvailable((s) -> components.put("server", new FastnetServerHealthIndicator(s)));
 		Map<String, HealthContributor> clients = new LinkedHashMap<>();
-		beanFactory.getBeansOfType(FastnetClient.class).forEach((beanName, client) -> clients
-			.put(client.config().name(), new FastnetClientHealthIndicator(client)));
+		beanFactory.getBeansOfType(FastnetClient.class)
+			.forEach((beanName, client) -> clients.put(client.config().name(),
+					new FastnetClientHealthIndicator(client)));
 		if (!clients.isEmpty()) {
 			components.put("clients", CompositeHealthContributor.fromMap(clients));
 		}
