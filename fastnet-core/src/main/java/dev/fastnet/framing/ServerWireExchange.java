@@ -26,12 +26,6 @@ final class ServerWireExchange extends ChannelDuplexHandler {
 
 	private static final Log logger = LogFactory.getLog(ServerWireExchange.class);
 
-	// An encoded answer: length, version, type, flags, id, an empty route, then the
-	// payload
-	private static final int TYPE_OFFSET = FrameFormat.LENGTH_FIELD_SIZE + 1;
-
-	private static final int ID_OFFSET = FrameFormat.LENGTH_FIELD_SIZE + 3;
-
 	private static final int ANSWER_PREFIX = FrameFormat.LENGTH_FIELD_SIZE + FrameFormat.HEADER_LENGTH;
 
 	private final WireState state;
@@ -67,8 +61,8 @@ final class ServerWireExchange extends ChannelDuplexHandler {
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
 		if (msg instanceof ByteBuf encoded) {
 			int start = encoded.readerIndex();
-			if (encoded.getByte(start + TYPE_OFFSET) == FrameType.RESPONSE.code()) {
-				int id = encoded.getInt(start + ID_OFFSET);
+			if (encoded.getByte(start + FrameFormat.TYPE_OFFSET) == FrameType.RESPONSE.code()) {
+				int id = encoded.getInt(start + FrameFormat.ID_OFFSET);
 				answer(ctx, id, encoded.skipBytes(ANSWER_PREFIX), promise);
 			}
 			else {

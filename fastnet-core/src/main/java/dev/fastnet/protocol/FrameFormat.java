@@ -27,6 +27,12 @@ public final class FrameFormat {
 	/** Size of the fixed part after the length field; the smallest legal length. */
 	public static final int HEADER_LENGTH = 8;
 
+	/** Offset of the type byte in an encoded frame, counted from its length field. */
+	public static final int TYPE_OFFSET = LENGTH_FIELD_SIZE + 1;
+
+	/** Offset of the id in an encoded frame, counted from its length field. */
+	public static final int ID_OFFSET = LENGTH_FIELD_SIZE + 3;
+
 	/** Bytes needed to read the length field, version, type, flags and id. */
 	public static final int PREFIX_WITH_ID = LENGTH_FIELD_SIZE + 7;
 

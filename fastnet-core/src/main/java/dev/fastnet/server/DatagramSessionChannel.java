@@ -137,10 +137,10 @@ final class DatagramSessionChannel extends AbstractChannel {
 	 */
 	private @Nullable ByteBuf tooLarge(ByteBuf frame) {
 		int start = frame.readerIndex();
-		if (frame.getByte(start + FrameFormat.LENGTH_FIELD_SIZE + 1) != FrameType.RESPONSE.code()) {
+		if (frame.getByte(start + FrameFormat.TYPE_OFFSET) != FrameType.RESPONSE.code()) {
 			return null;
 		}
-		int id = frame.getInt(start + FrameFormat.PREFIX_WITH_ID - 4);
+		int id = frame.getInt(start + FrameFormat.ID_OFFSET);
 		Frame error = Frame.error(alloc(), id, Status.FRAME_TOO_LARGE.code(), "Answer of " + frame.readableBytes()
 				+ " bytes exceeds the datagram limit of " + this.maxDatagramSize + " bytes");
 		try {

@@ -243,11 +243,7 @@ public final class FastnetServer implements AutoCloseable {
 		}).childHandler(new ChannelInitializer<Channel>() {
 			@Override
 			protected void initChannel(Channel channel) {
-				FastnetServer.this.channels.add(channel);
-				initializer.initialize(channel, listener);
-				if (FastnetServer.this.pipelineCustomizer != null) {
-					FastnetServer.this.pipelineCustomizer.accept(channel.pipeline());
-				}
+				initConnection(channel, listener, initializer);
 			}
 		});
 		ListenerConfig config = listener.config();
@@ -273,6 +269,18 @@ public final class FastnetServer implements AutoCloseable {
 	}
 
 	/**
+	 * Set up a new connection, or a UDP peer's session, of a listener: tracked for
+	 * shutdown, with the listener's pipeline and the user's customization.
+	 */
+	private void initConnection(Channel channel, ServerListener listener, ServerChannelInitializer initializer) {
+		this.channels.add(channel);
+		initializer.initialize(channel, listener);
+		if (this.pipelineCustomizer != null) {
+			this.pipelineCustomizer.accept(channel.pipeline());
+		}
+	}
+
+	/**
 	 * Bind a UDP listener's socket, once: its sessions live on the socket's event loop.
 	 */
 	private ChannelFuture bindDatagram(ServerListener listener, EventLoopGroup io,
@@ -281,19 +289,17 @@ public final class FastnetServer implements AutoCloseable {
 		Bootstrap bootstrap = new Bootstrap().group(io)
 			.channel(this.transport.datagramChannelClass())
 			// One buffer holds the largest datagram accepted and one byte more, to tell a
-			// datagram
-			// cut short from one that fits
+			// datagram cut short from one that fits
 			.option(ChannelOption.RECVBUF_ALLOCATOR,
 					new FixedRecvByteBufAllocator(config.maxFrameSize() + FrameFormat.LENGTH_FIELD_SIZE + 1))
 			.handler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {
 					channel.pipeline()
-						.addLast(FastnetPipeline.DATAGRAM, new DatagramListenerHandler(listener,
-								FastnetServer.this.stats, FastnetServer.this.config.maxConnections(), (session) -> {
-									FastnetServer.this.channels.add(session);
-									initializer.initialize(session, listener);
-								}));
+						.addLast(FastnetPipeline.DATAGRAM,
+								new DatagramListenerHandler(listener, FastnetServer.this.stats,
+										FastnetServer.this.config.maxConnections(),
+										(session) -> initConnection(session, listener, initializer)));
 				}
 			});
 		listener.bootstrap = bootstrap;

@@ -112,10 +112,12 @@ class TlsScenarioTests {
 				.put("goodClientRequests", goodCalls.size())
 				.put("goodClientErrors", goodErrors)
 				.put("serverState", server.state().name());
-			assertThat(untrustedMillis).isLessThan(1000);
-			assertThat(missingCertificateMillis).isLessThan(1000);
-			assertThat(plaintextMillis).isLessThan(1000);
-			assertThat(silentMillis).isBetween(900L, 1200L);
+			// Failed at connect, far from the 5 s call timeout: the bounds leave room for first
+			// handshakes on a cold JVM and a busy machine; the figures record the real times
+			assertThat(untrustedMillis).isLessThan(3000);
+			assertThat(missingCertificateMillis).isLessThan(3000);
+			assertThat(plaintextMillis).isLessThan(3000);
+			assertThat(silentMillis).isBetween(900L, 3000L);
 			assertThat(server.stats().tlsHandshakeFailures(TlsHandshakeFailure.FAILED)).isGreaterThanOrEqualTo(1);
 			assertThat(goodErrors).isZero();
 			assertThat(server.state()).isEqualTo(FastnetServer.State.RUNNING);
