@@ -180,7 +180,8 @@ class ReconnectIntegrationTests extends ClientTestSupport {
 		assertThatExceptionOfType(NoEndpointAvailableException.class)
 			.isThrownBy(() -> client.requestBlocking("echo", bytes("")))
 			.withMessageContaining("127.0.0.1:" + port + " DOWN (next attempt in");
-		// Failed at once: well before the next probe, 500 ms away (room left for a busy machine)
+		// Failed at once: well before the next probe, 500 ms away (room left for a busy
+		// machine)
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(450));
 		held.close();
 		startServer(echo(), (config) -> config.port(port));

@@ -112,8 +112,10 @@ class TlsScenarioTests {
 				.put("goodClientRequests", goodCalls.size())
 				.put("goodClientErrors", goodErrors)
 				.put("serverState", server.state().name());
-			// Failed at connect, far from the 5 s call timeout: the bounds leave room for first
-			// handshakes on a cold JVM and a busy machine; the figures record the real times
+			// Failed at connect, far from the 5 s call timeout: the bounds leave room for
+			// first
+			// handshakes on a cold JVM and a busy machine; the figures record the real
+			// times
 			assertThat(untrustedMillis).isLessThan(3000);
 			assertThat(missingCertificateMillis).isLessThan(3000);
 			assertThat(plaintextMillis).isLessThan(3000);
