@@ -37,6 +37,11 @@ import org.jspecify.annotations.Nullable;
  * own timeout; default 30 seconds
  * @param shutdownGrace how long {@link FastnetClient#close()} waits for requests in
  * flight; default 10 seconds
+ * @param resendBufferSize request payload bytes the client keeps, once written, until
+ * their answers, so that a request a draining server refuses (503 after its GOAWAY) or
+ * one written on a connection that proves stale is sent again on another connection; a
+ * request whose payload does not fit is not kept and such a failure reaches the caller; 0
+ * keeps none; default 1 MiB
  * @param pool sizing of the per-endpoint connection pools
  * @param reconnect backoff and circuit of the reconnect governor
  * @param balancing how calls are spread over healthy endpoints; default
@@ -53,9 +58,9 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record ClientConfig(List<InetSocketAddress> endpoints, String name, int ioThreads, int maxFrameSize,
-		Duration connectTimeout, Duration requestTimeout, Duration shutdownGrace, PoolOptions pool,
-		ReconnectOptions reconnect, Balancing balancing, Transport transport, Framing framing, SocketOptions socket,
-		@Nullable TlsConfig tls) {
+		Duration connectTimeout, Duration requestTimeout, Duration shutdownGrace, long resendBufferSize,
+		PoolOptions pool, ReconnectOptions reconnect, Balancing balancing, Transport transport, Framing framing,
+		SocketOptions socket, @Nullable TlsConfig tls) {
 
 	/** Default client name: {@code default}. */
 	public static final String DEFAULT_NAME = "default";
@@ -68,6 +73,9 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 
 	/** Default shutdown grace: 10 seconds. */
 	public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+	/** Default resend buffer size: 1 MiB. */
+	public static final long DEFAULT_RESEND_BUFFER_SIZE = 1024 * 1024;
 
 	/**
 	 * Validate the configuration.
@@ -108,6 +116,9 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		requirePositive("requestTimeout", requestTimeout);
 		if (shutdownGrace.isNegative()) {
 			throw new IllegalArgumentException("shutdownGrace must not be negative: " + shutdownGrace);
+		}
+		if (resendBufferSize < 0) {
+			throw new IllegalArgumentException("resendBufferSize must be at least 0: " + resendBufferSize);
 		}
 	}
 
@@ -180,6 +191,8 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
 
 		private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+
+		private long resendBufferSize = DEFAULT_RESEND_BUFFER_SIZE;
 
 		private PoolOptions pool = PoolOptions.defaults();
 
@@ -283,6 +296,17 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		}
 
 		/**
+		 * Set how many request payload bytes are kept, once written, to send requests
+		 * again that a draining server refused or a stale connection lost.
+		 * @param resendBufferSize the size in bytes, 0 to keep none
+		 * @return this builder
+		 */
+		public Builder resendBufferSize(long resendBufferSize) {
+			this.resendBufferSize = resendBufferSize;
+			return this;
+		}
+
+		/**
 		 * @param pool the pool options @return this builder
 		 */
 		public Builder pool(PoolOptions pool) {
@@ -352,8 +376,8 @@ public record ClientConfig(List<InetSocketAddress> endpoints, String name, int i
 		public ClientConfig build() {
 			return new ClientConfig(this.endpoints, this.name, this.ioThreads,
 					(this.maxFrameSize != null) ? this.maxFrameSize : this.framing.defaultMaxFrameSize(),
-					this.connectTimeout, this.requestTimeout, this.shutdownGrace, this.pool, this.reconnect,
-					this.balancing, this.transport, this.framing, this.socket, this.tls);
+					this.connectTimeout, this.requestTimeout, this.shutdownGrace, this.resendBufferSize, this.pool,
+					this.reconnect, this.balancing, this.transport, this.framing, this.socket, this.tls);
 		}
 
 	}

@@ -86,6 +86,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	private @Nullable WriteBatcher writer;
 
+	private ResendBuffer.@Nullable Lane resendLane;
+
 	private boolean closedByClient;
 
 	private boolean resetByPeer;
@@ -177,6 +179,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
 	EventExecutor executor() {
 		return context().executor();
+	}
+
+	/**
+	 * Return the event loop's share of the client's resend buffer. Event loop only.
+	 */
+	ResendBuffer.Lane resendLane() {
+		ResendBuffer.Lane lane = this.resendLane;
+		if (lane == null) {
+			throw new IllegalStateException("Connection not in a pipeline yet");
+		}
+		return lane;
 	}
 
 	ChannelPromise newPromise() {
@@ -299,6 +312,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.ctx = ctx;
 		this.writer = new WriteBatcher(ctx);
+		this.resendLane = this.pool.engine.resendLane(ctx.channel().eventLoop());
 		this.tls = ctx.pipeline().get(SslHandler.class) != null;
 	}
 

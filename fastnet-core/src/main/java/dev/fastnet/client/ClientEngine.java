@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,6 +79,9 @@ final class ClientEngine {
 	 */
 	final FastThreadLocal<ClientConnection> answering = new FastThreadLocal<>();
 
+	/** Each event loop's share of the resend buffer; fixed once the loops exist. */
+	private final Map<EventExecutor, ResendBuffer.Lane> resendLanes;
+
 	private final LongAdder unroutedPushes = new LongAdder();
 
 	private final List<Consumer<List<InetSocketAddress>>> endpointListeners = new CopyOnWriteArrayList<>();
@@ -101,6 +105,7 @@ final class ClientEngine {
 				"fastnet-client-" + this.config.name() + "-io", true);
 		this.transport = transport;
 		this.tls = this.config.tls();
+		this.resendLanes = resendLanes(this.group, this.config.resendBufferSize());
 		this.bootstrap = new Bootstrap().group(this.group)
 			.channel(transport.channelClass())
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
@@ -132,8 +137,30 @@ final class ClientEngine {
 		return new EndpointPool(this, address, this.group.next(), governor);
 	}
 
+	private static Map<EventExecutor, ResendBuffer.Lane> resendLanes(EventLoopGroup group, long capacity) {
+		List<EventExecutor> loops = new ArrayList<>();
+		group.forEach(loops::add);
+		ResendBuffer buffer = new ResendBuffer(capacity, loops.size());
+		Map<EventExecutor, ResendBuffer.Lane> lanes = new IdentityHashMap<>();
+		for (EventExecutor loop : loops) {
+			lanes.put(loop, buffer.newLane());
+		}
+		return lanes;
+	}
+
 	ClientConfig config() {
 		return this.config;
+	}
+
+	/**
+	 * Return the share of the resend buffer of one of the client's event loops.
+	 */
+	ResendBuffer.Lane resendLane(EventExecutor loop) {
+		ResendBuffer.Lane lane = this.resendLanes.get(loop);
+		if (lane == null) {
+			throw new IllegalStateException("Not an event loop of this client: " + loop);
+		}
+		return lane;
 	}
 
 	// Dispatching and balancing

@@ -43,9 +43,13 @@ final class RequestCall<R> extends Call {
 
 	/**
 	 * The payload kept after writing, to send again if the connection proves stale or its
-	 * server refuses the request while draining.
+	 * server refuses the request while draining; only while the client's resend buffer
+	 * has room for it.
 	 */
 	private @Nullable ByteBuf kept;
+
+	/** The size of the kept payload, as counted in the resend buffer. */
+	private int keptBytes;
 
 	/** Whether the request was written on a connection that had been idle. */
 	private boolean suspect;
@@ -85,8 +89,12 @@ final class RequestCall<R> extends Call {
 		this.payload = null;
 		this.sentOn = connection;
 		this.suspect = connection.writingAfterIdle(now);
-		if (this.resends <= connection.pool().options().maxConnections() && payload != null) {
-			this.kept = payload.retain();
+		if (payload != null && this.resends <= connection.pool().options().maxConnections()) {
+			int size = payload.readableBytes();
+			if (connection.resendLane().tryKeep(size)) {
+				this.kept = payload.retain();
+				this.keptBytes = size;
+			}
 		}
 		this.id = connection.register(this, now);
 		if (!connection.queueTimeout(this)) {
@@ -198,6 +206,7 @@ final class RequestCall<R> extends Call {
 		cancelTimeout();
 		this.payload = this.kept;
 		this.kept = null;
+		unkeep();
 		this.resends++;
 		this.sentOn = null;
 		this.engine.redispatch(this, null);
@@ -207,8 +216,21 @@ final class RequestCall<R> extends Call {
 		ByteBuf kept = this.kept;
 		if (kept != null) {
 			this.kept = null;
+			unkeep();
 			kept.release();
 		}
+	}
+
+	/**
+	 * Give the kept payload's room back to the resend buffer, on the event loop of the
+	 * connection it was written on, as every path that drops it runs there.
+	 */
+	private void unkeep() {
+		ClientConnection connection = this.sentOn;
+		if (connection != null) {
+			connection.resendLane().release(this.keptBytes);
+		}
+		this.keptBytes = 0;
 	}
 
 	private void cancelTimeout() {

@@ -62,6 +62,42 @@ class DrainRetryIntegrationTests extends ClientTestSupport {
 	}
 
 	@Test
+	void requestRefusedAfterGoAwayReachesTheCallerWhenItsPayloadWasNotKept() throws Exception {
+		AtomicInteger refused = new AtomicInteger();
+		ScriptedServer draining = startScripted((peer, frame) -> {
+			if (frame.type() == RawClient.PING) {
+				peer.pong();
+			}
+			else if (frame.type() == RawClient.REQUEST) {
+				refused.incrementAndGet();
+				peer.send(RawClient.encode(RawClient.GOAWAY, 0, "", Map.of(), new byte[0]));
+				peer.send(RawClient.encode(RawClient.ERROR, frame.id(), "", Map.of(), new byte[] { 1, (byte) 0xF7 }));
+			}
+			return true;
+		});
+		FastnetServer healthy = startServer(
+				Routes.builder().route("who", Execution.EVENT_LOOP, (request) -> "healthy").build());
+		// A buffer smaller than the payload: the request is written but not kept
+		FastnetClient client = client(List.of(draining.address(), addressOf(healthy)),
+				(config) -> config.balancing(Balancing.ROUND_ROBIN).resendBufferSize(4), (builder) -> {
+				});
+		int answered = 0;
+		int failed = 0;
+		for (int i = 0; i < 4; i++) {
+			try {
+				assertThat(client.requestBlocking("who", bytes("hello")).payloadString()).isEqualTo("healthy");
+				answered++;
+			}
+			catch (FastnetRemoteException ex) {
+				assertThat(ex.status()).isEqualTo(503);
+				failed++;
+			}
+		}
+		assertThat(failed).isEqualTo(refused.get()).isPositive();
+		assertThat(answered).isEqualTo(4 - failed);
+	}
+
+	@Test
 	void stoppingOneOfTwoServersUnderLoadFailsNoCall() throws Exception {
 		Routes routes = Routes.builder().route("work", (request) -> request.payloadString()).build();
 		FastnetServer stopping = startServer(routes);

@@ -358,6 +358,14 @@ public class FastnetProperties implements Validator {
 			this.maxFrameSize = maxFrameSize;
 		}
 
+		public DataSize getResendBufferSize() {
+			return this.resendBufferSize;
+		}
+
+		public void setResendBufferSize(DataSize resendBufferSize) {
+			this.resendBufferSize = resendBufferSize;
+		}
+
 		public int getMaxConnections() {
 			return this.maxConnections;
 		}
@@ -788,6 +796,13 @@ public class FastnetProperties implements Validator {
 		private DataSize maxFrameSize = DataSize.ofMegabytes(1);
 
 		/**
+		 * Request payloads kept, once written, until their answers, to send a request
+		 * again that a draining server refused or a stale connection lost. A request
+		 * whose payload does not fit is not sent again. Use 0 to keep none.
+		 */
+		private DataSize resendBufferSize = DataSize.ofBytes(ClientConfig.DEFAULT_RESEND_BUFFER_SIZE);
+
+		/**
 		 * Number of event-loop threads. Use 0 for twice the number of cores.
 		 */
 		private int ioThreads;
@@ -935,9 +950,7 @@ public class FastnetProperties implements Validator {
 			notNegative(errors, prefix + "shutdown-grace", this.shutdownGrace);
 			range(errors, prefix + "io-threads", this.ioThreads, 0, 1024);
 			validateFraming(prefix, errors);
-			range(errors, prefix + "max-frame-size", this.maxFrameSize.toBytes(), FrameFormat.HEADER_LENGTH,
-					Integer.MAX_VALUE);
-			range(errors, prefix + "pool.max-connections", this.pool.maxConnections, 1, 65535);
+XX, this.pool.maxConnections, 1, 65535);
 			range(errors, prefix + "pool.min-idle", this.pool.minIdle, 0, this.pool.maxConnections);
 			range(errors, prefix + "pool.max-in-flight-per-connection", this.pool.maxInFlightPerConnection, 1,
 					Integer.MAX_VALUE);
@@ -987,6 +1000,7 @@ public class FastnetProperties implements Validator {
 				.connectTimeout(this.connectTimeout)
 				.requestTimeout(this.requestTimeout)
 				.shutdownGrace(this.shutdownGrace)
+				.resendBufferSize(this.resendBufferSize.toBytes())
 				.balancing(this.balancing)
 				.transport(this.transport)
 				.socket(this.socket.toOptions())
