@@ -147,6 +147,12 @@ public class FastnetProperties implements Validator {
 		}
 	}
 
+	private static void notNegative(Errors errors, String field, DataSize value) {
+		if (value.isNegative()) {
+			reject(errors, field, value, "must be zero or positive but was " + value);
+		}
+	}
+
 	private static void address(Errors errors, String field, String value) {
 		String host = (value.startsWith("[") && value.endsWith("]")) ? value.substring(1, value.length() - 1) : value;
 		boolean valid = NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)
@@ -356,14 +362,6 @@ public class FastnetProperties implements Validator {
 
 		public void setMaxFrameSize(DataSize maxFrameSize) {
 			this.maxFrameSize = maxFrameSize;
-		}
-
-		public DataSize getResendBufferSize() {
-			return this.resendBufferSize;
-		}
-
-		public void setResendBufferSize(DataSize resendBufferSize) {
-			this.resendBufferSize = resendBufferSize;
 		}
 
 		public int getMaxConnections() {
@@ -884,6 +882,14 @@ public class FastnetProperties implements Validator {
 			this.maxFrameSize = maxFrameSize;
 		}
 
+		public DataSize getResendBufferSize() {
+			return this.resendBufferSize;
+		}
+
+		public void setResendBufferSize(DataSize resendBufferSize) {
+			this.resendBufferSize = resendBufferSize;
+		}
+
 		public int getIoThreads() {
 			return this.ioThreads;
 		}
@@ -950,7 +956,10 @@ public class FastnetProperties implements Validator {
 			notNegative(errors, prefix + "shutdown-grace", this.shutdownGrace);
 			range(errors, prefix + "io-threads", this.ioThreads, 0, 1024);
 			validateFraming(prefix, errors);
-XX, this.pool.maxConnections, 1, 65535);
+			range(errors, prefix + "max-frame-size", this.maxFrameSize.toBytes(), FrameFormat.HEADER_LENGTH,
+					Integer.MAX_VALUE);
+			notNegative(errors, prefix + "resend-buffer-size", this.resendBufferSize);
+			range(errors, prefix + "pool.max-connections", this.pool.maxConnections, 1, 65535);
 			range(errors, prefix + "pool.min-idle", this.pool.minIdle, 0, this.pool.maxConnections);
 			range(errors, prefix + "pool.max-in-flight-per-connection", this.pool.maxInFlightPerConnection, 1,
 					Integer.MAX_VALUE);

@@ -115,6 +115,12 @@ class FastnetPropertiesValidationTests {
 	}
 
 	@Test
+	void negativeResendBufferSize() {
+		assertRejected("client[orders].resend-buffer-size", "-1B", "must be zero or positive but was -1B",
+				"fastnet.client.orders.resend-buffer-size=-1B");
+	}
+
+	@Test
 	void malformedEndpoint() {
 		assertRejected("client[orders].endpoints", "no-port-here", "'no-port-here' is not host:port",
 				"fastnet.client.orders.endpoints=no-port-here");
