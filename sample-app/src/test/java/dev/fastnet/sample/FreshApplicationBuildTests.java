@@ -1,6 +1,11 @@
 package dev.fastnet.sample;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +16,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
+import dev.fastnet.client.ClientConfig;
+import dev.fastnet.client.FastnetClient;
+import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
@@ -22,14 +32,16 @@ import org.w3c.dom.NamedNodeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Builds and tests a new Spring Boot 4.1.2 application written as the README's quick
- * start says, with Netty's native epoll jar, against the fastnet jars of this build, in a
- * Maven of its own. Its local repository is a new folder that sees the build's own
- * repository as its only remote, so nothing is downloaded and nothing of the build's
- * repository is changed. The application's own {@code @FastnetTest} tests must pass in
- * that Maven.
+ * Builds, tests and runs a new Spring Boot 4.1.2 application written as the README's
+ * quick start says, with Netty's native epoll jar, against the fastnet jars of this
+ * build, in a Maven of its own. Its local repository is a new folder that sees the
+ * build's own repository as its only remote, so nothing is downloaded and nothing of the
+ * build's repository is changed. The application's own {@code @FastnetTest} tests must
+ * pass in that Maven; then the application is started in a JVM of its own and called over
+ * fastnet and on every actuator URL the README lists.
  */
 class FreshApplicationBuildTests {
 
@@ -42,8 +54,18 @@ class FreshApplicationBuildTests {
 
 	private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(3);
 
+	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Pattern HTTP_STARTED = Pattern.compile("Tomcat started on port (\\d+)");
+
+	private static final Pattern FASTNET_STARTED = Pattern.compile("fastnet server started on \\S+:(\\d+) \\((\\w+)");
+
+	private static final String ENTRY = "{\"key\":\"color\",\"value\":\"blue\"}";
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
 	@Test
-	void readmeQuickStartBuildsAndPassesItsFastnetTests(@TempDir Path dir) throws Exception {
+	void readmeQuickStartBuildsPassesItsFastnetTestsAndServes(@TempDir Path dir) throws Exception {
 		String buildRepository = System.getProperty("fastnet.localRepository");
 		assumeThat(buildRepository).as("run by Maven, which passes its local repository").isNotBlank();
 		for (String module : MODULES) {
@@ -68,8 +90,12 @@ class FreshApplicationBuildTests {
 					</mirrors>
 				</settings>
 				""".formatted(Paths.get(buildRepository).toUri()));
+		// The runtime class path is written by the dependency plugin, which sample-app's
+		// own build runs so that the build's repository holds it
+		Path classpath = dir.resolve("classpath.txt");
 		String output = run(dir.resolve("build.log"), app, "mvn", "-B", "-ntp", "-s", settings.toString(),
-				"-Dmaven.repo.local=" + repository, "test");
+				"-Dmaven.repo.local=" + repository, "test", "dependency:build-classpath",
+				"-Dmdep.outputFile=" + classpath, "-DincludeScope=runtime");
 		assertThat(app.resolve("target/classes/demo/FreshApplication.class")).exists();
 		// The new repository holds exactly what the build resolved, the native jar on the
 		// runtime class path among it, where Boot's dependency management puts it
@@ -83,6 +109,7 @@ class FreshApplicationBuildTests {
 				.noneMatch((name) -> name.contains("4.2.19") && name.endsWith(".jar"));
 		}
 		assertFastnetTestsPassed(app.resolve("target/surefire-reports"), output);
+		serve(app, Files.readString(classpath, StandardCharsets.UTF_8).trim(), dir.resolve("app.log"));
 	}
 
 	/**
@@ -117,6 +144,89 @@ class FreshApplicationBuildTests {
 	}
 
 	/**
+	 * Starts the application as its users would, with the ports it binds left to the
+	 * operating system and read from its log, and calls it over fastnet and HTTP.
+	 */
+	private void serve(Path app, String classpath, Path log) throws Exception {
+		String java = ProcessHandle.current().info().command().orElse("java");
+		Process process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp",
+				app.resolve("target/classes") + File.pathSeparator + classpath, "demo.FreshApplication",
+				"--server.address=127.0.0.1", "--server.port=0", "--fastnet.server.address=127.0.0.1",
+				"--fastnet.server.port=0")
+			.directory(app.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		try {
+			String output = awaitStarted(process, log);
+			Matcher httpStarted = HTTP_STARTED.matcher(output);
+			Matcher fastnetStarted = FASTNET_STARTED.matcher(output);
+			assertThat(httpStarted.find() && fastnetStarted.find()).as(output).isTrue();
+			int httpPort = Integer.parseInt(httpStarted.group(1));
+			int fastnetPort = Integer.parseInt(fastnetStarted.group(1));
+			String transport = Epoll.isAvailable() ? "epoll" : "nio";
+			assertThat(fastnetStarted.group(2)).as(output).isEqualTo(transport);
+			try (FastnetClient client = FastnetClient.create(ClientConfig.builder()
+				.name("fresh")
+				.endpoint("127.0.0.1", fastnetPort)
+				.ioThreads(1)
+				.requestTimeout(Duration.ofSeconds(10))
+				.build())) {
+				assertThat(client.request("kv.put", bytes(ENTRY)).get(10, TimeUnit.SECONDS).payloadString())
+					.isEqualTo(ENTRY);
+				assertThat(client.request("kv.get", bytes("{\"key\":\"color\"}"))
+					.get(10, TimeUnit.SECONDS)
+					.payloadString()).isEqualTo(ENTRY);
+			}
+			String actuator = "http://127.0.0.1:" + httpPort + "/actuator";
+			assertAnswers(actuator + "/health", "\"status\":\"UP\"", "\"fastnet\":{");
+			assertAnswers(actuator + "/health/fastnet", "\"status\":\"UP\"", "\"port\":" + fastnetPort,
+					"\"transport\":\"" + transport + "\"");
+			assertAnswers(actuator + "/fastnet", "\"route\":\"kv.get\"", "\"route\":\"kv.put\"",
+					"\"port\":" + fastnetPort);
+			// A request's timer is recorded once its answer is written, which the client
+			// may see first: the metrics get a few seconds to show both
+			assertAnswers(actuator + "/metrics/fastnet.server.requests", "\"name\":\"fastnet.server.requests\"",
+					"\"kv.get\"", "\"kv.put\"", "{\"statistic\":\"COUNT\",\"value\":2.0}");
+			assertAnswers(actuator + "/prometheus", "fastnet_server_requests_seconds_count{", "route=\"kv.get\"",
+					"route=\"kv.put\"");
+		}
+		finally {
+			process.destroy();
+			if (!process.waitFor(30, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				process.waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+	}
+
+	/**
+	 * Waits on the process itself, so that an application that exits ends the wait at
+	 * once; returns its output when it logged that it started.
+	 */
+	private static String awaitStarted(Process process, Path log) throws Exception {
+		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+		String output = Files.readString(log, StandardCharsets.UTF_8);
+		while (!output.contains("Started FreshApplication") && System.nanoTime() < deadline
+				&& !process.waitFor(200, TimeUnit.MILLISECONDS)) {
+			output = Files.readString(log, StandardCharsets.UTF_8);
+		}
+		output = Files.readString(log, StandardCharsets.UTF_8);
+		assertThat(process.isAlive()).as("application running; its output:%n%s", output).isTrue();
+		assertThat(output).as("application started within %s", STARTUP_TIMEOUT).contains("Started FreshApplication");
+		return output;
+	}
+
+	private void assertAnswers(String url, String... fragments) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).as("%s answered %s", url, response.body()).isEqualTo(200);
+			assertThat(response.body()).as(url).contains(fragments);
+		});
+	}
+
+	/**
 	 * Runs a command to its end within the build timeout and asserts that it succeeded.
 	 */
 	private static String run(Path log, Path directory, String... command) throws Exception {
@@ -148,6 +258,10 @@ class FreshApplicationBuildTests {
 	private static String tail(String output) {
 		List<String> lines = output.lines().toList();
 		return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 200), lines.size()));
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static Path jar(String module) {
