@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import dev.fastnet.client.ClientConfig;
 import dev.fastnet.client.FastnetClient;
 import dev.fastnet.client.PoolOptions;
-import dev.fastnet.client.Reply;
 import dev.fastnet.dispatch.Execution;
 import dev.fastnet.dispatch.Routes;
 import dev.fastnet.server.FastnetServer;
@@ -84,8 +83,7 @@ public class FullStackRoundTripBenchmark {
 	@Benchmark
 	@OperationsPerInvocation(BATCH)
 	public void roundTrip() throws Exception {
-		@SuppressWarnings("unchecked")
-		CompletableFuture<Reply>[] replies = new CompletableFuture[BATCH];
+		CompletableFuture<?>[] replies = new CompletableFuture<?>[BATCH];
 		for (int i = 0; i < BATCH; i++) {
 			replies[i] = this.client.request("echo", this.payload);
 		}

@@ -398,11 +398,6 @@ public final class FastnetClient implements AutoCloseable {
 	}
 
 	/**
-	 * Refuse a blocking call on one of this client's I/O threads, where futures complete:
-	 * it would wait for itself forever.
-	 */
-
-	/**
 	 * Close gracefully with the configured {@link ClientConfig#shutdownGrace() shutdown
 	 * grace} and wait until closed.
 	 */

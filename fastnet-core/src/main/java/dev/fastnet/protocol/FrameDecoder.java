@@ -39,6 +39,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
 	private final @Nullable LongAdder bytesRead;
 
+	// The cache asks isCacheableRoute only while decoding, never during construction
+	@SuppressWarnings("this-escape")
 	private final RouteCache routes = new RouteCache(this::isCacheableRoute);
 
 	private final boolean backpressure;

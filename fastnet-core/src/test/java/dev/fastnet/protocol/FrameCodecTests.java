@@ -176,7 +176,7 @@ class FrameCodecTests {
 		});
 		// Whatever follows is discarded, never decoded
 		channel.writeInbound(Unpooled.wrappedBuffer(RawClient.encode(0, 1, "r", Map.of(), new byte[0])));
-		assertThat((Object) channel.readInbound()).isNull();
+		assertThat(channel.<Object>readInbound()).isNull();
 		assertThat(channel.finishAndReleaseAll()).isFalse();
 	}
 
@@ -259,7 +259,7 @@ class FrameCodecTests {
 		channel.writeInbound(Unpooled.wrappedBuffer(bytes));
 		assertThat(this.errors).singleElement()
 			.isInstanceOfSatisfying(ProtocolException.class, (ex) -> assertThat(ex.violation()).isEqualTo(violation));
-		assertThat((Object) channel.readInbound()).isNull();
+		assertThat(channel.<Object>readInbound()).isNull();
 		assertThat(channel.finishAndReleaseAll()).isFalse();
 	}
 
@@ -295,7 +295,7 @@ class FrameCodecTests {
 		Frame last = channel.readInbound();
 		assertThat(last.id()).isEqualTo(4);
 		last.release();
-		assertThat((Object) channel.readInbound()).isNull();
+		assertThat(channel.<Object>readInbound()).isNull();
 		assertThat(decoder.rejected).containsExactly("REQUEST 2 user.get: More than 2 header entries",
 				"ONEWAY 0 user.get: Headers block of 44 bytes exceeds the maximum of 32");
 		assertThat(channel.finishAndReleaseAll()).isFalse();

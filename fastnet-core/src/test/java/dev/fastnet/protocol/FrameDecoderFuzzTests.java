@@ -139,7 +139,7 @@ class FrameDecoderFuzzTests {
 			finally {
 				decoded.release();
 			}
-			assertThat((Object) channel.readInbound()).isNull();
+			assertThat(channel.<Object>readInbound()).isNull();
 		}
 		finally {
 			frame.release();

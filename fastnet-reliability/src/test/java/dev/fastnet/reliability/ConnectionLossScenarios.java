@@ -177,7 +177,7 @@ class ConnectionLossScenarios extends ScenarioSupport {
 			// The backoff in force: what the last failure before the recovery announced
 			long nextAttemptDue = traffic.nextAttemptDueAt(recovered);
 			await().atMost(Duration.ofSeconds(10)).until(() -> traffic.succeededSince(recovered) >= 20);
-			traffic.close();
+			traffic.stop();
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> client.stats().inFlight() == 0 && client.stats().pendingAcquires() == 0);
 			List<Traffic.Outcome> failed = traffic.failures();

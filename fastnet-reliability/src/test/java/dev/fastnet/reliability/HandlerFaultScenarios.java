@@ -269,7 +269,7 @@ class HandlerFaultScenarios extends GuardedScenarioSupport {
 		release.countDown();
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> recorder.count("work", "504") == received && server.inFlight() == 0);
-		assertThat(CompletableFuture.allOf(busy.toArray(new CompletableFuture[0])))
+		assertThat(CompletableFuture.allOf(busy.toArray(new CompletableFuture<?>[0])))
 			.succeedsWithin(Duration.ofSeconds(5));
 		long bytesBefore = server.stats().bytesRead();
 		int withoutBudget = 0;

@@ -87,9 +87,16 @@ final class Traffic implements AutoCloseable {
 		return this.outcomes.stream().filter((outcome) -> outcome.failure() != null).toList();
 	}
 
+	/**
+	 * Start no further calls; those in flight still record their outcome.
+	 */
+	void stop() {
+		this.scheduler.shutdownNow();
+	}
+
 	@Override
 	public void close() {
-		this.scheduler.shutdownNow();
+		stop();
 	}
 
 	record Outcome(long startedAt, long endedAt, Throwable failure) {

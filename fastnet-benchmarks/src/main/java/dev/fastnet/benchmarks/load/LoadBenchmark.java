@@ -423,10 +423,18 @@ public final class LoadBenchmark {
 	record Server(String system, Process process, int port) implements AutoCloseable {
 
 		@Override
-		public void close() throws InterruptedException {
+		public void close() {
 			this.process.destroy();
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly().waitFor();
+			try {
+				if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+					this.process.destroyForcibly().waitFor();
+				}
+			}
+			catch (InterruptedException ex) {
+				// An interrupted run must not leave its server running; the interrupt
+				// stays for the caller to see
+				this.process.destroyForcibly();
+				Thread.currentThread().interrupt();
 			}
 		}
 

@@ -24,6 +24,7 @@ public class FastnetClientObservationContext extends SenderContext<Map<String, S
 	 * @param route the route
 	 * @param headers the request's outgoing headers, to which trace context is added
 	 */
+	@SuppressWarnings("this-escape")
 	public FastnetClientObservationContext(String clientName, String route, Map<String, String> headers) {
 		super((carrier, key, value) -> {
 			if (carrier != null) {
@@ -32,6 +33,8 @@ public class FastnetClientObservationContext extends SenderContext<Map<String, S
 		});
 		this.clientName = clientName;
 		this.route = route;
+		// Escapes 'this' before a subclass is initialized, harmlessly: setCarrier is
+		// Micrometer's plain setter, with nothing for a subclass to override
 		setCarrier(headers);
 	}
 

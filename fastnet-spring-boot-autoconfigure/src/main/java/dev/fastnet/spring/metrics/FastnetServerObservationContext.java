@@ -24,9 +24,12 @@ public class FastnetServerObservationContext extends ReceiverContext<Map<String,
 	 * @param route the route, or {@code UNKNOWN}
 	 * @param headers the request's headers
 	 */
+	@SuppressWarnings("this-escape")
 	public FastnetServerObservationContext(String route, Map<String, String> headers) {
 		super((carrier, key) -> carrier.get(key));
 		this.route = route;
+		// Escapes 'this' before a subclass is initialized, harmlessly: setCarrier is
+		// Micrometer's plain setter, with nothing for a subclass to override
 		setCarrier(headers);
 	}
 

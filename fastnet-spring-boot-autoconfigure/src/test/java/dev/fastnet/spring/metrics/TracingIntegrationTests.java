@@ -66,11 +66,14 @@ class TracingIntegrationTests {
 					.build()) {
 			Observation parent = Observation.start("test.operation", this.registry);
 			String parentTrace;
-			try (Observation.Scope scope = parent.openScope()) {
-				parentTrace = this.tracer.currentSpan().context().traceId();
-				assertThat(client.request("traced", new byte[0])
-					.get(5, java.util.concurrent.TimeUnit.SECONDS)
-					.payloadString()).isEqualTo("ok");
+			try {
+				parentTrace = parent.scopedChecked(() -> {
+					String trace = this.tracer.currentSpan().context().traceId();
+					assertThat(client.request("traced", new byte[0])
+						.get(5, java.util.concurrent.TimeUnit.SECONDS)
+						.payloadString()).isEqualTo("ok");
+					return trace;
+				});
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
