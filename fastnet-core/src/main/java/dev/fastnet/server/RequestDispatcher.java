@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fastnet.Status;
@@ -58,7 +57,7 @@ final class RequestDispatcher {
 
 	private final int maxPingStrikes;
 
-	private final AtomicInteger inFlight = new AtomicInteger();
+	private final InFlightRequests inFlight = new InFlightRequests(this::noneInFlight);
 
 	private final Map<Long, ServerConnection> connections = new ConcurrentHashMap<>();
 
@@ -141,7 +140,7 @@ final class RequestDispatcher {
 		}
 		Object observation = this.timed ? this.recorder.serverRequestStarted(route.name(), frame.headers()) : null;
 		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline, observation);
-		requestAdmitted();
+		this.inFlight.add();
 		if (this.draining) {
 			// Counted before this check: a drain starting meanwhile either waits for this
 			// request or
@@ -223,10 +222,6 @@ final class RequestDispatcher {
 		return value;
 	}
 
-	void requestAdmitted() {
-		this.inFlight.incrementAndGet();
-	}
-
 	FastnetMetricsRecorder recorder() {
 		return this.recorder;
 	}
@@ -241,7 +236,11 @@ final class RequestDispatcher {
 		if (this.timed) {
 			this.recorder.serverRequest(observation, route, status, System.nanoTime() - startNanos);
 		}
-		if (this.inFlight.decrementAndGet() == 0 && this.draining) {
+		this.inFlight.remove();
+	}
+
+	private void noneInFlight() {
+		if (this.draining) {
 			checkDrained();
 		}
 	}
@@ -358,7 +357,7 @@ final class RequestDispatcher {
 
 	private void checkDrained() {
 		Runnable onDrained = this.onDrained;
-		if (onDrained != null && this.draining && this.inFlight.get() == 0 && this.connections.isEmpty()) {
+		if (onDrained != null && this.draining && this.inFlight.count() == 0 && this.connections.isEmpty()) {
 			onDrained.run();
 		}
 	}
@@ -372,7 +371,7 @@ final class RequestDispatcher {
 	}
 
 	int inFlight() {
-		return this.inFlight.get();
+		return this.inFlight.count();
 	}
 
 	int maxAnswerPayload() {
