@@ -35,8 +35,6 @@ final class RequestDispatcher {
 
 	private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
-	private static final int MAX_HANDLER_WARNING_KINDS = 64;
-
 	private final Routes routes;
 
 	private final WorkerPool workers;
@@ -65,14 +63,7 @@ final class RequestDispatcher {
 
 	private final AtomicLong lastProtocolWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
-	/**
-	 * When each kind of handler failure was last logged: one clock for all would let a
-	 * frequent failure hide a rare one for as long as it goes on.
-	 */
-	private final Map<Class<?>, AtomicLong> lastHandlerWarnings = new ConcurrentHashMap<>();
-
-	/** Shared by the kinds of failure beyond {@link #MAX_HANDLER_WARNING_KINDS}. */
-	private final AtomicLong lastOtherHandlerWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+	private final HandlerFailureLog handlerFailures = new HandlerFailureLog();
 
 	private final AtomicLong lastPingWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
@@ -250,17 +241,7 @@ final class RequestDispatcher {
 	}
 
 	void handlerFailed(String route, Throwable failure) {
-		AtomicLong last = this.lastHandlerWarnings.get(failure.getClass());
-		if (last == null) {
-			last = (this.lastHandlerWarnings.size() < MAX_HANDLER_WARNING_KINDS)
-					? this.lastHandlerWarnings.computeIfAbsent(failure.getClass(),
-							(kind) -> new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS))
-					: this.lastOtherHandlerWarning;
-		}
-		if (shouldLog(last)) {
-			logger.warn("Handler of route '" + route + "' failed: " + failure,
-					logger.isDebugEnabled() ? failure : null);
-		}
+		this.handlerFailures.failed(route, failure);
 	}
 
 	void protocolError(Channel channel, ProtocolException ex) {
