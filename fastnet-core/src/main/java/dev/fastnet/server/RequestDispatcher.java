@@ -41,15 +41,9 @@ final class RequestDispatcher {
 
 	private final ServerStats stats;
 
-	private final FastnetMetricsRecorder recorder;
-
-	private final boolean timed;
+	private final ServerContext context;
 
 	private final Execution defaultExecution;
-
-	private final long requestTimeoutNanos;
-
-	private final int maxAnswerPayload;
 
 	private final long minPingIntervalNanos;
 
@@ -62,8 +56,6 @@ final class RequestDispatcher {
 	private final Map<EventLoop, LoopLane> lanes = new ConcurrentHashMap<>();
 
 	private final AtomicLong lastProtocolWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
-
-	private final HandlerFailureLog handlerFailures = new HandlerFailureLog();
 
 	private final AtomicLong lastPingWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
@@ -78,11 +70,7 @@ final class RequestDispatcher {
 		this.routes = routes;
 		this.workers = workers;
 		this.stats = stats;
-		this.recorder = recorder;
-		this.timed = recorder != FastnetMetricsRecorder.NONE;
-		this.requestTimeoutNanos = config.requestTimeout().toNanos();
-		// An answer has no route and no headers: only the fixed part precedes its payload
-		this.maxAnswerPayload = config.maxFrameSize() - FrameFormat.HEADER_LENGTH;
+		this.context = new ServerContext(config, stats, recorder, this.inFlight);
 		this.defaultExecution = config.defaultExecution();
 		this.minPingIntervalNanos = config.minPingInterval().toNanos();
 		this.maxPingStrikes = config.maxPingStrikes();
@@ -97,7 +85,8 @@ final class RequestDispatcher {
 	void dispatch(ServerConnection connection, Frame frame) {
 		// The clock is read only when something needs it: a recorder, or a deadline to
 		// check
-		long now = (this.timed || !frame.headers().isEmpty()) ? System.nanoTime() : 0L;
+		ServerContext context = this.context;
+		long now = (context.timed() || !frame.headers().isEmpty()) ? System.nanoTime() : 0L;
 		boolean oneway = frame.type() == FrameType.ONEWAY;
 		if (!oneway) {
 			connection.requestReceived();
@@ -129,8 +118,9 @@ final class RequestDispatcher {
 				deadline = now + Math.min(millis, Long.MAX_VALUE / 2_000_000L) * 1_000_000L;
 			}
 		}
-		Object observation = this.timed ? this.recorder.serverRequestStarted(route.name(), frame.headers()) : null;
-		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline, observation);
+		Object observation = context.timed() ? context.recorder().serverRequestStarted(route.name(), frame.headers())
+				: null;
+		InboundRequest request = new InboundRequest(connection, frame, route, context, now, deadline, observation);
 		this.inFlight.add();
 		if (this.draining) {
 			// Counted before this check: a drain starting meanwhile either waits for this
@@ -141,7 +131,8 @@ final class RequestDispatcher {
 			return;
 		}
 		Execution execution = (route.execution() != null) ? route.execution() : this.defaultExecution;
-		boolean timed = !oneway && this.requestTimeoutNanos > 0;
+		long requestTimeoutNanos = context.requestTimeoutNanos();
+		boolean timed = !oneway && requestTimeoutNanos > 0;
 		boolean admitted = switch (execution) {
 			case EVENT_LOOP -> {
 				request.runOnEventLoop();
@@ -160,7 +151,7 @@ final class RequestDispatcher {
 		// by then
 		// (on this loop, or queued for it by a worker) is not watched either
 		if (timed && request.isPending()) {
-			connection.lane().track(request, ((now != 0) ? now : System.nanoTime()) + this.requestTimeoutNanos);
+			connection.lane().track(request, ((now != 0) ? now : System.nanoTime()) + requestTimeoutNanos);
 		}
 	}
 
@@ -175,15 +166,14 @@ final class RequestDispatcher {
 			long startNanos) {
 		boolean oneway = frame.type() == FrameType.ONEWAY;
 		int id = frame.id();
-		Object observation = this.timed ? this.recorder.serverRequestStarted(route, frame.headers()) : null;
+		ServerContext context = this.context;
+		Object observation = context.timed() ? context.recorder().serverRequestStarted(route, frame.headers()) : null;
 		frame.release();
 		if (!oneway) {
 			connection.answer(Frame.error(connection.channel().alloc(), id, status.code(), message));
 		}
-		this.stats.error(status.code());
-		if (this.timed) {
-			this.recorder.serverRequest(observation, route, status.code(), System.nanoTime() - startNanos);
-		}
+		// Never admitted, so never in flight
+		context.requestFinished(observation, route, status.code(), startNanos);
 	}
 
 	/**
@@ -195,7 +185,7 @@ final class RequestDispatcher {
 		}
 		Route route = this.routes.get(frame.route());
 		refuse(connection, frame, (route != null) ? route.name() : FastnetMetricsRecorder.UNKNOWN_ROUTE,
-				Status.BAD_REQUEST, message, this.timed ? System.nanoTime() : 0L);
+				Status.BAD_REQUEST, message, this.context.timed() ? System.nanoTime() : 0L);
 	}
 
 	private static long parseMillis(String text) {
@@ -213,35 +203,10 @@ final class RequestDispatcher {
 		return value;
 	}
 
-	FastnetMetricsRecorder recorder() {
-		return this.recorder;
-	}
-
-	void requestFinished(String route, int status, long startNanos, @Nullable Object observation) {
-		switch (status) {
-			case FastnetMetricsRecorder.STATUS_OK -> this.stats.requestsOk.increment();
-			case FastnetMetricsRecorder.STATUS_ONEWAY -> this.stats.onewayHandled.increment();
-			case FastnetMetricsRecorder.STATUS_CLIENT_GONE -> this.stats.clientGone.increment();
-			default -> this.stats.error(status);
-		}
-		if (this.timed) {
-			this.recorder.serverRequest(observation, route, status, System.nanoTime() - startNanos);
-		}
-		this.inFlight.remove();
-	}
-
 	private void noneInFlight() {
 		if (this.draining) {
 			checkDrained();
 		}
-	}
-
-	void lateResult() {
-		this.stats.lateResults.increment();
-	}
-
-	void handlerFailed(String route, Throwable failure) {
-		this.handlerFailures.failed(route, failure);
 	}
 
 	void protocolError(Channel channel, ProtocolException ex) {
@@ -353,14 +318,6 @@ final class RequestDispatcher {
 
 	int inFlight() {
 		return this.inFlight.count();
-	}
-
-	int maxAnswerPayload() {
-		return this.maxAnswerPayload;
-	}
-
-	long requestTimeoutNanos() {
-		return this.requestTimeoutNanos;
 	}
 
 }
