@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One admitted request, from admission to its single answer. Exactly one of the handler's
  * result, the request timeout and the deadline check completes it; whichever loses is
- * discarded and its buffers released.
+ * discarded and its buffers released. Once its answer is written or dropped, it counts
+ * and times its own outcome and counts itself out of the requests in flight.
  */
 final class InboundRequest implements Runnable, RequestContext {
 
@@ -51,7 +52,7 @@ final class InboundRequest implements Runnable, RequestContext {
 
 	private final Route route;
 
-	private final RequestDispatcher dispatcher;
+	private final ServerContext server;
 
 	private final long startNanos;
 
@@ -80,13 +81,13 @@ final class InboundRequest implements Runnable, RequestContext {
 
 	private int answerStatus;
 
-	InboundRequest(ServerConnection connection, Frame frame, Route route, RequestDispatcher dispatcher, long startNanos,
+	InboundRequest(ServerConnection connection, Frame frame, Route route, ServerContext server, long startNanos,
 			long deadlineNanos, @Nullable Object observation) {
 		this.connection = connection;
 		this.observation = observation;
 		this.frame = frame;
 		this.route = route;
-		this.dispatcher = dispatcher;
+		this.server = server;
 		this.startNanos = startNanos;
 		this.deadlineNanos = deadlineNanos;
 	}
@@ -192,7 +193,7 @@ final class InboundRequest implements Runnable, RequestContext {
 	 */
 	@SuppressWarnings("try")
 	private @Nullable Object invokeHandler() throws Exception {
-		try (FastnetMetricsRecorder.Scope scope = this.dispatcher.recorder().serverHandlerScope(this.observation)) {
+		try (FastnetMetricsRecorder.Scope scope = this.server.recorder().serverHandlerScope(this.observation)) {
 			return this.route.handler().handle(this);
 		}
 	}
@@ -251,14 +252,14 @@ final class InboundRequest implements Runnable, RequestContext {
 		}
 		// A request that times out while still queued keeps its frame until a worker
 		// drops it
-		finishWithError(Status.TIMEOUT.code(), "Request timed out after "
-				+ TimeUnit.NANOSECONDS.toMillis(this.dispatcher.requestTimeoutNanos()) + " ms");
+		finishWithError(Status.TIMEOUT.code(),
+				"Request timed out after " + TimeUnit.NANOSECONDS.toMillis(this.server.requestTimeoutNanos()) + " ms");
 	}
 
 	private void complete(@Nullable Object value) {
 		if (!STATE.compareAndSet(this, RUNNING, DONE)) {
 			Payloads.release(value);
-			this.dispatcher.lateResult();
+			lateResult();
 			return;
 		}
 		answer(value);
@@ -283,7 +284,7 @@ final class InboundRequest implements Runnable, RequestContext {
 			finishWithError(Status.INTERNAL.code(), ex.getMessage());
 			return;
 		}
-		int limit = this.dispatcher.maxAnswerPayload();
+		int limit = this.server.maxAnswerPayload();
 		if (payload.readableBytes() > limit) {
 			// Sent anyway, it would make the peer close the connection and fail every
 			// request on it
@@ -308,17 +309,25 @@ final class InboundRequest implements Runnable, RequestContext {
 		else {
 			status = Status.INTERNAL.code();
 			message = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
-			this.dispatcher.handlerFailed(this.route.name(), cause);
+			this.server.handlerFailures().failed(this.route.name(), cause);
 		}
 		completeWithError(status, message);
 	}
 
 	private void completeWithError(int status, @Nullable String message) {
 		if (!STATE.compareAndSet(this, RUNNING, DONE)) {
-			this.dispatcher.lateResult();
+			lateResult();
 			return;
 		}
 		finishWithError(status, message);
+	}
+
+	/**
+	 * Count a result that came after the request was answered, by its timeout or its
+	 * deadline check.
+	 */
+	private void lateResult() {
+		this.server.stats().lateResults.increment();
 	}
 
 	private void finishWithError(int status, @Nullable String message) {
@@ -357,28 +366,37 @@ final class InboundRequest implements Runnable, RequestContext {
 	}
 
 	/**
-	 * Write the answer and account for the request. Loop only.
+	 * Write the answer and report the request. Loop only.
 	 */
 	void deliver() {
 		this.connection.lane().untrack(this);
 		Object answer = this.answer;
 		this.answer = null;
-		int recorded = this.answerStatus;
+		int status = this.answerStatus;
 		if (answer != null && !this.connection.writeIfActive(answer)) {
-			recorded = FastnetMetricsRecorder.STATUS_CLIENT_GONE;
+			status = FastnetMetricsRecorder.STATUS_CLIENT_GONE;
 		}
-		this.dispatcher.requestFinished(this.route.name(), recorded, this.startNanos, this.observation);
+		report(status);
 	}
 
 	/**
-	 * Account for a request whose loop is gone; its answer cannot be written.
+	 * Report a request whose loop is gone; its answer cannot be written.
 	 */
 	void connectionGone() {
 		Object answer = this.answer;
 		this.answer = null;
 		Payloads.release(answer);
-		this.dispatcher.requestFinished(this.route.name(), FastnetMetricsRecorder.STATUS_CLIENT_GONE, this.startNanos,
-				this.observation);
+		report(FastnetMetricsRecorder.STATUS_CLIENT_GONE);
+	}
+
+	/**
+	 * Count and time the request's outcome, then count it out of the requests in flight,
+	 * which may end a graceful stop. Once per request, after its answer was written or
+	 * dropped.
+	 */
+	private void report(int status) {
+		this.server.requestFinished(this.observation, this.route.name(), status, this.startNanos);
+		this.server.inFlight().remove();
 	}
 
 	private static Throwable unwrap(Throwable failure) {

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fastnet.Status;
@@ -36,44 +35,27 @@ final class RequestDispatcher {
 
 	private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
-	private static final int MAX_HANDLER_WARNING_KINDS = 64;
-
 	private final Routes routes;
 
 	private final WorkerPool workers;
 
 	private final ServerStats stats;
 
-	private final FastnetMetricsRecorder recorder;
-
-	private final boolean timed;
+	private final ServerContext context;
 
 	private final Execution defaultExecution;
-
-	private final long requestTimeoutNanos;
-
-	private final int maxAnswerPayload;
 
 	private final long minPingIntervalNanos;
 
 	private final int maxPingStrikes;
 
-	private final AtomicInteger inFlight = new AtomicInteger();
+	private final InFlightRequests inFlight = new InFlightRequests(this::noneInFlight);
 
 	private final Map<Long, ServerConnection> connections = new ConcurrentHashMap<>();
 
 	private final Map<EventLoop, LoopLane> lanes = new ConcurrentHashMap<>();
 
 	private final AtomicLong lastProtocolWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
-
-	/**
-	 * When each kind of handler failure was last logged: one clock for all would let a
-	 * frequent failure hide a rare one for as long as it goes on.
-	 */
-	private final Map<Class<?>, AtomicLong> lastHandlerWarnings = new ConcurrentHashMap<>();
-
-	/** Shared by the kinds of failure beyond {@link #MAX_HANDLER_WARNING_KINDS}. */
-	private final AtomicLong lastOtherHandlerWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
 	private final AtomicLong lastPingWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
@@ -88,11 +70,7 @@ final class RequestDispatcher {
 		this.routes = routes;
 		this.workers = workers;
 		this.stats = stats;
-		this.recorder = recorder;
-		this.timed = recorder != FastnetMetricsRecorder.NONE;
-		this.requestTimeoutNanos = config.requestTimeout().toNanos();
-		// An answer has no route and no headers: only the fixed part precedes its payload
-		this.maxAnswerPayload = config.maxFrameSize() - FrameFormat.HEADER_LENGTH;
+		this.context = new ServerContext(config, stats, recorder, this.inFlight);
 		this.defaultExecution = config.defaultExecution();
 		this.minPingIntervalNanos = config.minPingInterval().toNanos();
 		this.maxPingStrikes = config.maxPingStrikes();
@@ -107,7 +85,8 @@ final class RequestDispatcher {
 	void dispatch(ServerConnection connection, Frame frame) {
 		// The clock is read only when something needs it: a recorder, or a deadline to
 		// check
-		long now = (this.timed || !frame.headers().isEmpty()) ? System.nanoTime() : 0L;
+		ServerContext context = this.context;
+		long now = (context.timed() || !frame.headers().isEmpty()) ? System.nanoTime() : 0L;
 		boolean oneway = frame.type() == FrameType.ONEWAY;
 		if (!oneway) {
 			connection.requestReceived();
@@ -139,9 +118,10 @@ final class RequestDispatcher {
 				deadline = now + Math.min(millis, Long.MAX_VALUE / 2_000_000L) * 1_000_000L;
 			}
 		}
-		Object observation = this.timed ? this.recorder.serverRequestStarted(route.name(), frame.headers()) : null;
-		InboundRequest request = new InboundRequest(connection, frame, route, this, now, deadline, observation);
-		requestAdmitted();
+		Object observation = context.timed() ? context.recorder().serverRequestStarted(route.name(), frame.headers())
+				: null;
+		InboundRequest request = new InboundRequest(connection, frame, route, context, now, deadline, observation);
+		this.inFlight.add();
 		if (this.draining) {
 			// Counted before this check: a drain starting meanwhile either waits for this
 			// request or
@@ -151,7 +131,8 @@ final class RequestDispatcher {
 			return;
 		}
 		Execution execution = (route.execution() != null) ? route.execution() : this.defaultExecution;
-		boolean timed = !oneway && this.requestTimeoutNanos > 0;
+		long requestTimeoutNanos = context.requestTimeoutNanos();
+		boolean timed = !oneway && requestTimeoutNanos > 0;
 		boolean admitted = switch (execution) {
 			case EVENT_LOOP -> {
 				request.runOnEventLoop();
@@ -170,7 +151,7 @@ final class RequestDispatcher {
 		// by then
 		// (on this loop, or queued for it by a worker) is not watched either
 		if (timed && request.isPending()) {
-			connection.lane().track(request, ((now != 0) ? now : System.nanoTime()) + this.requestTimeoutNanos);
+			connection.lane().track(request, ((now != 0) ? now : System.nanoTime()) + requestTimeoutNanos);
 		}
 	}
 
@@ -185,15 +166,14 @@ final class RequestDispatcher {
 			long startNanos) {
 		boolean oneway = frame.type() == FrameType.ONEWAY;
 		int id = frame.id();
-		Object observation = this.timed ? this.recorder.serverRequestStarted(route, frame.headers()) : null;
+		ServerContext context = this.context;
+		Object observation = context.timed() ? context.recorder().serverRequestStarted(route, frame.headers()) : null;
 		frame.release();
 		if (!oneway) {
 			connection.answer(Frame.error(connection.channel().alloc(), id, status.code(), message));
 		}
-		this.stats.error(status.code());
-		if (this.timed) {
-			this.recorder.serverRequest(observation, route, status.code(), System.nanoTime() - startNanos);
-		}
+		// Never admitted, so never in flight
+		context.requestFinished(observation, route, status.code(), startNanos);
 	}
 
 	/**
@@ -205,7 +185,7 @@ final class RequestDispatcher {
 		}
 		Route route = this.routes.get(frame.route());
 		refuse(connection, frame, (route != null) ? route.name() : FastnetMetricsRecorder.UNKNOWN_ROUTE,
-				Status.BAD_REQUEST, message, this.timed ? System.nanoTime() : 0L);
+				Status.BAD_REQUEST, message, this.context.timed() ? System.nanoTime() : 0L);
 	}
 
 	private static long parseMillis(String text) {
@@ -223,44 +203,9 @@ final class RequestDispatcher {
 		return value;
 	}
 
-	void requestAdmitted() {
-		this.inFlight.incrementAndGet();
-	}
-
-	FastnetMetricsRecorder recorder() {
-		return this.recorder;
-	}
-
-	void requestFinished(String route, int status, long startNanos, @Nullable Object observation) {
-		switch (status) {
-			case FastnetMetricsRecorder.STATUS_OK -> this.stats.requestsOk.increment();
-			case FastnetMetricsRecorder.STATUS_ONEWAY -> this.stats.onewayHandled.increment();
-			case FastnetMetricsRecorder.STATUS_CLIENT_GONE -> this.stats.clientGone.increment();
-			default -> this.stats.error(status);
-		}
-		if (this.timed) {
-			this.recorder.serverRequest(observation, route, status, System.nanoTime() - startNanos);
-		}
-		if (this.inFlight.decrementAndGet() == 0 && this.draining) {
+	private void noneInFlight() {
+		if (this.draining) {
 			checkDrained();
-		}
-	}
-
-	void lateResult() {
-		this.stats.lateResults.increment();
-	}
-
-	void handlerFailed(String route, Throwable failure) {
-		AtomicLong last = this.lastHandlerWarnings.get(failure.getClass());
-		if (last == null) {
-			last = (this.lastHandlerWarnings.size() < MAX_HANDLER_WARNING_KINDS)
-					? this.lastHandlerWarnings.computeIfAbsent(failure.getClass(),
-							(kind) -> new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS))
-					: this.lastOtherHandlerWarning;
-		}
-		if (shouldLog(last)) {
-			logger.warn("Handler of route '" + route + "' failed: " + failure,
-					logger.isDebugEnabled() ? failure : null);
 		}
 	}
 
@@ -358,7 +303,7 @@ final class RequestDispatcher {
 
 	private void checkDrained() {
 		Runnable onDrained = this.onDrained;
-		if (onDrained != null && this.draining && this.inFlight.get() == 0 && this.connections.isEmpty()) {
+		if (onDrained != null && this.draining && this.inFlight.count() == 0 && this.connections.isEmpty()) {
 			onDrained.run();
 		}
 	}
@@ -372,15 +317,7 @@ final class RequestDispatcher {
 	}
 
 	int inFlight() {
-		return this.inFlight.get();
-	}
-
-	int maxAnswerPayload() {
-		return this.maxAnswerPayload;
-	}
-
-	long requestTimeoutNanos() {
-		return this.requestTimeoutNanos;
+		return this.inFlight.count();
 	}
 
 }

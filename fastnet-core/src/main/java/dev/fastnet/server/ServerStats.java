@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.fastnet.Status;
+import dev.fastnet.metrics.FastnetMetricsRecorder;
 import dev.fastnet.protocol.ProtocolViolation;
 import dev.fastnet.worker.WorkerPool;
 
@@ -68,7 +69,21 @@ public final class ServerStats {
 		this.listeners = List.copyOf(listeners);
 	}
 
-	void error(int status) {
+	/**
+	 * Count a request that finished under its status.
+	 * @param status as for
+	 * {@link FastnetMetricsRecorder#serverRequest(String, int, long)}
+	 */
+	void requestFinished(int status) {
+		switch (status) {
+			case FastnetMetricsRecorder.STATUS_OK -> this.requestsOk.increment();
+			case FastnetMetricsRecorder.STATUS_ONEWAY -> this.onewayHandled.increment();
+			case FastnetMetricsRecorder.STATUS_CLIENT_GONE -> this.clientGone.increment();
+			default -> error(status);
+		}
+	}
+
+	private void error(int status) {
 		Status known = Status.of(status);
 		if (known != null) {
 			this.errorsByStatus[known.ordinal()].increment();
