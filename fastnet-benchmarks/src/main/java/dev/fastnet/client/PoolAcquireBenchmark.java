@@ -48,8 +48,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * threads, with idle eviction and health checking enabled, side by side:
  * <ul>
  * <li>{@code fastnet*}: the real primitive of the fastnet client's pool, unchanged:
- * {@link EndpointPool#tryAcquire()} (one volatile read of the connection array, a scan of
- * the connections' counters and one CAS on the chosen connection's counter) followed by
+ * {@link EndpointPool#tryAcquire()} (one volatile read of the connection array, the
+ * counters of two connections chosen at random and one CAS on the less loaded one's; an
+ * event loop first tries the connection it is reading and its own ones) followed by
  * {@link ClientConnection#release(boolean) release(true)}, as an answered request
  * releases its slot. The pool is the one a real {@link FastnetClient} built for its
  * endpoint, holding {@code connections} real TCP connections (opened through

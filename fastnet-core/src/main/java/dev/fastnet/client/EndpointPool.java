@@ -21,6 +21,7 @@ import javax.net.ssl.SSLException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.internal.ThreadExecutorMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -178,17 +179,21 @@ final class EndpointPool {
 	 */
 	private @Nullable ClientConnection tryAcquire(boolean forWaiter) {
 		int max = this.options.maxInFlightPerConnection();
-		ClientConnection answering = this.engine.answering.getIfExists();
-		if (answering != null && answering.pool() == this && answering.isUsable() && answering.tryReserve(max)) {
-			return answering;
-		}
-		LoopConnections byLoop = this.byLoop;
-		if (byLoop.loops.length > 0) {
-			ClientConnection[] own = byLoop.of(ThreadExecutorMap.currentExecutor());
-			if (own != null) {
-				ClientConnection connection = pickOfTwo(own, max);
-				if (connection != null) {
-					return connection;
+		// Only an event loop (a FastThreadLocalThread) can be handling an answer or own
+		// connections; other threads skip two thread-local lookups that are slow for them
+		if (Thread.currentThread() instanceof FastThreadLocalThread) {
+			ClientConnection answering = this.engine.answering.getIfExists();
+			if (answering != null && answering.pool() == this && answering.isUsable() && answering.tryReserve(max)) {
+				return answering;
+			}
+			LoopConnections byLoop = this.byLoop;
+			if (byLoop.loops.length > 0) {
+				ClientConnection[] own = byLoop.of(ThreadExecutorMap.currentExecutor());
+				if (own != null) {
+					ClientConnection connection = pickOfTwo(own, max);
+					if (connection != null) {
+						return connection;
+					}
 				}
 			}
 		}
