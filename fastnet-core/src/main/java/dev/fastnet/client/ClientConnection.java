@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -15,6 +16,7 @@ import javax.net.ssl.SSLHandshakeException;
 import dev.fastnet.Status;
 import dev.fastnet.internal.WriteBatcher;
 import dev.fastnet.protocol.Frame;
+import dev.fastnet.protocol.FrameEncoder;
 import dev.fastnet.protocol.FrameType;
 import dev.fastnet.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
@@ -51,6 +53,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 * arrived: they are sent again, once, on another connection.
 	 */
 	static final long STALE_CLOSE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+	/** Bytes beyond its payload asked for a small request in the gathering buffer. */
+	private static final int GATHER_HEADROOM = 512;
 
 	private static final long MIN_MAINTENANCE_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -267,6 +272,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	 */
 	void write(ByteBuf encoded) {
 		writer().write(encoded, context().voidPromise());
+	}
+
+	/**
+	 * Encode a request whose payload is small straight into the buffer that gathers this
+	 * turn's writes, batched as {@link #write(Frame)}. Event loop only.
+	 * @param payload the payload, copied; released here
+	 */
+	void writeSmallRequest(int id, String route, Map<String, String> headers, long timeoutMillis, ByteBuf payload) {
+		WriteBatcher writer = writer();
+		// Room for the header, route and a few headers; the buffer grows if that is short
+		ByteBuf out = writer.gatherBuffer(payload.readableBytes() + GATHER_HEADROOM);
+		FrameEncoder.encodeRequest(out, id, route, headers, timeoutMillis, payload);
+		writer.gathered();
 	}
 
 	boolean speaksFastnet() {
@@ -505,7 +523,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	@Override
+	public void handlerRemoved(ChannelHandlerContext ctx) {
+		WriteBatcher writer = this.writer;
+		if (writer != null) {
+			writer.discard();
+		}
+	}
+
+	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
+		writer().discard();
 		if (this.tls && !this.confirmed && this.closeReason == null) {
 			// Closed by the server before its first answer, without a TLS alert; a
 			// connection

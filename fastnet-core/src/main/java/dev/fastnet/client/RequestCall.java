@@ -102,8 +102,13 @@ final class RequestCall<R> extends Call {
 		}
 		long timeoutMillis = this.sendTimeout ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999)) : 0;
 		if (connection.speaksFastnet()) {
-			connection.write(FrameEncoder.encodeRequest(connection.alloc(), this.id, this.route, this.headers,
-					timeoutMillis, payload));
+			if (payload != null && FrameEncoder.copiesPayload(payload.readableBytes())) {
+				connection.writeSmallRequest(this.id, this.route, this.headers, timeoutMillis, payload);
+			}
+			else {
+				connection.write(FrameEncoder.encodeRequest(connection.alloc(), this.id, this.route, this.headers,
+						timeoutMillis, payload));
+			}
 		}
 		else {
 			// A compatibility framing's encoder takes frames; it sends neither route nor

@@ -123,8 +123,53 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 		}
 	}
 
+	/**
+	 * Encode a REQUEST at the end of a buffer that gathers several messages, copying its
+	 * payload, as a client batches the small requests of one event-loop turn into one
+	 * write.
+	 * @param out the buffer; grown as needed
+	 * @param id the request's id
+	 * @param route the route
+	 * @param headers the headers, empty for none
+	 * @param timeoutMillis when positive, sent as the
+	 * {@value FrameFormat#HEADER_TIMEOUT_MS} header in place of one among {@code headers}
+	 * @param payload the payload; released here, whether or not encoding succeeds
+	 * @throws EncoderException when the request cannot be encoded; {@code out} is then
+	 * left as it was
+	 */
+	public static void encodeRequest(ByteBuf out, int id, String route, Map<String, String> headers, long timeoutMillis,
+			ByteBuf payload) {
+		try {
+			encodeMessage(out.alloc(), out, FrameType.REQUEST, id, route, headers, timeoutMillis, payload, true);
+		}
+		catch (RuntimeException | Error ex) {
+			// Thrown before the payload is copied and released: nothing after that fails
+			payload.release();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Return whether a payload this long is copied behind the frame's header rather than
+	 * sent as a buffer of its own.
+	 * @param payloadLength the payload's length in bytes
+	 * @return {@code true} when it is copied
+	 */
+	public static boolean copiesPayload(int payloadLength) {
+		return payloadLength <= COPY_THRESHOLD;
+	}
+
 	private static ByteBuf encodeMessage(ByteBufAllocator alloc, FrameType type, int id, String route,
 			Map<String, String> headers, long timeoutMillis, ByteBuf payload, boolean takePayload) {
+		return encodeMessage(alloc, null, type, id, route, headers, timeoutMillis, payload, takePayload);
+	}
+
+	/**
+	 * Encode a message into a new buffer, or at the end of {@code into} when given (the
+	 * payload is then always copied; the caller made sure it is small).
+	 */
+	private static ByteBuf encodeMessage(ByteBufAllocator alloc, @Nullable ByteBuf into, FrameType type, int id,
+			String route, Map<String, String> headers, long timeoutMillis, ByteBuf payload, boolean takePayload) {
 		int routeLength = route.isEmpty() ? 0 : ByteBufUtil.utf8Bytes(route);
 		if (routeLength > FrameFormat.MAX_ROUTE_LENGTH) {
 			throw new EncoderException(
@@ -141,8 +186,18 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 			throw new EncoderException("Frame length " + length + " exceeds maximum " + Integer.MAX_VALUE);
 		}
 		int prefixLength = (int) (FrameFormat.LENGTH_FIELD_SIZE + length - payloadLength);
-		boolean copy = payloadLength <= COPY_THRESHOLD;
-		ByteBuf out = alloc.buffer(copy ? prefixLength + payloadLength : prefixLength);
+		boolean copy = into != null || payloadLength <= COPY_THRESHOLD;
+		ByteBuf out;
+		int start;
+		if (into != null) {
+			into.ensureWritable(prefixLength + payloadLength);
+			out = into;
+			start = into.writerIndex();
+		}
+		else {
+			out = alloc.buffer(copy ? prefixLength + payloadLength : prefixLength);
+			start = 0;
+		}
 		try {
 			out.writeInt((int) length);
 			out.writeByte(FrameFormat.VERSION);
@@ -166,7 +221,13 @@ public class FrameEncoder extends ChannelOutboundHandlerAdapter {
 			}
 		}
 		catch (RuntimeException | Error ex) {
-			out.release();
+			if (into != null) {
+				// What was written of this message goes; the messages before it stay
+				into.writerIndex(start);
+			}
+			else {
+				out.release();
+			}
 			throw ex;
 		}
 		if (copy) {

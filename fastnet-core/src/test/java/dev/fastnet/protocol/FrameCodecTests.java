@@ -114,6 +114,42 @@ class FrameCodecTests {
 		assertThat(payload.refCnt()).isZero();
 	}
 
+	@Test
+	void requestsEncodedIntoOneBufferDecodeOneByOne() {
+		ByteBuf out = Unpooled.buffer(8);
+		FrameEncoder.encodeRequest(out, 1, "kv.get", Map.of("tenant", "a"), 250,
+				Unpooled.copiedBuffer("first", StandardCharsets.UTF_8));
+		FrameEncoder.encodeRequest(out, 2, "kv.put", Map.of(), 0,
+				Unpooled.copiedBuffer("second", StandardCharsets.UTF_8));
+		EmbeddedChannel channel = channel(1 << 20);
+		channel.writeInbound(out);
+		Frame first = channel.readInbound();
+		Frame second = channel.readInbound();
+		assertThat(first.id()).isEqualTo(1);
+		assertThat(first.route()).isEqualTo("kv.get");
+		assertThat(first.headers()).containsOnly(Map.entry("tenant", "a"), Map.entry("timeout-ms", "250"));
+		assertThat(first.payload().toString(StandardCharsets.UTF_8)).isEqualTo("first");
+		assertThat(second.id()).isEqualTo(2);
+		assertThat(second.headers()).isEmpty();
+		assertThat(second.payload().toString(StandardCharsets.UTF_8)).isEqualTo("second");
+		first.release();
+		second.release();
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void requestThatCannotBeEncodedIntoABufferLeavesItAsItWas() {
+		ByteBuf out = Unpooled.buffer(64);
+		FrameEncoder.encodeRequest(out, 1, "a", Map.of(), 0, Unpooled.copiedBuffer("ok", StandardCharsets.UTF_8));
+		int written = out.writerIndex();
+		ByteBuf payload = Unpooled.buffer(4).writeInt(1);
+		assertThatExceptionOfType(EncoderException.class)
+			.isThrownBy(() -> FrameEncoder.encodeRequest(out, 2, "a", Map.of("k".repeat(256), "v"), 0, payload));
+		assertThat(out.writerIndex()).isEqualTo(written);
+		assertThat(payload.refCnt()).isZero();
+		out.release();
+	}
+
 	private void assertRoundTrip(FrameType type, Map<String, String> headers, String payload) {
 		EmbeddedChannel channel = channel(1 << 20);
 		int id = type.hasId() ? 0x7FFFABCD : 0;
