@@ -67,7 +67,8 @@ final class PendingRequests {
 			sequence++;
 			id = sequence * ID_SCRAMBLE;
 		}
-		while (id == 0 || this.pending.containsKey(id) || this.expired.containsKey(id));
+		// Timed-out ids are rare: their map is looked at only when it holds any
+		while (id == 0 || this.pending.containsKey(id) || (!this.expired.isEmpty() && this.expired.containsKey(id)));
 		this.lastId = sequence;
 		this.pending.put(id, call);
 		return id;
