@@ -257,12 +257,33 @@ public final class LengthFieldFraming extends Framing {
 			throw new IllegalArgumentException("A payload of " + payloadLength + " bytes does not fit the " + describe()
 					+ " framing: at most " + maxPayload + " bytes");
 		}
-		byte[] header = (echo != null) ? echo : new byte[this.headerLength];
-		put(header, this.lengthFieldOffset, this.lengthFieldSize, value);
-		if (isCorrelated()) {
-			put(header, this.correlationIdOffset, this.correlationIdSize, id & 0xFFFFFFFFL);
+		// The header is written straight into the frame's buffer: no header array per
+		// frame
+		boolean copy = payloadLength <= COPY_THRESHOLD;
+		ByteBuf out = alloc.buffer(this.headerLength + (copy ? payloadLength : 0));
+		try {
+			if (echo != null) {
+				out.writeBytes(echo);
+			}
+			else {
+				out.writeZero(this.headerLength);
+			}
+			set(out, this.lengthFieldOffset, this.lengthFieldSize, value);
+			if (isCorrelated()) {
+				set(out, this.correlationIdOffset, this.correlationIdSize, id & 0xFFFFFFFFL);
+			}
 		}
-		return join(alloc, header, payload, NO_BYTES);
+		catch (RuntimeException | Error ex) {
+			out.release();
+			payload.release();
+			throw ex;
+		}
+		if (copy) {
+			out.writeBytes(payload, payload.readerIndex(), payloadLength);
+			payload.release();
+			return out;
+		}
+		return alloc.compositeBuffer(2).addComponents(true, out, payload);
 	}
 
 	private long getUnsigned(ByteBuf in, int index, int size) {
@@ -275,10 +296,34 @@ public final class LengthFieldFraming extends Framing {
 		};
 	}
 
-	private void put(byte[] header, int index, int size, long value) {
-		for (int i = 0; i < size; i++) {
-			int shift = 8 * ((this.byteOrder == ByteOrder.BIG_ENDIAN) ? size - 1 - i : i);
-			header[index + i] = (byte) (value >>> shift);
+	private void set(ByteBuf out, int index, int size, long value) {
+		boolean big = this.byteOrder == ByteOrder.BIG_ENDIAN;
+		switch (size) {
+			case 1 -> out.setByte(index, (int) value);
+			case 2 -> {
+				if (big) {
+					out.setShort(index, (int) value);
+				}
+				else {
+					out.setShortLE(index, (int) value);
+				}
+			}
+			case 4 -> {
+				if (big) {
+					out.setInt(index, (int) value);
+				}
+				else {
+					out.setIntLE(index, (int) value);
+				}
+			}
+			default -> {
+				if (big) {
+					out.setLong(index, value);
+				}
+				else {
+					out.setLongLE(index, value);
+				}
+			}
 		}
 	}
 

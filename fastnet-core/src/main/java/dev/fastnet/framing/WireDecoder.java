@@ -64,13 +64,12 @@ final class WireDecoder extends ByteToMessageDecoder {
 		if (this.state.framing.isCorrelated()) {
 			return message.id();
 		}
-		Integer id = this.state.sentIds.poll();
-		if (id == null) {
+		if (this.state.sentIds.isEmpty()) {
 			message.payload().release();
 			throw new ProtocolException(ProtocolViolation.UNEXPECTED_TYPE,
 					"An answer arrived with no request waiting for it");
 		}
-		return id;
+		return this.state.sentIds.remove();
 	}
 
 }

@@ -1,7 +1,5 @@
 package dev.fastnet.framing;
 
-import java.util.ArrayDeque;
-
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +23,7 @@ final class WireState {
 
 	// Ids of requests written by a client whose framing has none, in the order answers
 	// come
-	final ArrayDeque<Integer> sentIds = new ArrayDeque<>();
+	final IntQueue sentIds = new IntQueue();
 
 	private int sequence;
 
