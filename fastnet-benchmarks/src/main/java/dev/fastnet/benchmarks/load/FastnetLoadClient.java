@@ -36,7 +36,13 @@ final class FastnetLoadClient implements LoadClient.Driver {
 
 	private final FastnetClient client;
 
-	private final AtomicInteger running = new AtomicInteger();
+	// Chains that sent their last request and had its answer: counted once per chain, not
+	// per request, so that no counter shared by the event loops is updated per request
+	// (the
+	// minimal client has none either)
+	private final AtomicInteger ended = new AtomicInteger();
+
+	private int chains;
 
 	private final AtomicBoolean reported = new AtomicBoolean();
 
@@ -76,6 +82,7 @@ final class FastnetLoadClient implements LoadClient.Driver {
 			Thread.sleep(10);
 		}
 		int chains = this.settings.connections() * this.settings.inFlight();
+		this.chains = chains;
 		for (int i = 0; i < chains; i++) {
 			new Chain(i, this.measurement.histogram(i)).send();
 		}
@@ -85,7 +92,7 @@ final class FastnetLoadClient implements LoadClient.Driver {
 	public void quiesce() throws InterruptedException {
 		// Chains stop sending once stopped; wait for the answers already on their way
 		long deadline = System.nanoTime() + 5_000_000_000L;
-		while (this.running.get() > 0 && System.nanoTime() < deadline) {
+		while (this.ended.get() < this.chains && System.nanoTime() < deadline) {
 			Thread.sleep(10);
 		}
 	}
@@ -120,7 +127,6 @@ final class FastnetLoadClient implements LoadClient.Driver {
 			ByteBuf payload = ByteBufAllocator.DEFAULT.directBuffer(size);
 			payload.writeInt(tag).writeBytes(FastnetLoadClient.this.pattern, 4, size - 4);
 			long sentAt = System.nanoTime();
-			FastnetLoadClient.this.running.incrementAndGet();
 			CompletableFuture<ByteBufReply> reply = FastnetLoadClient.this.client.requestRetained("echo", Map.of(),
 					payload, null);
 			reply.whenComplete((answer, failure) -> {
@@ -137,7 +143,6 @@ final class FastnetLoadClient implements LoadClient.Driver {
 
 		private void answered(int tag, long sentAt, ByteBufReply answer, Throwable failure) {
 			Measurement measurement = FastnetLoadClient.this.measurement;
-			FastnetLoadClient.this.running.decrementAndGet();
 			boolean measuring = measurement.measuring();
 			if (failure != null) {
 				if (!(failure instanceof FastnetRemoteException)
@@ -148,6 +153,7 @@ final class FastnetLoadClient implements LoadClient.Driver {
 					if (FastnetLoadClient.this.reported.compareAndSet(false, true)) {
 						System.err.println("A request chain ended: " + failure);
 					}
+					FastnetLoadClient.this.ended.incrementAndGet();
 					return;
 				}
 				if (measuring) {
@@ -165,6 +171,9 @@ final class FastnetLoadClient implements LoadClient.Driver {
 			}
 			if (!measurement.stopped()) {
 				send();
+			}
+			else {
+				FastnetLoadClient.this.ended.incrementAndGet();
 			}
 		}
 
