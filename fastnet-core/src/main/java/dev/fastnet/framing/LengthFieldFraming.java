@@ -297,33 +297,13 @@ public final class LengthFieldFraming extends Framing {
 	}
 
 	private void set(ByteBuf out, int index, int size, long value) {
-		boolean big = this.byteOrder == ByteOrder.BIG_ENDIAN;
+		// Written big-endian: a little-endian field is the same bytes in reverse
+		long bits = (this.byteOrder == ByteOrder.BIG_ENDIAN) ? value : Long.reverseBytes(value) >>> (64 - 8 * size);
 		switch (size) {
-			case 1 -> out.setByte(index, (int) value);
-			case 2 -> {
-				if (big) {
-					out.setShort(index, (int) value);
-				}
-				else {
-					out.setShortLE(index, (int) value);
-				}
-			}
-			case 4 -> {
-				if (big) {
-					out.setInt(index, (int) value);
-				}
-				else {
-					out.setIntLE(index, (int) value);
-				}
-			}
-			default -> {
-				if (big) {
-					out.setLong(index, value);
-				}
-				else {
-					out.setLongLE(index, value);
-				}
-			}
+			case 1 -> out.setByte(index, (int) bits);
+			case 2 -> out.setShort(index, (int) bits);
+			case 4 -> out.setInt(index, (int) bits);
+			default -> out.setLong(index, bits);
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.fastnet.client;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,22 +36,7 @@ class DrainRetryIntegrationTests extends ClientTestSupport {
 	@Test
 	void requestRefusedAfterGoAwayIsAnsweredByAnotherServer() throws Exception {
 		AtomicInteger refused = new AtomicInteger();
-		ScriptedServer draining = startScripted((peer, frame) -> {
-			if (frame.type() == RawClient.PING) {
-				peer.pong();
-			}
-			else if (frame.type() == RawClient.REQUEST) {
-				refused.incrementAndGet();
-				peer.send(RawClient.encode(RawClient.GOAWAY, 0, "", Map.of(), new byte[0]));
-				byte[] message = "Server is shutting down".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				byte[] payload = new byte[2 + message.length];
-				payload[0] = (byte) (503 >>> 8);
-				payload[1] = (byte) (503 & 0xFF);
-				System.arraycopy(message, 0, payload, 2, message.length);
-				peer.send(RawClient.encode(RawClient.ERROR, frame.id(), "", Map.of(), payload));
-			}
-			return true;
-		});
+		ScriptedServer draining = startDraining(refused);
 		FastnetServer healthy = startServer(
 				Routes.builder().route("who", Execution.EVENT_LOOP, (request) -> "healthy").build());
 		FastnetClient client = client(List.of(draining.address(), addressOf(healthy)),
@@ -64,17 +51,7 @@ class DrainRetryIntegrationTests extends ClientTestSupport {
 	@Test
 	void requestRefusedAfterGoAwayReachesTheCallerWhenItsPayloadWasNotKept() throws Exception {
 		AtomicInteger refused = new AtomicInteger();
-		ScriptedServer draining = startScripted((peer, frame) -> {
-			if (frame.type() == RawClient.PING) {
-				peer.pong();
-			}
-			else if (frame.type() == RawClient.REQUEST) {
-				refused.incrementAndGet();
-				peer.send(RawClient.encode(RawClient.GOAWAY, 0, "", Map.of(), new byte[0]));
-				peer.send(RawClient.encode(RawClient.ERROR, frame.id(), "", Map.of(), new byte[] { 1, (byte) 0xF7 }));
-			}
-			return true;
-		});
+		ScriptedServer draining = startDraining(refused);
 		FastnetServer healthy = startServer(
 				Routes.builder().route("who", Execution.EVENT_LOOP, (request) -> "healthy").build());
 		// A buffer smaller than the payload: the request is written but not kept
@@ -167,6 +144,29 @@ class DrainRetryIntegrationTests extends ClientTestSupport {
 			.isThrownBy(() -> client.requestBlocking("who", bytes("")))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(503));
 		assertThat(requests.get()).isEqualTo(1);
+	}
+
+	/**
+	 * Start a server that refuses every request as a draining fastnet server does:
+	 * GOAWAY, then ERROR 503 for the request.
+	 */
+	private ScriptedServer startDraining(AtomicInteger refused) throws IOException {
+		byte[] message = "Server is shutting down".getBytes(StandardCharsets.UTF_8);
+		byte[] payload = new byte[2 + message.length];
+		payload[0] = (byte) (503 >>> 8);
+		payload[1] = (byte) (503 & 0xFF);
+		System.arraycopy(message, 0, payload, 2, message.length);
+		return startScripted((peer, frame) -> {
+			if (frame.type() == RawClient.PING) {
+				peer.pong();
+			}
+			else if (frame.type() == RawClient.REQUEST) {
+				refused.incrementAndGet();
+				peer.send(RawClient.encode(RawClient.GOAWAY, 0, "", Map.of(), new byte[0]));
+				peer.send(RawClient.encode(RawClient.ERROR, frame.id(), "", Map.of(), payload));
+			}
+			return true;
+		});
 	}
 
 }

@@ -28,8 +28,6 @@ import dev.fastnet.framing.LengthFieldFraming;
 import dev.fastnet.protocol.ProtocolViolation;
 import dev.fastnet.test.AnetRawClient;
 import dev.fastnet.test.RawClient;
-import dev.fastnet.worker.WorkerPoolOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,37 +39,15 @@ import static org.awaitility.Awaitility.await;
  * Integration tests for a {@link FastnetServer} with listeners of several framings, over
  * real loopback sockets, driven by clients written from the protocol document alone.
  */
-class ListenersIntegrationTests {
-
-	private final List<FastnetServer> servers = new ArrayList<>();
-
-	private final List<AutoCloseable> clients = new ArrayList<>();
-
-	@AfterEach
-	void stop() throws Exception {
-		for (AutoCloseable client : this.clients) {
-			client.close();
-		}
-		for (FastnetServer server : this.servers) {
-			server.close();
-		}
-	}
+class ListenersIntegrationTests extends ServerIntegrationTestSupport {
 
 	private FastnetServer start(Routes routes, ListenerConfig... listeners) {
-		FastnetServer.Builder builder = FastnetServer
-			.builder(ServerConfig.builder()
-				.host("127.0.0.1")
-				.port(0)
-				.ioThreads(2)
-				.workers(new WorkerPoolOptions(8, 64, 100, "fastnet-worker-"))
-				.build())
-			.routes(routes);
-		for (ListenerConfig listener : listeners) {
-			builder.listener(listener);
-		}
-		FastnetServer server = builder.build().start();
-		this.servers.add(server);
-		return server;
+		return start(routes, (config) -> {
+		}, (builder) -> {
+			for (ListenerConfig listener : listeners) {
+				builder.listener(listener);
+			}
+		});
 	}
 
 	private static ListenerConfig anet(String route) {
@@ -94,13 +70,7 @@ class ListenersIntegrationTests {
 	}
 
 	private AnetRawClient connectAnet(FastnetServer server) throws IOException {
-		AnetRawClient client = new AnetRawClient(server.listener("anet").orElseThrow().port());
-		this.clients.add(client);
-		return client;
-	}
-
-	private static Routes echoRoutes() {
-		return Routes.builder().route("echo", Execution.EVENT_LOOP, (request) -> request.payload()).build();
+		return closeAfter(new AnetRawClient(server.listener("anet").orElseThrow().port()));
 	}
 
 	@Test
